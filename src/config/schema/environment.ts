@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { command, commandList } from './common.js';
+import { healthSchema } from './health.js';
+import { releasesSchema } from './releases.js';
+
+export const environmentSchema = z
+  .strictObject({
+    driver: z.enum(['releases']).meta({ description: 'How this environment is switched between versions.' }),
+    hosts: z
+      .array(z.literal('local', { error: 'expected "local" (remote hosts come with the SSH transport)' }))
+      .min(1)
+      .default(['local'])
+      .meta({ description: 'Where the app runs: local.' }),
+    default: z.boolean().optional().meta({ description: 'Use this environment when --env is not given and default_env is not set.' }),
+    releases: releasesSchema.optional(),
+    reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
+    health: healthSchema.optional(),
+    smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
+  })
+  .superRefine((env, ctx) => {
+    if (env.driver === 'releases' && !env.releases) {
+      ctx.addIssue({ code: 'custom', path: ['releases'], message: 'driver "releases" needs a releases section (path, source)' });
+    }
+  })
+  .meta({ description: 'One place the app runs.' });
+
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;

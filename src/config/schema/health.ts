@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { duration } from './common.js';
+
+export const healthSchema = z
+  .strictObject({
+    url: z.string().url().meta({ description: 'The health endpoint, e.g. http://127.0.0.1:3000/health.' }),
+    expect_status: z.number().int().min(100).max(599).default(200).meta({ description: 'The HTTP status a healthy service answers with.' }),
+    expect_version: z
+      .union([z.string().min(1), z.literal(false)])
+      .default('sha')
+      .meta({ description: "The JSON field (dots for nesting) the app reports its build in; must equal the release's sha or version. false: do not check." }),
+    timeout: duration.prefault('30s').meta({ description: 'How long to keep trying before the release counts as failed.' }),
+    interval: duration.prefault('250ms').meta({ description: 'Pause between attempts.' }),
+    successes: z.number().int().min(1).default(2).meta({ description: 'Consecutive passing attempts needed.' }),
+  })
+  .meta({ description: 'The HTTP health check.' });
+
+export type HealthConfig = z.infer<typeof healthSchema>;

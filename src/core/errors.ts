@@ -1,0 +1,74 @@
+/**
+ * The one table of error codes. Every failure a user can see carries one of
+ * these codes; the exit code and the one-line explanation come from here so
+ * that the CLI, the JSON output and the docs never disagree.
+ */
+export const EXIT = {
+  ok: 0,
+  runFailed: 1,
+  usage: 2,
+  blocked: 3,
+  noKnownGood: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+interface ErrorDefinition {
+  exit: ExitCode;
+  explanation: string;
+}
+
+export const ERRORS = {
+  USAGE: { exit: EXIT.usage, explanation: 'The command line was not understood: a flag or argument is missing or malformed.' },
+  CONFIG_NOT_FOUND: { exit: EXIT.usage, explanation: 'No rewind.yaml was found in this directory or any parent; run `rewind init` or pass --config.' },
+  CONFIG_INVALID: { exit: EXIT.usage, explanation: 'rewind.yaml is not valid YAML or does not match the schema; the message names the line and key.' },
+  CONFIG_EXISTS: { exit: EXIT.usage, explanation: '`rewind init` will not overwrite an existing rewind.yaml without --force.' },
+  UNKNOWN_ENV: { exit: EXIT.usage, explanation: 'The environment named by --env (or default_env) is not declared under `environments`.' },
+  UNSAFE_NAME: { exit: EXIT.usage, explanation: 'A version or id must be 1-128 characters of letters, digits, `.`, `_`, `+`, `-`, not start with `-` or `.`, and not contain `..`.' },
+  RELEASE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release or version named is not in the ledger for this environment.' },
+  RUN_NOT_FOUND: { exit: EXIT.usage, explanation: 'No run with that id is in the ledger.' },
+  SOURCE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release source (git ref, directory or tarball) does not exist.' },
+  NOTHING_LIVE: { exit: EXIT.usage, explanation: 'There is no live release to roll back from; name one with --failed-deployment-id.' },
+  BAD_TARGET: { exit: EXIT.usage, explanation: 'The requested rollback target cannot be used (it is the live release, or it is newer than the failed one).' },
+  WRITE_REFUSED: { exit: EXIT.usage, explanation: 'rewind refused to write outside the configured write roots (safety.allow_writes_only_under and release paths).' },
+  CONFIRMATION_NEEDED: { exit: EXIT.usage, explanation: 'A change needs confirmation but there is no terminal to ask on; pass --yes to confirm.' },
+  CANCELLED: { exit: EXIT.runFailed, explanation: 'The operator declined; nothing was changed.' },
+  BUILD_FAILED: { exit: EXIT.runFailed, explanation: 'Making the release failed (export, build or link); it was removed and never became current.' },
+  STEP_FAILED: { exit: EXIT.runFailed, explanation: 'A step of the run failed; the report says which and what state the target is in.' },
+  VERIFY_FAILED: { exit: EXIT.runFailed, explanation: 'The release did not pass verification (health check or smoke command).' },
+  LEDGER_ERROR: { exit: EXIT.runFailed, explanation: 'The ledger could not be read or written.' },
+  LOCK_HELD: { exit: EXIT.blocked, explanation: 'Another run holds this environment; wait for it or check who holds it.' },
+  APPROVAL_REQUIRED: { exit: EXIT.blocked, explanation: 'The plan needs approval by someone on the approver list before it can run.' },
+  NO_KNOWN_GOOD: { exit: EXIT.noKnownGood, explanation: 'There is no known good version to go back to (severity 1): manual intervention needed.' },
+  INTERNAL: { exit: EXIT.runFailed, explanation: 'An unexpected error inside rewind; rerun with --verbose and report it.' },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class RewindError extends Error {
+  readonly code: ErrorCode;
+  /** Extra facts for --json output and reports (never secrets). */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RewindError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get exitCode(): ExitCode {
+    return ERRORS[this.code].exit;
+  }
+}
+
+export function isRewindError(error: unknown): error is RewindError {
+  return error instanceof RewindError;
+}
+
+/** Turn anything thrown into a RewindError, keeping the original as the cause. */
+export function asRewindError(error: unknown): RewindError {
+  if (isRewindError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RewindError('INTERNAL', message, {}, { cause: error });
+}

@@ -1,0 +1,91 @@
+/**
+ * The small interfaces that side effects hide behind. Operations receive
+ * implementations as arguments; core never touches fs, network or processes.
+ */
+import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus } from './run.js';
+import type { Release, ReleasePatch } from './release.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ReleaseQuery {
+  app: string;
+  env: string;
+  limit?: number;
+}
+
+/**
+ * Where releases, runs, steps and audit events live. Every method is async so
+ * that a network store (PostgreSQL) fits behind the same interface.
+ * Lists come back newest first.
+ */
+export interface Ledger {
+  insertRelease(release: Release): Promise<void>;
+  updateRelease(id: string, patch: ReleasePatch): Promise<void>;
+  getRelease(id: string): Promise<Release | undefined>;
+  listReleases(query: ReleaseQuery): Promise<Release[]>;
+  /**
+   * Make one release the live one of its environment in one transaction: any
+   * other release that was `live` or `verified` becomes `superseded`.
+   */
+  markLive(id: string, status: 'live' | 'verified'): Promise<void>;
+
+  insertRun(run: Run): Promise<void>;
+  updateRun(id: string, patch: RunPatch): Promise<void>;
+  getRun(id: string): Promise<Run | undefined>;
+  listRuns(query: ReleaseQuery): Promise<Run[]>;
+
+  startStep(runId: string, index: number, name: string, at: string): Promise<void>;
+  finishStep(runId: string, index: number, result: { status: StepStatus; at: string; durationMs: number; output: string; error: string | null }): Promise<void>;
+  listSteps(runId: string): Promise<StepRecord[]>;
+
+  /** Append to the hash-chained audit log; the store fills seq, prevHash and hash. */
+  appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  listAudit(): Promise<AuditEvent[]>;
+
+  close(): Promise<void>;
+}
+
+export interface CommandOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface CommandResult {
+  argv: string[];
+  code: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** Starts processes from argument arrays: never through a shell. */
+export interface Exec {
+  /** Resolves with the result whatever the exit code; rejects only when the program cannot start. */
+  run(argv: readonly string[], options?: CommandOptions): Promise<CommandResult>;
+}
+
+/**
+ * The file system as drivers and reports may change it: every write is
+ * checked by the write guard first. Reads are unrestricted.
+ */
+export interface Files {
+  /** Throws WRITE_REFUSED when the path resolves outside the write roots. */
+  assertWritable(path: string): Promise<string>;
+  writeFile(path: string, data: string): Promise<void>;
+  /** Write to a temporary file beside the target, then rename over it. */
+  writeFileAtomic(path: string, data: string): Promise<void>;
+  appendFile(path: string, data: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  copyDir(from: string, to: string): Promise<void>;
+  /** Create a symlink at `path` pointing to `target` (relative targets are kept as given). */
+  symlink(target: string, path: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  readFile(path: string): Promise<string | undefined>;
+  readlink(path: string): Promise<string | undefined>;
+  exists(path: string): Promise<boolean>;
+  list(dir: string): Promise<string[]>;
+}

@@ -1,0 +1,46 @@
+/**
+ * A release is one version deployed to one environment.
+ *
+ * Lifecycle: `deploying` while it is made; `live` once `current` points at it;
+ * `verified` when it is live and passed verification; `superseded` when another
+ * release went live after it; `failed` when it failed to build or to verify;
+ * `rolled_back` when a rollback took the environment away from it.
+ * Whether a release ever passed verification is kept apart from its status
+ * (`verifiedAt`), because a superseded release can still be the last known good.
+ */
+export type ReleaseStatus = 'deploying' | 'live' | 'verified' | 'failed' | 'rolled_back' | 'superseded';
+
+export const RELEASE_STATUSES: readonly ReleaseStatus[] = [
+  'deploying', 'live', 'verified', 'failed', 'rolled_back', 'superseded',
+];
+
+export interface Release {
+  id: string;
+  app: string;
+  env: string;
+  version: string;
+  sha: string | null;
+  /** Where the driver keeps it: a release dir, an image, a tag. */
+  artifact: string | null;
+  status: ReleaseStatus;
+  deployedBy: string;
+  deployedAt: string;
+  verifiedAt: string | null;
+  /** Set when the release failed verification or was rolled back from: it is never a rollback target again by default. */
+  markedBadAt: string | null;
+  /** Migration ids this release applied. */
+  migrations: string[];
+  /** Which system made the deployment: `rewind` or whatever `record` was told. */
+  source: string;
+}
+
+export type ReleasePatch = Partial<Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'migrations'>>;
+
+/** The statuses that mean "this is what the ledger believes is running". */
+export function isLiveStatus(status: ReleaseStatus): boolean {
+  return status === 'live' || status === 'verified';
+}
+
+export function isBad(release: Release): boolean {
+  return release.markedBadAt !== null || release.status === 'failed' || release.status === 'rolled_back';
+}
