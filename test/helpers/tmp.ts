@@ -1,0 +1,11 @@
+import { mkdtemp, rm, realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+
+/** A fresh temp dir (real path, no symlinks) removed when the test ends. */
+export async function tempDir(t: TestContext, prefix = 'rewind-test-'): Promise<string> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
