@@ -1,12 +1,18 @@
 import { z } from 'zod';
-import { unknownPlaceholders } from '../../core/template.js';
+import { PLACEHOLDERS, unknownPlaceholders } from '../../core/template.js';
+
+/** App and environment names: they appear in paths, process names and report file names. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
+const DURATION_EXPECTED = 'expected a duration such as "250ms", "30s" or "5m"';
+
 /** Durations are strings such as `250ms`, `30s`, `5m`; parsed to milliseconds. */
 export const duration = z
-  .string()
-  .regex(DURATION, 'expected a duration such as "250ms", "30s" or "5m"')
+  // The same message for a bare number (`timeout: 30`) as for a bad string: the fix is the same.
+  .string({ error: DURATION_EXPECTED })
+  .regex(DURATION, DURATION_EXPECTED)
   .transform(parseDuration)
   .meta({ description: 'A duration: a number followed by ms, s, m or h ("250ms", "30s", "5m").' });
 
@@ -19,16 +25,18 @@ export function parseDuration(text: string): number {
 
 /** One command as an argument array; placeholders are substituted per item. */
 export const command = z
-  .array(z.string())
-  .min(1, 'expected a command as a non-empty argument array, e.g. ["npm", "ci"]')
+  // A shell string here is the usual mistake; say what shape is wanted instead.
+  .array(z.string(), { error: 'expected a command as an argument array such as ["npm", "ci"], not a shell string' })
+  .min(1, 'expected a command as a non-empty argument array such as ["npm", "ci"]')
   .superRefine((argv, ctx) => {
-    for (const item of argv) {
+    argv.forEach((item, index) => {
       const unknown = unknownPlaceholders(item);
       if (unknown.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `unknown placeholder {${unknown[0]}}; known: {version} {sha} {release_dir} {previous_release_dir} {env} {app} {host}` });
+        // Pointing at the item (not the whole command) puts the error on the item's own line.
+        ctx.addIssue({ code: 'custom', path: [index], message: `unknown placeholder {${unknown[0]}} (expected one of: ${PLACEHOLDERS.map((name) => `{${name}}`).join(' ')})` });
       }
-    }
+    });
   })
   .meta({ description: 'A command as an argument array, never a shell string: ["pm2", "reload", "app"].' });
 
-export const commandList = z.array(command);
+export const commandList = z.array(command, { error: 'expected a list of commands such as [["npm", "run", "smoke"]]' });

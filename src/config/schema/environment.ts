@@ -5,12 +5,12 @@ import { releasesSchema } from './releases.js';
 
 export const environmentSchema = z
   .strictObject({
-    driver: z.enum(['releases']).meta({ description: 'How this environment is switched between versions.' }),
+    driver: z.enum(['releases']).meta({ description: 'How this environment is switched between versions: releases (release dirs and a current symlink).' }),
     hosts: z
       .array(z.literal('local', { error: 'expected "local" (remote hosts come with the SSH transport)' }))
       .min(1)
       .default(['local'])
-      .meta({ description: 'Where the app runs: local.' }),
+      .meta({ description: 'Where the app runs: local (this machine); remote hosts come with the SSH transport.' }),
     default: z.boolean().optional().meta({ description: 'Use this environment when --env is not given and default_env is not set.' }),
     releases: releasesSchema.optional(),
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),

@@ -3,10 +3,10 @@ import { duration } from './common.js';
 
 export const healthSchema = z
   .strictObject({
-    url: z.string().url().meta({ description: 'The health endpoint, e.g. http://127.0.0.1:3000/health.' }),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://127.0.0.1:3000/health' }).meta({ description: 'The health endpoint, e.g. http://127.0.0.1:3000/health.' }),
     expect_status: z.number().int().min(100).max(599).default(200).meta({ description: 'The HTTP status a healthy service answers with.' }),
     expect_version: z
-      .union([z.string().min(1), z.literal(false)])
+      .union([z.string().min(1), z.literal(false)], { error: 'expected the name of a JSON field such as "sha" or "build.version", or false' })
       .default('sha')
       .meta({ description: "The JSON field (dots for nesting) the app reports its build in; must equal the release's sha or version. false: do not check." }),
     timeout: duration.prefault('30s').meta({ description: 'How long to keep trying before the release counts as failed.' }),

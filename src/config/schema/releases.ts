@@ -13,7 +13,7 @@ const source = z.union([
     tarball: z.string().meta({ description: 'A .tar, .tgz or .tar.gz unpacked into the release; {version} is substituted.' }),
     strip_components: z.number().int().min(0).default(0).meta({ description: 'Leading path components to drop when unpacking (1 for npm pack tarballs).' }),
   }),
-]).meta({ description: 'Where a release is made from: { git, ref } or { dir } or { tarball }.' });
+], { error: 'expected one of { git: ., ref: "{version}" }, { dir: ./build } or { tarball: ./dist/{version}.tgz }' }).meta({ description: 'Where a release is made from: exactly one of { git, ref }, { dir } or { tarball, strip_components }.' });
 
 export const releasesSchema = z
   .strictObject({

@@ -1,0 +1,17 @@
+export { assertAppName, isValidAppName, sanitizeAppName } from './appName.js';
+export { environmentNames, selectEnvironment } from './environments.js';
+export { initConfig } from './init.js';
+export type { InitOptions } from './init.js';
+export type { ConfigIssue } from './issues.js';
+export { CONFIG_SCHEMA_ID, configJsonSchema } from './jsonSchema.js';
+export type { JsonSchema } from './jsonSchema.js';
+export { CONFIG_FILE_NAMES, findConfigFile, loadConfig } from './load.js';
+export type { LoadedConfig } from './load.js';
+export { parseConfigText } from './parse.js';
+export { resolvePaths } from './paths.js';
+export type { ConfigPaths } from './paths.js';
+export { configReference } from './reference.js';
+export { starterConfig } from './starter.js';
+export { configSchema } from './schema/index.js';
+export { parseDuration } from './schema/common.js';
+export type { EnvironmentConfig, HealthConfig, ReleasesConfig, RewindConfig, SourceConfig } from './schema/index.js';

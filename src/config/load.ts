@@ -1,0 +1,77 @@
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { RewindError } from '../core/errors.js';
+import { parseConfigText } from './parse.js';
+import type { RewindConfig } from './schema/index.js';
+
+export const CONFIG_FILE_NAMES = ['rewind.yaml', 'rewind.yml'] as const;
+
+export interface LoadedConfig {
+  /** Absolute path of the file read. */
+  file: string;
+  /** The file's directory: relative paths in the config are relative to it. */
+  dir: string;
+  config: RewindConfig;
+}
+
+/** The nearest rewind.yaml (then rewind.yml) in startDir or any parent. */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      if (isFile(candidate)) return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Find (or take `file`, relative to cwd), read, parse and validate the configuration. */
+export async function loadConfig(options: { cwd: string; file?: string }): Promise<LoadedConfig> {
+  const cwd = resolve(options.cwd);
+  const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
+  if (file === undefined) {
+    throw new RewindError('CONFIG_NOT_FOUND', `no rewind.yaml or rewind.yml in ${cwd} or any parent directory; run \`rewind init\` or pass --config FILE`, { searched: cwd });
+  }
+  const text = await readConfig(file, options.file);
+  const config = parseConfigText(text, displayName(cwd, file));
+  return { file, dir: dirname(file), config };
+}
+
+async function readConfig(file: string, given: string | undefined): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const named = given === undefined ? file : `--config ${given}${given === file ? '' : ` (${file})`}`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new RewindError('CONFIG_NOT_FOUND', `config file not found: ${named}`, { file }, { cause: error });
+    }
+    if (code === 'EISDIR') {
+      throw new RewindError('CONFIG_NOT_FOUND', `config file ${named} is a directory; name the file itself, e.g. ${join(given ?? file, 'rewind.yaml')}`, { file }, { cause: error });
+    }
+    throw new RewindError('CONFIG_INVALID', `cannot read config file ${named}: ${code ?? String(error)}`, { file }, { cause: error });
+  }
+}
+
+/** The file as messages name it: relative to cwd when that is shorter. */
+function displayName(cwd: string, file: string): string {
+  const rel = relative(cwd, file);
+  return rel !== '' && rel.length < file.length ? rel : file;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// Callers that load a config usually pick an environment and its paths next.
+export { environmentNames, selectEnvironment } from './environments.js';
+export { resolvePaths } from './paths.js';
+export type { ConfigPaths } from './paths.js';
