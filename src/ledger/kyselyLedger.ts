@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { Ledger } from '../core/ports.js';
+import { guarded } from './errors.js';
+import * as audit from './auditQueries.js';
+import * as releases from './releaseQueries.js';
+import * as runs from './runQueries.js';
+import type { Database } from './tables.js';
+
+/**
+ * Runs `work` as one write transaction that no other writer (in this process
+ * or another) can interleave with. How that is achieved is the dialect's
+ * business: SQLite takes the write lock up front (BEGIN IMMEDIATE);
+ * PostgreSQL needs a transaction plus a lock that serialises writers.
+ */
+export type WriteTransaction = <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+export interface KyselyLedgerOptions {
+  /** Already migrated (see migrateLedger). The ledger owns it: close() destroys it. */
+  db: Kysely<Database>;
+  writeTransaction: WriteTransaction;
+  /** Names the ledger in error messages: a file path, or a URL without its password. */
+  label: string;
+}
+
+/** The Ledger port over any kysely database holding the ledger's tables. */
+export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedgerOptions): Ledger {
+  let closed: Promise<void> | undefined;
+  const read = <T>(what: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => guarded(label, what, () => fn(db));
+  const write = <T>(what: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    guarded(label, what, () => writeTransaction(fn));
+
+  return {
+    insertRelease: (release) => write('insertRelease', (trx) => releases.insertRelease(trx, release)),
+    updateRelease: (id, patch) => write('updateRelease', (trx) => releases.updateRelease(trx, id, patch)),
+    getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
+    listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
+    markLive: (id, status) => write('markLive', (trx) => releases.markLive(trx, id, status)),
+
+    insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),
+    updateRun: (id, patch) => write('updateRun', (trx) => runs.updateRun(trx, id, patch)),
+    getRun: (id) => read('getRun', (db) => runs.getRun(db, id)),
+    listRuns: (query) => read('listRuns', (db) => runs.listRuns(db, query)),
+
+    startStep: (runId, index, name, at) => write('startStep', (trx) => runs.startStep(trx, runId, index, name, at)),
+    finishStep: (runId, index, result) => write('finishStep', (trx) => runs.finishStep(trx, runId, index, result)),
+    listSteps: (runId) => read('listSteps', (db) => runs.listSteps(db, runId)),
+
+    appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event)),
+    listAudit: () => read('listAudit', (db) => audit.listAudit(db)),
+
+    close: () => {
+      closed ??= guarded(label, 'close', () => db.destroy());
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './001_initial.js';
+import { audit } from './002_audit.js';
+
+/**
+ * Every schema migration, by name. Names sort in the order they run; kysely
+ * records them in `kysely_migration`. Listed here rather than scanned from a
+ * folder so that the compiled dist/ (and a bundle) carries them.
+ * Never rename or edit a published migration: add the next number.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001_initial': initial,
+  '002_audit': audit,
+};
+
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
+
+export const LATEST_MIGRATION: string = MIGRATION_NAMES[MIGRATION_NAMES.length - 1]!;
+
+export const staticMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { ...MIGRATIONS };
+  },
+};

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import { RewindError } from '../core/errors.js';
+import type { ReleaseQuery } from '../core/ports.js';
+import type { Release, ReleasePatch } from '../core/release.js';
+import { releasePatchToRow, releaseToRow, rowToRelease } from './rows.js';
+import type { Database } from './tables.js';
+
+/**
+ * Release queries over any kysely dialect. Functions that write expect to be
+ * called inside the store's write transaction (they read then write).
+ */
+
+export async function nextSeq(trx: Kysely<Database>, table: 'releases' | 'runs'): Promise<number> {
+  const row = await trx
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('seq').as('max'))
+    .executeTakeFirst();
+  return Number(row?.max ?? 0) + 1;
+}
+
+export async function insertRelease(trx: Kysely<Database>, release: Release): Promise<void> {
+  const seq = await nextSeq(trx, 'releases');
+  await trx.insertInto('releases').values(releaseToRow(release, seq)).execute();
+}
+
+export async function updateRelease(trx: Kysely<Database>, id: string, patch: ReleasePatch): Promise<void> {
+  const row = releasePatchToRow(patch);
+  if (Object.keys(row).length === 0) {
+    await requireRelease(trx, id);
+    return;
+  }
+  const result = await trx.updateTable('releases').set(row).where('id', '=', id).executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw releaseNotFound(id);
+}
+
+export async function getRelease(db: Kysely<Database>, id: string): Promise<Release | undefined> {
+  const row = await db.selectFrom('releases').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToRelease(row) : undefined;
+}
+
+export async function listReleases(db: Kysely<Database>, query: ReleaseQuery): Promise<Release[]> {
+  let select = db
+    .selectFrom('releases')
+    .selectAll()
+    .where('app', '=', query.app)
+    .where('env', '=', query.env)
+    .orderBy('seq', 'desc');
+  if (query.limit !== undefined) select = select.limit(checkLimit(query.limit));
+  return (await select.execute()).map(rowToRelease);
+}
+
+/** Everything else that was live or verified in the same app and environment is superseded. */
+export async function markLive(trx: Kysely<Database>, id: string, status: 'live' | 'verified'): Promise<void> {
+  const target = await requireRelease(trx, id);
+  await trx
+    .updateTable('releases')
+    .set({ status: 'superseded' })
+    .where('app', '=', target.app)
+    .where('env', '=', target.env)
+    .where('id', '!=', id)
+    .where('status', 'in', ['live', 'verified'])
+    .execute();
+  await trx.updateTable('releases').set({ status }).where('id', '=', id).execute();
+}
+
+async function requireRelease(db: Kysely<Database>, id: string): Promise<{ app: string; env: string }> {
+  const row = await db.selectFrom('releases').select(['app', 'env']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw releaseNotFound(id);
+  return row;
+}
+
+function releaseNotFound(id: string): RewindError {
+  return new RewindError('RELEASE_NOT_FOUND', `no release with id ${id} in the ledger`, { releaseId: id });
+}
+
+/** A limit reaches SQL as a bound parameter, but a negative or fractional one means a caller bug. */
+export function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RewindError('INTERNAL', `ledger query limit must be a non-negative integer, got ${limit}`);
+  }
+  return limit;
+}

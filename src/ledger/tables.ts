@@ -1,0 +1,81 @@
+/**
+ * The ledger's tables as kysely sees them. Both stores (SQLite and
+ * PostgreSQL) use these definitions, so every column type here must mean the
+ * same thing in both: timestamps are ISO-8601 text, structured values are
+ * JSON text, counters are 32-bit integers.
+ */
+export interface ReleasesTable {
+  id: string;
+  app: string;
+  env: string;
+  version: string;
+  sha: string | null;
+  artifact: string | null;
+  status: string;
+  deployed_by: string;
+  deployed_at: string;
+  verified_at: string | null;
+  marked_bad_at: string | null;
+  /** JSON array of migration ids. */
+  migrations: string;
+  source: string;
+  /** Insert order; sorts newest first even when two deployments share a timestamp. */
+  seq: number;
+}
+
+export interface RunsTable {
+  id: string;
+  app: string;
+  env: string;
+  kind: string;
+  status: string;
+  from_version: string | null;
+  to_version: string | null;
+  from_release_id: string | null;
+  to_release_id: string | null;
+  requested_by: string;
+  approved_by: string | null;
+  reason: string | null;
+  trigger: string;
+  /** JSON document. */
+  plan: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  seq: number;
+}
+
+export interface StepsTable {
+  run_id: string;
+  idx: number;
+  name: string;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  output: string;
+  error: string | null;
+}
+
+export interface AuditTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  app: string;
+  env: string | null;
+  run_id: string | null;
+  outcome: string;
+  /** JSON object. */
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  releases: ReleasesTable;
+  runs: RunsTable;
+  steps: StepsTable;
+  audit: AuditTable;
+}

@@ -1,0 +1,220 @@
+/**
+ * The behaviour every Ledger store must have. A store's test file calls
+ * `ledgerContract('name', factory)`; the factory returns a fresh, empty
+ * ledger for each test. The suite closes what the factory returns.
+ */
+import assert from 'node:assert/strict';
+import { describe, test, type TestContext } from 'node:test';
+import type { Ledger } from '../../src/core/ports.js';
+import type { AuditEvent } from '../../src/core/run.js';
+import { GENESIS_HASH, auditHash, findChainBreak } from '../../src/ledger/auditHash.js';
+import { release, run } from './fixtures.js';
+
+export type LedgerFactory = (t: TestContext) => Promise<Ledger>;
+
+export function rejectsWith(code: string, pattern?: RegExp) {
+  return (error: unknown): boolean => {
+    assert.equal((error as { code?: string }).code, code, `expected ${code}, got ${String(error)}`);
+    if (pattern) assert.match((error as Error).message, pattern);
+    return true;
+  };
+}
+
+export function ledgerContract(name: string, factory: LedgerFactory): void {
+  const open = async (t: TestContext): Promise<Ledger> => {
+    const ledger = await factory(t);
+    t.after(() => ledger.close());
+    return ledger;
+  };
+
+  describe(`Ledger contract: ${name}`, () => {
+    test('a release round-trips; an unknown id is undefined', async (t) => {
+      const ledger = await open(t);
+      const r = release('r1', { migrations: ['001_users', '002_orders'], verifiedAt: '2025-01-01T10:05:00.000Z', sha: null });
+      await ledger.insertRelease(r);
+      assert.deepEqual(await ledger.getRelease('r1'), r);
+      assert.equal(await ledger.getRelease('nope'), undefined);
+    });
+
+    test('a duplicate release id is a LEDGER_ERROR', async (t) => {
+      const ledger = await open(t);
+      await ledger.insertRelease(release('r1'));
+      await assert.rejects(ledger.insertRelease(release('r1')), rejectsWith('LEDGER_ERROR', /insertRelease/));
+    });
+
+    test('releases list newest first by insert order, filtered by app and env, with a limit', async (t) => {
+      const ledger = await open(t);
+      // Same timestamp on purpose: only the insert order can tell them apart.
+      for (const id of ['a', 'b', 'c']) await ledger.insertRelease(release(id));
+      await ledger.insertRelease(release('staging1', { env: 'staging' }));
+      await ledger.insertRelease(release('other1', { app: 'blog' }));
+      await ledger.insertRelease(release('d'));
+
+      const ids = async (query: Parameters<Ledger['listReleases']>[0]) => (await ledger.listReleases(query)).map((r) => r.id);
+      assert.deepEqual(await ids({ app: 'shop', env: 'production' }), ['d', 'c', 'b', 'a']);
+      assert.deepEqual(await ids({ app: 'shop', env: 'production', limit: 2 }), ['d', 'c']);
+      assert.deepEqual(await ids({ app: 'shop', env: 'staging' }), ['staging1']);
+      assert.deepEqual(await ids({ app: 'blog', env: 'production' }), ['other1']);
+      assert.deepEqual(await ids({ app: 'shop', env: 'nowhere' }), []);
+      assert.deepEqual((await ledger.listReleases({ app: 'shop', env: 'production', limit: 1 }))[0], release('d'));
+    });
+
+    test('updateRelease changes only the patched fields', async (t) => {
+      const ledger = await open(t);
+      await ledger.insertRelease(release('r1', { status: 'deploying' }));
+      await ledger.updateRelease('r1', { status: 'failed', markedBadAt: '2025-01-01T10:09:00.000Z', migrations: ['003_x'] });
+      assert.deepEqual(await ledger.getRelease('r1'), release('r1', {
+        status: 'failed', markedBadAt: '2025-01-01T10:09:00.000Z', migrations: ['003_x'],
+      }));
+      await ledger.updateRelease('r1', { sha: null, artifact: 'img:1' });
+      const after = await ledger.getRelease('r1');
+      assert.equal(after?.sha, null);
+      assert.equal(after?.artifact, 'img:1');
+      assert.equal(after?.status, 'failed');
+      await assert.rejects(ledger.updateRelease('missing', { status: 'live' }), rejectsWith('RELEASE_NOT_FOUND', /missing/));
+      await assert.rejects(ledger.updateRelease('missing', {}), rejectsWith('RELEASE_NOT_FOUND'));
+    });
+
+    test('markLive supersedes the live and verified releases of that app+env only', async (t) => {
+      const ledger = await open(t);
+      await ledger.insertRelease(release('old-verified', { status: 'verified' }));
+      await ledger.insertRelease(release('old-live', { status: 'live' }));
+      await ledger.insertRelease(release('failed', { status: 'failed' }));
+      await ledger.insertRelease(release('rolled', { status: 'rolled_back' }));
+      await ledger.insertRelease(release('staging-live', { env: 'staging', status: 'live' }));
+      await ledger.insertRelease(release('blog-verified', { app: 'blog', status: 'verified' }));
+      await ledger.insertRelease(release('new', { status: 'deploying' }));
+
+      await ledger.markLive('new', 'live');
+      const status = async (id: string) => (await ledger.getRelease(id))?.status;
+      assert.equal(await status('new'), 'live');
+      assert.equal(await status('old-verified'), 'superseded');
+      assert.equal(await status('old-live'), 'superseded');
+      assert.equal(await status('failed'), 'failed');
+      assert.equal(await status('rolled'), 'rolled_back');
+      assert.equal(await status('staging-live'), 'live');
+      assert.equal(await status('blog-verified'), 'verified');
+
+      await ledger.markLive('new', 'verified');
+      assert.equal(await status('new'), 'verified');
+      assert.equal((await ledger.listReleases({ app: 'shop', env: 'production' })).filter((r) => r.status === 'verified' || r.status === 'live').length, 1);
+      await assert.rejects(ledger.markLive('ghost', 'live'), rejectsWith('RELEASE_NOT_FOUND', /ghost/));
+    });
+
+    test('runs insert, update, get and list newest first', async (t) => {
+      const ledger = await open(t);
+      const first = run('run1');
+      await ledger.insertRun(first);
+      await ledger.insertRun(run('run2', { kind: 'deploy', plan: null }));
+      await ledger.insertRun(run('run3', { env: 'staging' }));
+      await ledger.insertRun(run('run4', { kind: 'drill' }));
+      assert.deepEqual(await ledger.getRun('run1'), first);
+      assert.equal((await ledger.getRun('run2'))?.plan, null);
+      assert.equal(await ledger.getRun('nope'), undefined);
+
+      await ledger.updateRun('run1', {
+        status: 'succeeded', approvedBy: 'carol@example.com', startedAt: '2025-01-01T11:01:00.000Z',
+        finishedAt: '2025-01-01T11:02:00.000Z', plan: { steps: ['switch'] },
+      });
+      assert.deepEqual(await ledger.getRun('run1'), run('run1', {
+        status: 'succeeded', approvedBy: 'carol@example.com', startedAt: '2025-01-01T11:01:00.000Z',
+        finishedAt: '2025-01-01T11:02:00.000Z', plan: { steps: ['switch'] },
+      }));
+      await ledger.updateRun('run2', { status: 'failed', error: 'health check failed' });
+      assert.equal((await ledger.getRun('run2'))?.error, 'health check failed');
+
+      const ids = async (query: Parameters<Ledger['listRuns']>[0]) => (await ledger.listRuns(query)).map((r) => r.id);
+      assert.deepEqual(await ids({ app: 'shop', env: 'production' }), ['run4', 'run2', 'run1']);
+      assert.deepEqual(await ids({ app: 'shop', env: 'production', limit: 1 }), ['run4']);
+      assert.deepEqual(await ids({ app: 'shop', env: 'staging' }), ['run3']);
+      await assert.rejects(ledger.updateRun('ghost', { status: 'failed' }), rejectsWith('RUN_NOT_FOUND', /ghost/));
+    });
+
+    test('steps start, finish and list in index order', async (t) => {
+      const ledger = await open(t);
+      await ledger.insertRun(run('run1'));
+      await ledger.insertRun(run('run2'));
+      await ledger.startStep('run1', 1, 'switch', '2025-01-01T11:00:02.000Z');
+      await ledger.startStep('run1', 0, 'snapshot', '2025-01-01T11:00:01.000Z');
+      await ledger.startStep('run2', 0, 'elsewhere', '2025-01-01T11:00:01.000Z');
+      await ledger.finishStep('run1', 0, { status: 'succeeded', at: '2025-01-01T11:00:01.500Z', durationMs: 500, output: 'saved', error: null });
+
+      assert.deepEqual(await ledger.listSteps('run1'), [
+        { runId: 'run1', index: 0, name: 'snapshot', status: 'succeeded', startedAt: '2025-01-01T11:00:01.000Z', finishedAt: '2025-01-01T11:00:01.500Z', durationMs: 500, output: 'saved', error: null },
+        { runId: 'run1', index: 1, name: 'switch', status: 'running', startedAt: '2025-01-01T11:00:02.000Z', finishedAt: null, durationMs: null, output: '', error: null },
+      ]);
+
+      await ledger.finishStep('run1', 1, { status: 'failed', at: '2025-01-01T11:00:03.000Z', durationMs: 1000, output: '', error: 'symlink busy' });
+      const failed = (await ledger.listSteps('run1'))[1];
+      assert.equal(failed?.status, 'failed');
+      assert.equal(failed?.error, 'symlink busy');
+
+      // A resumed run starts the step again: the journal shows the new attempt.
+      await ledger.startStep('run1', 1, 'switch', '2025-01-01T12:00:00.000Z');
+      const again = (await ledger.listSteps('run1'))[1];
+      assert.equal(again?.status, 'running');
+      assert.equal(again?.startedAt, '2025-01-01T12:00:00.000Z');
+      assert.equal(again?.error, null);
+
+      assert.deepEqual((await ledger.listSteps('run2')).map((s) => s.name), ['elsewhere']);
+      await assert.rejects(
+        ledger.finishStep('run1', 7, { status: 'succeeded', at: 'x', durationMs: 1, output: '', error: null }),
+        rejectsWith('LEDGER_ERROR', /never started/),
+      );
+    });
+
+    test('audit entries chain by hash, seq increases, list is newest first', async (t) => {
+      const ledger = await open(t);
+      const events = [
+        { at: '2025-01-01T11:00:00.000Z', actor: 'bob', action: 'rollback.planned', app: 'shop', env: 'production', runId: 'run1', outcome: 'ok', detail: { risk: 'high', b: 1, a: [1, { z: 1, y: 2 }] } },
+        { at: '2025-01-01T11:00:01.000Z', actor: 'bob', action: 'rollback.approved', app: 'shop', env: 'production', runId: 'run1', outcome: 'auto-approved', detail: {} },
+        { at: '2025-01-01T11:00:02.000Z', actor: 'ci', action: 'record', app: 'shop', env: null, runId: null, outcome: 'ok', detail: { version: '1.0.0' } },
+      ];
+      const appended: AuditEvent[] = [];
+      for (const event of events) appended.push(await ledger.appendAudit(event));
+
+      assert.deepEqual(appended.map((e) => e.seq), [1, 2, 3]);
+      assert.equal(appended[0]?.prevHash, GENESIS_HASH);
+      for (let i = 0; i < appended.length; i += 1) {
+        const entry = appended[i]!;
+        assert.match(entry.hash, /^[0-9a-f]{64}$/);
+        if (i > 0) assert.equal(entry.prevHash, appended[i - 1]!.hash);
+        assert.equal(entry.hash, auditHash(entry.prevHash, events[i]!));
+        assert.deepEqual({ ...entry, seq: undefined, prevHash: undefined, hash: undefined }, { ...events[i], seq: undefined, prevHash: undefined, hash: undefined });
+      }
+      // Key order must not matter to the hash.
+      const reordered = { ...events[0]!, detail: { a: [1, { y: 2, z: 1 }], b: 1, risk: 'high' } };
+      assert.equal(auditHash(GENESIS_HASH, reordered), appended[0]!.hash);
+      assert.notEqual(auditHash(GENESIS_HASH, { ...events[0]!, outcome: 'failed' }), appended[0]!.hash);
+
+      const listed = await ledger.listAudit();
+      assert.deepEqual(listed, [...appended].reverse());
+      assert.equal(findChainBreak(listed), undefined);
+    });
+
+    test('concurrent appends on one ledger keep one unbroken chain', async (t) => {
+      const ledger = await open(t);
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          ledger.appendAudit({ at: `2025-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, actor: 'x', action: 'a', app: 'shop', env: 'production', runId: null, outcome: 'ok', detail: { i } }),
+        ),
+      );
+      assert.deepEqual(results.map((e) => e.seq).sort((a, b) => a - b), Array.from({ length: 25 }, (_, i) => i + 1));
+      const listed = await ledger.listAudit();
+      assert.equal(listed.length, 25);
+      assert.equal(findChainBreak(listed), undefined);
+    });
+
+    test('an audit detail is stored as JSON: undefined dropped, dates as strings', async (t) => {
+      const ledger = await open(t);
+      const entry = await ledger.appendAudit({
+        at: '2025-01-01T00:00:00.000Z', actor: 'x', action: 'a', app: 'shop', env: 'production', runId: null, outcome: 'ok',
+        detail: { gone: undefined, when: new Date('2025-02-03T04:05:06.000Z') },
+      });
+      assert.deepEqual(entry.detail, { when: '2025-02-03T04:05:06.000Z' });
+      const [stored] = await ledger.listAudit();
+      assert.deepEqual(stored, entry);
+      assert.equal(findChainBreak([stored!]), undefined);
+    });
+  });
+}
