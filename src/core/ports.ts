@@ -27,9 +27,10 @@ export interface Ledger {
   listReleases(query: ReleaseQuery): Promise<Release[]>;
   /**
    * Make one release the live one of its environment in one transaction: any
-   * other release that was `live` or `verified` becomes `superseded`.
+   * other release that was `live` or `verified` becomes `superseded`. With
+   * `activatedAt`, also records that `current` switched to it then.
    */
-  markLive(id: string, status: 'live' | 'verified'): Promise<void>;
+  markLive(id: string, status: 'live' | 'verified', activatedAt?: string): Promise<void>;
 
   insertRun(run: Run): Promise<void>;
   updateRun(id: string, patch: RunPatch): Promise<void>;

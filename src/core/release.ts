@@ -28,13 +28,19 @@ export interface Release {
   verifiedAt: string | null;
   /** Set when the release failed verification or was rolled back from: it is never a rollback target again by default. */
   markedBadAt: string | null;
+  /**
+   * When `current` last switched to this release. The ledger's live release is
+   * the one switched to most recently, whatever its status: a release that
+   * failed verification and stayed current is still what runs.
+   */
+  activatedAt: string | null;
   /** Migration ids this release applied. */
   migrations: string[];
   /** Which system made the deployment: `rewind` or whatever `record` was told. */
   source: string;
 }
 
-export type ReleasePatch = Partial<Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'migrations'>>;
+export type ReleasePatch = Partial<Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'activatedAt' | 'migrations'>>;
 
 /** The statuses that mean "this is what the ledger believes is running". */
 export function isLiveStatus(status: ReleaseStatus): boolean {

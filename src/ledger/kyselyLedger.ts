@@ -34,7 +34,7 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
     updateRelease: (id, patch) => write('updateRelease', (trx) => releases.updateRelease(trx, id, patch)),
     getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
     listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
-    markLive: (id, status) => write('markLive', (trx) => releases.markLive(trx, id, status)),
+    markLive: (id, status, activatedAt) => write('markLive', (trx) => releases.markLive(trx, id, status, activatedAt)),
 
     insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),
     updateRun: (id, patch) => write('updateRun', (trx) => runs.updateRun(trx, id, patch)),

@@ -50,7 +50,7 @@ export async function listReleases(db: Kysely<Database>, query: ReleaseQuery): P
 }
 
 /** Everything else that was live or verified in the same app and environment is superseded. */
-export async function markLive(trx: Kysely<Database>, id: string, status: 'live' | 'verified'): Promise<void> {
+export async function markLive(trx: Kysely<Database>, id: string, status: 'live' | 'verified', activatedAt?: string): Promise<void> {
   const target = await requireRelease(trx, id);
   await trx
     .updateTable('releases')
@@ -60,7 +60,11 @@ export async function markLive(trx: Kysely<Database>, id: string, status: 'live'
     .where('id', '!=', id)
     .where('status', 'in', ['live', 'verified'])
     .execute();
-  await trx.updateTable('releases').set({ status }).where('id', '=', id).execute();
+  await trx
+    .updateTable('releases')
+    .set(activatedAt === undefined ? { status } : { status, activated_at: activatedAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 async function requireRelease(db: Kysely<Database>, id: string): Promise<{ app: string; env: string }> {

@@ -25,6 +25,7 @@ export function releaseToRow(release: Release, seq: number): Insertable<Releases
     deployed_at: release.deployedAt,
     verified_at: release.verifiedAt,
     marked_bad_at: release.markedBadAt,
+    activated_at: release.activatedAt,
     migrations: toJson(release.migrations ?? []),
     source: release.source,
     seq,
@@ -44,6 +45,7 @@ export function rowToRelease(row: Selectable<ReleasesTable>): Release {
     deployedAt: row.deployed_at,
     verifiedAt: row.verified_at,
     markedBadAt: row.marked_bad_at,
+    activatedAt: row.activated_at,
     migrations: JSON.parse(row.migrations) as string[],
     source: row.source,
   };
@@ -56,6 +58,7 @@ export function releasePatchToRow(patch: ReleasePatch): Updateable<ReleasesTable
   if (patch.artifact !== undefined) row.artifact = patch.artifact;
   if (patch.verifiedAt !== undefined) row.verified_at = patch.verifiedAt;
   if (patch.markedBadAt !== undefined) row.marked_bad_at = patch.markedBadAt;
+  if (patch.activatedAt !== undefined) row.activated_at = patch.activatedAt;
   if (patch.migrations !== undefined) row.migrations = toJson(patch.migrations);
   return row;
 }

@@ -16,6 +16,8 @@ export interface ReleasesTable {
   deployed_at: string;
   verified_at: string | null;
   marked_bad_at: string | null;
+  /** Added by migration 003. */
+  activated_at: string | null;
   /** JSON array of migration ids. */
   migrations: string;
   source: string;

@@ -85,8 +85,9 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       await ledger.insertRelease(release('blog-verified', { app: 'blog', status: 'verified' }));
       await ledger.insertRelease(release('new', { status: 'deploying' }));
 
-      await ledger.markLive('new', 'live');
+      await ledger.markLive('new', 'live', '2025-01-02T00:00:00.000Z');
       const status = async (id: string) => (await ledger.getRelease(id))?.status;
+      assert.equal((await ledger.getRelease('new'))?.activatedAt, '2025-01-02T00:00:00.000Z');
       assert.equal(await status('new'), 'live');
       assert.equal(await status('old-verified'), 'superseded');
       assert.equal(await status('old-live'), 'superseded');
@@ -97,6 +98,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
 
       await ledger.markLive('new', 'verified');
       assert.equal(await status('new'), 'verified');
+      assert.equal((await ledger.getRelease('new'))?.activatedAt, '2025-01-02T00:00:00.000Z', 'markLive without a time keeps the activation time');
       assert.equal((await ledger.listReleases({ app: 'shop', env: 'production' })).filter((r) => r.status === 'verified' || r.status === 'live').length, 1);
       await assert.rejects(ledger.markLive('ghost', 'live'), rejectsWith('RELEASE_NOT_FOUND', /ghost/));
     });

@@ -14,6 +14,7 @@ export function release(id: string, overrides: Partial<Release> = {}): Release {
     deployedAt: '2025-01-01T10:00:00.000Z',
     verifiedAt: null,
     markedBadAt: null,
+    activatedAt: null,
     migrations: [],
     source: 'rewind',
     ...overrides,

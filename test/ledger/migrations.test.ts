@@ -50,13 +50,16 @@ test('a file made at migration 001 is upgraded in place and keeps its data', asy
   const old = kyselyOver(file);
   await migrateLedger(old, file, '001_initial');
   const kept = release('r-old', { status: 'verified', migrations: ['001_users'], verifiedAt: '2025-01-01T10:01:00.000Z' });
-  await old.insertInto('releases').values(releaseToRow(kept, 1)).execute();
+  // A 001 file has no activated_at column (migration 003 adds it).
+  const { activated_at: _notYet, ...row001 } = releaseToRow(kept, 1);
+  await old.insertInto('releases').values(row001).execute();
   await old.destroy();
   assert.equal(tableNames(file).includes('audit'), false, 'the 001 file should not have the audit table yet');
 
   const ledger = await openSqliteLedger(file);
   t.after(() => ledger.close());
-  assert.deepEqual(await ledger.getRelease('r-old'), kept);
+  // 003 backfills: a release that was verified counts as activated when it was deployed.
+  assert.deepEqual(await ledger.getRelease('r-old'), { ...kept, activatedAt: kept.deployedAt });
   const entry = await ledger.appendAudit({ at: 'now', actor: 'x', action: 'upgrade', app: 'shop', env: null, runId: null, outcome: 'ok', detail: {} });
   assert.equal(entry.seq, 1);
   await ledger.insertRelease(release('r-new'));

@@ -1,0 +1,52 @@
+/**
+ * A plan is a value: computed from the ledger and what the driver reports,
+ * saved as plan.json, shown as plan.md, and carried out step by step.
+ */
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+export interface Risk {
+  code: 'distance' | 'target_unverified' | 'several_hosts' | 'no_health_check' | 'drift' | 'data_since_deploy';
+  level: RiskLevel;
+  message: string;
+}
+
+export type PlanStepKind = 'snapshot' | 'ensure_release' | 'switch' | 'reload' | 'verify' | 'mark';
+
+export interface PlanStep {
+  kind: PlanStepKind;
+  title: string;
+}
+
+export interface PlanRelease {
+  releaseId: string;
+  version: string;
+  sha: string | null;
+  verifiedAt: string | null;
+}
+
+export interface RollbackPlan {
+  kind: 'rollback';
+  app: string;
+  env: string;
+  driver: string;
+  createdAt: string;
+  reason: string;
+  from: PlanRelease;
+  to: PlanRelease;
+  /** Why this target: `last_known_good` or `requested`. */
+  targetChosenBy: 'last_known_good' | 'requested';
+  /** Releases between target and failed one that are skipped over (newest first). */
+  skipped: string[];
+  steps: PlanStep[];
+  risks: Risk[];
+  riskLevel: RiskLevel;
+  /** What the driver reported as live when the plan was made: a later apply can tell the world moved. */
+  observedLive: string | null;
+  hosts: string[];
+}
+
+export const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+
+export function highestRisk(risks: readonly Risk[]): RiskLevel {
+  return risks.reduce<RiskLevel>((worst, r) => (RISK_ORDER[r.level] > RISK_ORDER[worst] ? r.level : worst), 'low');
+}

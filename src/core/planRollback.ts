@@ -1,0 +1,133 @@
+import { RewindError } from './errors.js';
+import { lastKnownGood, liveRelease } from './lastKnownGood.js';
+import { assertSafeName } from './names.js';
+import { highestRisk, type PlanRelease, type PlanStep, type Risk, type RollbackPlan } from './plan.js';
+import type { Release } from './release.js';
+
+export interface RollbackInput {
+  app: string;
+  env: string;
+  driver: string;
+  hosts: readonly string[];
+  now: string;
+  /** Every release of this app and environment, newest first. */
+  releases: readonly Release[];
+  /** The version the driver says is running now. */
+  observedLive: string | null;
+  /** A release id, or a version (its newest release). Default: the live release. */
+  failed?: string;
+  targetVersion?: string;
+  reason?: string;
+  healthConfigured: boolean;
+  reloadConfigured: boolean;
+}
+
+/** Pure: the ledger and the observed state in, a plan out (or a RewindError saying why not). */
+export function planRollback(input: RollbackInput): RollbackPlan {
+  const failed = findFailed(input);
+  const index = input.releases.indexOf(failed);
+  const { target, chosenBy } = findTarget(input, failed, index);
+  const targetIndex = input.releases.indexOf(target);
+  const skipped = input.releases.slice(index + 1, targetIndex).map((r) => r.version);
+  const risks = assessRisks(input, failed, target, skipped);
+  return {
+    kind: 'rollback',
+    app: input.app,
+    env: input.env,
+    driver: input.driver,
+    createdAt: input.now,
+    reason: input.reason ?? `roll back ${failed.version}`,
+    from: planRelease(failed),
+    to: planRelease(target),
+    targetChosenBy: chosenBy,
+    skipped,
+    steps: planSteps(input, failed, target),
+    risks,
+    riskLevel: highestRisk(risks),
+    observedLive: input.observedLive,
+    hosts: [...input.hosts],
+  };
+}
+
+function findFailed(input: RollbackInput): Release {
+  const { releases, failed } = input;
+  if (failed !== undefined) {
+    assertSafeName(failed, '--failed-deployment-id');
+    const found = releases.find((r) => r.id === failed) ?? releases.find((r) => r.version === failed);
+    if (!found) {
+      throw new RewindError('RELEASE_NOT_FOUND', `--failed-deployment-id ${failed}: no release with that id or version in ${input.env}`, { failed });
+    }
+    return found;
+  }
+  const live = liveRelease(releases) ?? releases.find((r) => r.version === input.observedLive);
+  if (!live) {
+    throw new RewindError('NOTHING_LIVE', `${input.env} has no live release in the ledger to roll back from; name one with --failed-deployment-id`);
+  }
+  return live;
+}
+
+function findTarget(input: RollbackInput, failed: Release, failedIndex: number): { target: Release; chosenBy: RollbackPlan['targetChosenBy'] } {
+  const requested = input.targetVersion;
+  if (requested === undefined) {
+    const target = lastKnownGood(input.releases, failed);
+    if (!target) {
+      throw new RewindError('NO_KNOWN_GOOD', `no known good release older than ${failed.version} in ${input.env}: none passed verification without being marked bad`, { failed: failed.version });
+    }
+    return { target, chosenBy: 'last_known_good' };
+  }
+  assertSafeName(requested, '--target-version');
+  if (requested === failed.version) {
+    throw new RewindError('BAD_TARGET', `--target-version ${requested} is the release being rolled back; choose an older version`);
+  }
+  const target = input.releases.find((r) => r.version === requested);
+  if (!target) {
+    throw new RewindError('RELEASE_NOT_FOUND', `--target-version ${requested} was never deployed to ${input.env}; expected one of: ${versionsOlderThan(input.releases, failedIndex)}`, { target: requested });
+  }
+  if (input.releases.indexOf(target) < failedIndex) {
+    throw new RewindError('BAD_TARGET', `--target-version ${requested} is newer than ${failed.version}; a rollback goes to an older release`);
+  }
+  return { target, chosenBy: 'requested' };
+}
+
+function versionsOlderThan(releases: readonly Release[], index: number): string {
+  const versions = [...new Set(releases.slice(index + 1).map((r) => r.version))];
+  return versions.length > 0 ? versions.slice(0, 8).join(', ') : '(none)';
+}
+
+function assessRisks(input: RollbackInput, failed: Release, target: Release, skipped: readonly string[]): Risk[] {
+  const risks: Risk[] = [];
+  if (target.verifiedAt === null) {
+    risks.push({ code: 'target_unverified', level: 'high', message: `${target.version} never passed verification` });
+  } else if (target.markedBadAt !== null || target.status === 'failed' || target.status === 'rolled_back') {
+    risks.push({ code: 'target_unverified', level: 'high', message: `${target.version} was marked bad (${target.status})` });
+  }
+  if (skipped.length > 0) {
+    risks.push({ code: 'distance', level: 'medium', message: `goes back ${skipped.length + 1} releases, past ${skipped.join(', ')}` });
+  }
+  if (input.hosts.length > 1) {
+    risks.push({ code: 'several_hosts', level: 'medium', message: `${input.hosts.length} hosts change` });
+  }
+  if (!input.healthConfigured) {
+    risks.push({ code: 'no_health_check', level: 'medium', message: 'no health check is configured: the result cannot be proved' });
+  }
+  if (input.observedLive !== failed.version) {
+    const seen = input.observedLive ?? 'nothing';
+    risks.push({ code: 'drift', level: 'medium', message: `the target runs ${seen}, the ledger says ${failed.version}` });
+  }
+  return risks;
+}
+
+function planSteps(input: RollbackInput, failed: Release, target: Release): PlanStep[] {
+  const steps: PlanStep[] = [
+    { kind: 'ensure_release', title: `check ${target.version} is present and intact` },
+    { kind: 'switch', title: `switch to ${target.version}` },
+  ];
+  if (input.reloadConfigured) steps.push({ kind: 'reload', title: 'reload the app' });
+  steps.push({ kind: 'verify', title: `verify ${target.version}${target.sha ? ` reports ${target.sha.slice(0, 7)}` : ''}` });
+  steps.push({ kind: 'mark', title: `mark ${failed.version} rolled_back` });
+  return steps;
+}
+
+function planRelease(release: Release): PlanRelease {
+  return { releaseId: release.id, version: release.version, sha: release.sha, verifiedAt: release.verifiedAt };
+}
