@@ -16,6 +16,10 @@ export const environmentSchema = z
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
     health: healthSchema.optional(),
     smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), z.string())
+      .default({})
+      .meta({ description: 'Environment variables for the build, reload and smoke commands (e.g. NODE_ENV, PM2_HOME); values that look secret are redacted from output.' }),
   })
   .superRefine((env, ctx) => {
     if (env.driver === 'releases' && !env.releases) {

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { runCli } from '../cli/main.js';
+
+// The only place the process exits: argv in, exit code out.
+const code = await runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  exitCode: 0,
+});
+process.exitCode = code;

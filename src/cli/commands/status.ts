@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import type { Release } from '../../core/release.js';
+import { status, type StatusReport } from '../../operations/status.js';
+import { globalsOf, withEnvironment } from '../context.js';
+import { out, printJson, type CliIO } from '../io.js';
+import { releaseJson } from '../views/json.js';
+
+export function registerStatus(program: Command, io: CliIO): void {
+  program
+    .command('status')
+    .description('what is live, what is last known good, health now, and drift between the ledger and the target')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = globalsOf(command);
+      const report = await withEnvironment(io, globals, (deps) => status(deps));
+      if (globals.json) printJson(io, statusJson(report));
+      else if (!globals.quiet) out(io, statusText(report));
+    });
+}
+
+function statusText(report: StatusReport): string {
+  const health = report.health === null
+    ? 'not checked (no health check configured, or nothing running that the ledger knows)'
+    : report.health.ok ? `healthy (${report.health.url})` : `UNHEALTHY: ${report.health.reason}`;
+  return [
+    `${report.app} ${report.env} (${report.driver})`,
+    `  live (ledger):    ${describe(report.live)}`,
+    `  running (target): ${report.observed.version ?? 'nothing'}${report.observed.artifact ? ` at ${report.observed.artifact}` : ''}`,
+    `  last known good:  ${describe(report.lastKnownGood)}`,
+    `  health now:       ${health}`,
+    ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:            none']),
+  ].join('\n');
+}
+
+function describe(release: Release | undefined): string {
+  if (!release) return 'none';
+  const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
+  return `${release.version}${sha} ${release.status}, deployed ${release.deployedAt} by ${release.deployedBy}`;
+}
+
+function statusJson(report: StatusReport): Record<string, unknown> {
+  return {
+    app: report.app,
+    env: report.env,
+    driver: report.driver,
+    live: report.live ? releaseJson(report.live) : null,
+    running: { version: report.observed.version, artifact: report.observed.artifact, problems: report.observed.problems },
+    last_known_good: report.lastKnownGood ? releaseJson(report.lastKnownGood) : null,
+    health: report.health,
+    drift: report.drift,
+  };
+}

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { openEnvironment, type OpenEnvironment } from '../operations/openEnvironment.js';
+import type { CliIO, GlobalOptions } from './io.js';
+import { progressView } from './views/progress.js';
+
+export function globalsOf(command: Command): GlobalOptions {
+  const opts = command.optsWithGlobals<Partial<GlobalOptions>>();
+  return { config: opts.config, env: opts.env, json: opts.json === true, quiet: opts.quiet === true, verbose: opts.verbose === true };
+}
+
+/** Open the selected environment for one command and always close it again. */
+export async function withEnvironment<T>(io: CliIO, globals: GlobalOptions, use: (deps: OpenEnvironment) => Promise<T>): Promise<T> {
+  const deps = await openEnvironment({
+    cwd: io.cwd,
+    configFile: globals.config,
+    envName: globals.env,
+    events: progressView(io, globals),
+    processEnv: io.env,
+  });
+  try {
+    return await use(deps);
+  } finally {
+    await deps.close();
+  }
+}

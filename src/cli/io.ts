@@ -1,0 +1,35 @@
+import type { Writable } from 'node:stream';
+
+/** Where a command's output goes, and the exit code it leaves for the entry point. */
+export interface CliIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: Writable;
+  stderr: Writable;
+  /** Is there a human at a terminal to ask? */
+  interactive: boolean;
+  /** Colours and spinners are for terminals only. */
+  stderrIsTTY: boolean;
+  exitCode: number;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  env?: string;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export function out(io: CliIO, text: string): void {
+  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function err(io: CliIO, text: string): void {
+  io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** The one JSON document a --json command prints on stdout. */
+export function printJson(io: CliIO, document: unknown): void {
+  io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}

@@ -1,0 +1,36 @@
+import { Command, Option } from 'commander';
+import { toolVersion } from '../operations/toolVersion.js';
+import { registerConfig } from './commands/config.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerHistory } from './commands/history.js';
+import { registerInit } from './commands/init.js';
+import { registerRecord } from './commands/record.js';
+import { registerRollback } from './commands/rollback.js';
+import { registerStatus } from './commands/status.js';
+import type { CliIO } from './io.js';
+
+/** The whole command line: global flags, then one file per command. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('rewind')
+    .description('take a failed deployment back to the last version known to work, and prove it')
+    .version(toolVersion(), '--version', 'print the version')
+    .option('--config <file>', 'rewind.yaml to use (default: found upward from the working directory)')
+    .option('--env <name>', 'the environment (default: default_env)')
+    .option('--json', 'print one JSON document on stdout and nothing else there')
+    .addOption(new Option('--quiet', 'print nothing but errors').conflicts('verbose'))
+    .option('--verbose', 'more detail, and stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback]) {
+    register(program, io);
+  }
+  for (const command of program.commands) inherit(command, program);
+  return program;
+}
+
+function inherit(command: Command, parent: Command): void {
+  command.configureOutput(parent.configureOutput()).exitOverride();
+  for (const sub of command.commands) inherit(sub, command);
+}

@@ -1,0 +1,75 @@
+import { asRewindError, type RewindError } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import type { Clock, Ledger } from '../core/ports.js';
+
+export interface Step {
+  name: string;
+  /** Returns a one-line summary of what it did (journaled and shown). */
+  run: () => Promise<string | void>;
+}
+
+export interface StepOutcome {
+  name: string;
+  ok: boolean;
+  durationMs: number;
+  detail: string;
+}
+
+export interface StepsResult {
+  ok: boolean;
+  outcomes: StepOutcome[];
+  /** The first failure, when !ok. */
+  error?: RewindError;
+  failedStep?: string;
+}
+
+export interface StepJournal {
+  ledger: Ledger;
+  clock: Clock;
+  events: EventSink;
+  runId: string;
+  /** Index of the first step in this batch (a run may execute several batches). */
+  firstIndex?: number;
+}
+
+/**
+ * Run steps in order, journaling each in the ledger before it starts and
+ * after it ends, so that a report (and later a resume) knows exactly how far
+ * a run got. Stops at the first failure and returns it instead of throwing:
+ * the caller decides what a failure means (roll back, mark bad, escalate).
+ */
+export async function runSteps(steps: readonly Step[], journal: StepJournal): Promise<StepsResult> {
+  const { ledger, clock, events, runId } = journal;
+  const outcomes: StepOutcome[] = [];
+  let index = journal.firstIndex ?? 0;
+  for (const step of steps) {
+    const started = clock.now();
+    await ledger.startStep(runId, index, step.name, started.toISOString());
+    events({ type: 'step.started', runId, index, name: step.name });
+    let outcome: StepOutcome;
+    let error: RewindError | undefined;
+    try {
+      const detail = (await step.run()) ?? '';
+      outcome = { name: step.name, ok: true, durationMs: elapsed(clock, started), detail };
+    } catch (thrown) {
+      error = asRewindError(thrown);
+      outcome = { name: step.name, ok: false, durationMs: elapsed(clock, started), detail: error.message };
+    }
+    await ledger.finishStep(runId, index, {
+      status: outcome.ok ? 'succeeded' : 'failed',
+      at: clock.now().toISOString(),
+      durationMs: outcome.durationMs,
+      output: outcome.ok ? outcome.detail : '',
+      error: error ? error.message : null,
+    });
+    events({ type: 'step.finished', runId, index, name: step.name, ok: outcome.ok, durationMs: outcome.durationMs, detail: outcome.detail });
+    outcomes.push(outcome);
+    index += 1;
+    if (error) return { ok: false, outcomes, error, failedStep: step.name };
+  }
+  return { ok: true, outcomes };
+}
+
+function elapsed(clock: Clock, since: Date): number {
+  return clock.now().getTime() - since.getTime();
+}

@@ -1,0 +1,21 @@
+import type { EnvDeps } from './deps.js';
+
+/** Append one entry to the audit log for this environment. */
+export async function audit(
+  deps: EnvDeps,
+  action: string,
+  outcome: string,
+  detail: Record<string, unknown> = {},
+  runId: string | null = null,
+): Promise<void> {
+  await deps.ledger.appendAudit({
+    at: deps.clock.now().toISOString(),
+    actor: deps.user,
+    action,
+    app: deps.app,
+    env: deps.envName,
+    runId,
+    outcome,
+    detail,
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * The demo's throw-away web app: a tiny HTTP server that reports its version
+ * and the commit it was built from (read from the REVISION file rewind writes
+ * into every release). Its third version is broken: the health check fails.
+ */
+export interface SampleVersion {
+  version: string;
+  broken: boolean;
+  note: string;
+}
+
+export const SAMPLE_VERSIONS: readonly SampleVersion[] = [
+  { version: 'v1.0.0', broken: false, note: 'first release' },
+  { version: 'v1.1.0', broken: false, note: 'adds a greeting' },
+  { version: 'v1.2.0', broken: true, note: 'a bad config change: the database pool never connects' },
+];
+
+export function sampleAppFiles(v: SampleVersion): Record<string, string> {
+  return {
+    'package.json': `${JSON.stringify({ name: 'demo-shop', version: v.version.replace(/^v/, ''), private: true }, null, 2)}\n`,
+    'server.js': serverJs(v),
+    'build.js': buildJs,
+    'smoke.js': smokeJs,
+    'CHANGES.md': `${v.version}: ${v.note}\n`,
+  };
+}
+
+function serverJs(v: SampleVersion): string {
+  return `'use strict';
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const version = ${JSON.stringify(v.version)};
+const revisionFile = path.join(__dirname, 'REVISION');
+const sha = fs.existsSync(revisionFile) ? fs.readFileSync(revisionFile, 'utf8').trim() : 'unknown';
+const broken = ${v.broken};
+
+http.createServer((req, res) => {
+  res.setHeader('content-type', 'application/json');
+  if (req.url === '/health') {
+    res.statusCode = broken ? 503 : 200;
+    res.end(JSON.stringify(broken ? { status: 'error', error: 'database pool: 0 of 10 connections', version, sha } : { status: 'ok', version, sha }));
+    return;
+  }
+  res.end(JSON.stringify({ hello: 'demo-shop', version }));
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+}
+
+const buildJs = `'use strict';
+// Stands in for a real build: writes a file the release serves from.
+require('node:fs').writeFileSync('build-info.json', JSON.stringify({ builtAt: new Date().toISOString() }) + '\\n');
+`;
+
+const smokeJs = `'use strict';
+// Smoke test: the home page answers with JSON naming the app.
+fetch(process.argv[2]).then((r) => r.json()).then((body) => {
+  if (body.hello !== 'demo-shop') throw new Error('unexpected home page: ' + JSON.stringify(body));
+}).catch((e) => { console.error(String(e.message || e)); process.exit(1); });
+`;

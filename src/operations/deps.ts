@@ -1,0 +1,27 @@
+import type { EnvironmentConfig } from '../config/schema/index.js';
+import type { Driver } from '../core/driver.js';
+import type { EventSink } from '../core/events.js';
+import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
+
+/**
+ * Everything an operation on one environment needs, passed in: operations
+ * never reach for globals, so tests and the library can wire their own.
+ */
+export interface EnvDeps {
+  app: string;
+  envName: string;
+  env: EnvironmentConfig;
+  /** Absolute; holds the ledger and reports/. */
+  stateDir: string;
+  ledger: Ledger;
+  driver: Driver;
+  exec: Exec;
+  files: Files;
+  clock: Clock;
+  /** Who is acting: REWIND_USER, git's user.email, or the OS user. */
+  user: string;
+  events: EventSink;
+  /** A short random suffix for ids (4 hex characters). */
+  random: () => string;
+  fetch?: typeof fetch;
+}

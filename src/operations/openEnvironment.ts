@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { loadConfig, resolvePaths, selectEnvironment, type LoadedConfig } from '../config/load.js';
+import { RewindError } from '../core/errors.js';
+import { ignoreEvents, type EventSink } from '../core/events.js';
+import type { Clock } from '../core/ports.js';
+import { createReleasesDriver } from '../drivers/releases/index.js';
+import { createGuardedFiles } from '../exec/guardedFiles.js';
+import { createLocalExec } from '../exec/localExec.js';
+import { secretsFromEnv } from '../exec/redact.js';
+import { withEnv } from '../exec/withEnv.js';
+import { openSqliteLedger } from '../ledger/sqlite.js';
+import { whoIsActing } from './actor.js';
+import type { EnvDeps } from './deps.js';
+
+export interface OpenOptions {
+  cwd: string;
+  configFile?: string;
+  envName?: string;
+  events?: EventSink;
+  /** Defaults to process.env: where REWIND_USER and secrets to redact come from. */
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+export interface OpenEnvironment extends EnvDeps {
+  loaded: LoadedConfig;
+  ledgerFile: string;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The composition root for one environment: load the config, then build the
+ * real ledger, runner, write guard and driver that operations take as arguments.
+ */
+export async function openEnvironment(options: OpenOptions): Promise<OpenEnvironment> {
+  const processEnv = options.processEnv ?? process.env;
+  const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
+  const { name, env } = selectEnvironment(loaded, options.envName);
+  const paths = resolvePaths(loaded);
+  if (loaded.config.state.backend !== 'sqlite') {
+    throw new RewindError('CONFIG_INVALID', `${loaded.file}: state.backend "${loaded.config.state.backend}" is not supported by this version: expected "sqlite"`);
+  }
+  const exec = withEnv(createLocalExec({ secrets: [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env)] }), env.env);
+  const files = createGuardedFiles(paths.writeRoots);
+  const releases = env.releases;
+  const releasePath = paths.releasePaths[name];
+  if (!releases || !releasePath) throw new RewindError('CONFIG_INVALID', `${loaded.file}: environments.${name}.releases is missing`);
+  const driver = createReleasesDriver({ app: loaded.config.app, env: name, path: releasePath, configDir: loaded.dir, config: releases, exec, files });
+  const user = await whoIsActing(processEnv, exec);
+  await files.mkdir(paths.stateDir);
+  const ledgerFile = join(paths.stateDir, 'ledger.sqlite');
+  await files.assertWritable(ledgerFile);
+  // Opened last, so that nothing above can fail and leave it open.
+  const ledger = await openSqliteLedger(ledgerFile);
+  return {
+    loaded,
+    ledgerFile,
+    app: loaded.config.app,
+    envName: name,
+    env,
+    stateDir: paths.stateDir,
+    ledger,
+    driver,
+    exec,
+    files,
+    clock: systemClock,
+    user,
+    events: options.events ?? ignoreEvents,
+    random: () => randomBytes(2).toString('hex'),
+    close: () => ledger.close(),
+  };
+}

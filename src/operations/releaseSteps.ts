@@ -1,0 +1,73 @@
+import { RewindError } from '../core/errors.js';
+import type { Release } from '../core/release.js';
+import { expandArgv, type TemplateVars } from '../core/template.js';
+import type { Step } from '../engine/runSteps.js';
+import { verifyRelease, type Verification } from '../verify/verifyRelease.js';
+import type { EnvDeps } from './deps.js';
+
+/** The steps deploy and rollback share: switch, reload, verify. */
+
+export function releaseVars(deps: EnvDeps, release: Pick<Release, 'version' | 'sha'>): TemplateVars {
+  return { ...deps.driver.vars(release.version), sha: release.sha ?? '', env: deps.envName, app: deps.app };
+}
+
+export function switchStep(deps: EnvDeps, release: Release): Step {
+  return {
+    name: `switch to ${release.version}`,
+    run: async () => {
+      await deps.driver.activate(release.version);
+      await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
+      return `current -> ${release.version}`;
+    },
+  };
+}
+
+export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
+  const reload = deps.env.reload;
+  if (!reload) return undefined;
+  return {
+    name: 'reload the app',
+    run: async () => {
+      const vars = releaseVars(deps, release);
+      const argv = expandArgv(reload, vars);
+      const result = await deps.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars) });
+      if (result.code !== 0) {
+        const last = lastLine(result.stderr) || lastLine(result.stdout);
+        throw new RewindError('STEP_FAILED', `reload \`${argv.join(' ')}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
+      }
+      return `${argv[0]} exited 0 in ${result.durationMs}ms`;
+    },
+  };
+}
+
+/** Verifies the release and records the verdict on it; throws VERIFY_FAILED when it does not pass. */
+export function verifyStep(deps: EnvDeps, release: Release, onResult: (verification: Verification) => void): Step {
+  return {
+    name: `verify ${release.version}`,
+    run: async () => {
+      const vars = releaseVars(deps, release);
+      const verification = await verifyRelease(
+        { health: deps.env.health, smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars },
+        { exec: deps.exec, fetch: deps.fetch },
+      );
+      onResult(verification);
+      const at = deps.clock.now().toISOString();
+      if (!verification.ok) {
+        await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: at });
+        throw new RewindError('VERIFY_FAILED', `${release.version} failed verification: ${verification.reason}`, { checks: verification.checks });
+      }
+      await deps.ledger.updateRelease(release.id, { verifiedAt: at });
+      await deps.ledger.markLive(release.id, 'verified');
+      const passed = verification.checks.map((c) => c.detail).join('; ');
+      return passed || 'nothing configured to check';
+    },
+  };
+}
+
+export function releaseEnv(release: Pick<Release, 'version' | 'sha'>, vars: TemplateVars): Record<string, string> {
+  return { REWIND_VERSION: release.version, REWIND_SHA: release.sha ?? '', REWIND_RELEASE_DIR: vars.release_dir ?? '' };
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter((l) => l.trim() !== '').at(-1)?.trim() ?? '';
+}

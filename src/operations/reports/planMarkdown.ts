@@ -1,0 +1,35 @@
+import type { RollbackPlan } from '../../core/plan.js';
+
+/** plan.md: what a rollback will do and what could go wrong, for a human to read before --apply. */
+export function planMarkdown(plan: RollbackPlan, runId: string): string {
+  const lines = [
+    `# Rollback plan: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}`,
+    '',
+    `- run: ${runId}`,
+    `- made: ${plan.createdAt}`,
+    `- reason: ${plan.reason}`,
+    `- from: ${describe(plan.from)} (release ${plan.from.releaseId})`,
+    `- to: ${describe(plan.to)} (release ${plan.to.releaseId}), chosen as ${plan.targetChosenBy === 'last_known_good' ? 'the last known good release' : 'requested with --target-version'}`,
+    `- running now: ${plan.observedLive ?? 'nothing'}`,
+    `- hosts: ${plan.hosts.join(', ')}`,
+    `- risk: **${plan.riskLevel}**`,
+    '',
+    '## Steps',
+    '',
+    ...plan.steps.map((step, i) => `${i + 1}. ${step.title}`),
+    '',
+    '## Risks',
+    '',
+    ...(plan.risks.length > 0 ? plan.risks.map((r) => `- ${r.level}: ${r.message}`) : ['- none found']),
+    '',
+    'Nothing has been changed. Carry this plan out with `rewind rollback --apply`.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function describe(release: RollbackPlan['from']): string {
+  const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
+  const verified = release.verifiedAt ? `, verified ${release.verifiedAt}` : ', never verified';
+  return `${release.version}${sha}${verified}`;
+}
