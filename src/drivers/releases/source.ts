@@ -1,0 +1,65 @@
+/**
+ * Where a release's files come from: a git ref, a directory or a tarball.
+ * Locating checks the source exists before anything is written; only then
+ * is it materialized into the new release dir.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { RewindError } from '../../core/errors.js';
+import type { SourceConfig } from '../../config/schema/releases.js';
+import { expandItem, type TemplateVars } from '../../core/template.js';
+import { commandFailed } from './failures.js';
+import { locateGit, type GitContext } from './gitSource.js';
+
+export interface LocatedSource {
+  /** Where it comes from, for the manifest and reports (never with a password). */
+  description: string;
+  /** The commit, when the source knows it before export. */
+  sha: string | null;
+  /** Fill `dest`, which does not exist yet, with the release's files. */
+  materialize(dest: string): Promise<void>;
+}
+
+export interface SourceContext extends GitContext {
+  vars: TemplateVars;
+}
+
+export async function locateSource(source: SourceConfig, ctx: SourceContext): Promise<LocatedSource> {
+  if ('git' in source) {
+    return locateGit(expandItem(source.git, ctx.vars), expandItem(source.ref, ctx.vars), ctx);
+  }
+  if ('dir' in source) {
+    const dir = resolve(ctx.configDir, expandItem(source.dir, ctx.vars));
+    await requireSource(dir, 'directory', (s) => s.isDirectory());
+    return {
+      description: `dir ${dir}`,
+      sha: null,
+      materialize: (dest) => ctx.files.copyDir(dir, dest),
+    };
+  }
+  const tarball = resolve(ctx.configDir, expandItem(source.tarball, ctx.vars));
+  await requireSource(tarball, 'tarball', (s) => s.isFile());
+  const strip = source.strip_components;
+  return {
+    description: `tarball ${tarball}`,
+    sha: null,
+    async materialize(dest) {
+      await ctx.files.mkdir(dest);
+      // GNU tar and bsdtar both detect gzip/bzip2/xz by content when reading a file.
+      const argv = ['tar', '-x', '-f', tarball, '-C', dest, '--no-same-owner'];
+      if (strip > 0) argv.push(`--strip-components=${strip}`);
+      const result = await ctx.exec.run(argv);
+      if (result.code !== 0) throw commandFailed('BUILD_FAILED', `release ${ctx.version} could not be unpacked`, result);
+    },
+  };
+}
+
+async function requireSource(path: string, kind: string, ok: (s: Awaited<ReturnType<typeof stat>>) => boolean): Promise<void> {
+  const found = await stat(path).catch(() => undefined);
+  if (found === undefined) {
+    throw new RewindError('SOURCE_NOT_FOUND', `source ${kind} ${path} does not exist`, { path });
+  }
+  if (!ok(found)) {
+    throw new RewindError('SOURCE_NOT_FOUND', `source ${kind} ${path} is not a ${kind === 'tarball' ? 'file' : 'directory'}`, { path });
+  }
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type { ReleasesConfig, SourceConfig } from '../../../src/config/schema/releases.js';
+import type { Driver } from '../../../src/core/driver.js';
+import { isRewindError, type ErrorCode } from '../../../src/core/errors.js';
+import type { Clock, Exec, Files } from '../../../src/core/ports.js';
+import { createReleasesDriver } from '../../../src/drivers/releases/index.js';
+import { createGuardedFiles } from '../../../src/exec/guardedFiles.js';
+import { createLocalExec } from '../../../src/exec/localExec.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+export interface Fixture {
+  /** The write root. */
+  root: string;
+  /** The releases path (inside the root). */
+  path: string;
+  /** Where the config file would be: sources are relative to it (outside the root). */
+  configDir: string;
+  exec: Exec;
+  files: Files;
+}
+
+export async function fixture(t: TestContext): Promise<Fixture> {
+  const base = await tempDir(t);
+  const root = join(base, 'srv');
+  const configDir = join(base, 'project');
+  await mkdir(root);
+  await mkdir(configDir);
+  return { root, path: join(root, 'shop'), configDir, exec: createLocalExec(), files: createGuardedFiles([root]) };
+}
+
+/** A clock that moves one minute per reading, so manifests order predictably. */
+export function steppingClock(start = Date.UTC(2024, 0, 1)): Clock {
+  let tick = 0;
+  return { now: () => new Date(start + 60_000 * tick++) };
+}
+
+export function makeDriver(
+  fx: Fixture,
+  source: SourceConfig,
+  more: { build?: string[][]; shared?: string[]; keep?: number; clock?: Clock; files?: Files; path?: string } = {},
+): Driver {
+  const config: ReleasesConfig = {
+    path: more.path ?? fx.path,
+    keep: 5,
+    source,
+    build: more.build ?? [],
+    shared: more.shared ?? [],
+  };
+  return createReleasesDriver({
+    app: 'shop',
+    env: 'production',
+    path: more.path ?? fx.path,
+    configDir: fx.configDir,
+    config,
+    exec: fx.exec,
+    files: more.files ?? fx.files,
+    keep: more.keep,
+    clock: more.clock,
+  });
+}
+
+/** A dir source under the project: build/<version>/ holding app.txt. */
+export async function dirBuilds(fx: Fixture, versions: readonly string[]): Promise<SourceConfig> {
+  for (const version of versions) {
+    const dir = join(fx.configDir, 'build', version);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'app.txt'), `app ${version}\n`);
+  }
+  return { dir: 'build/{version}' };
+}
+
+/** An assertion callback for assert.rejects: a RewindError with this code. */
+export function rewindError(code: ErrorCode, ...patterns: RegExp[]): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(isRewindError(error), `expected a RewindError ${code}, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
+    for (const pattern of patterns) assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
+export async function git(exec: Exec, cwd: string, ...args: string[]): Promise<string> {
+  const result = await exec.run(['git', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, env: GIT_ENV });
+  assert.equal(result.code, 0, `git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** A repository with two tagged commits; returns their shas. */
+export async function makeRepo(fx: Fixture, dir = join(fx.configDir, 'repo')): Promise<{ repo: string; sha1: string; sha2: string }> {
+  await mkdir(dir, { recursive: true });
+  await git(fx.exec, dir, 'init', '-q');
+  await writeFile(join(dir, 'app.txt'), 'version one\n');
+  await mkdir(join(dir, 'lib'));
+  await writeFile(join(dir, 'lib', 'code.js'), 'export const v = 1;\n');
+  await git(fx.exec, dir, 'add', '-A');
+  await git(fx.exec, dir, 'commit', '-q', '-m', 'one');
+  await git(fx.exec, dir, 'tag', 'v1');
+  const sha1 = await git(fx.exec, dir, 'rev-parse', 'HEAD');
+  await writeFile(join(dir, 'app.txt'), 'version two\n');
+  await writeFile(join(dir, 'new.txt'), 'added in two\n');
+  await git(fx.exec, dir, 'add', '-A');
+  await git(fx.exec, dir, 'commit', '-q', '-m', 'two');
+  await git(fx.exec, dir, 'tag', '-a', 'v2', '-m', 'annotated two');
+  const sha2 = await git(fx.exec, dir, 'rev-parse', 'HEAD');
+  return { repo: dir, sha1, sha2 };
+}
