@@ -1,3 +1,4 @@
+import { basename, isAbsolute } from 'node:path';
 import { RewindError } from '../core/errors.js';
 import type { Release } from '../core/release.js';
 import { expandArgv, type TemplateVars } from '../core/template.js';
@@ -35,7 +36,7 @@ export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
         const last = lastLine(result.stderr) || lastLine(result.stdout);
         throw new RewindError('STEP_FAILED', `reload \`${argv.join(' ')}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
       }
-      return `${argv[0]} exited 0 in ${result.durationMs}ms`;
+      return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
     },
   };
 }
@@ -66,6 +67,11 @@ export function verifyStep(deps: EnvDeps, release: Release, onResult: (verificat
 
 export function releaseEnv(release: Pick<Release, 'version' | 'sha'>, vars: TemplateVars): Record<string, string> {
   return { REWIND_VERSION: release.version, REWIND_SHA: release.sha ?? '', REWIND_RELEASE_DIR: vars.release_dir ?? '' };
+}
+
+/** For display only: absolute program paths shortened to their file name. */
+function showCommand(argv: readonly string[]): string {
+  return argv.map((item) => (isAbsolute(item) ? basename(item) : item)).join(' ');
 }
 
 function lastLine(text: string): string {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
+import type { Exec, Files } from '../../core/ports.js';
 import { createGuardedFiles } from '../../exec/guardedFiles.js';
 import { createLocalExec } from '../../exec/localExec.js';
 import { applyRollback, type RollbackResult } from '../applyRollback.js';
@@ -13,7 +14,7 @@ import { deploy, type DeployResult } from '../deploy.js';
 import { openEnvironment } from '../openEnvironment.js';
 import { planRollbackRun } from '../planRollbackRun.js';
 import { demoConfigYaml, ecosystemCjs, type DemoLayout } from './demoConfig.js';
-import { SAMPLE_VERSIONS } from './sampleApp.js';
+import { SAMPLE_VERSIONS, type SampleVersion } from './sampleApp.js';
 import { makeSampleRepo } from './sampleRepo.js';
 
 export interface DemoOptions {
@@ -46,12 +47,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const root = join(parent, `rewind-demo-${randomBytes(4).toString('hex')}`);
   const files = createGuardedFiles([root]);
   const exec = createLocalExec();
-  const layout = await demoLayout(root);
-  await files.mkdir(root);
-  await makeSampleRepo(files, exec, layout.appRepo);
-  await files.writeFile(layout.ecosystem, ecosystemCjs(layout));
-  const configFile = join(root, 'rewind.yaml');
-  await files.writeFile(configFile, demoConfigYaml(layout));
+  const { layout, configFile } = await setUpDemo(root, files, exec);
   note(`sample app with versions ${SAMPLE_VERSIONS.map((v) => v.version).join(', ')} in ${layout.appRepo}`);
 
   const deps = await openEnvironment({ cwd: root, events: options.events, processEnv: { ...(options.processEnv ?? process.env), REWIND_USER: 'demo@rewind.invalid' } });
@@ -75,9 +71,28 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return { ok, dir: root, configFile, ledgerFile: deps.ledgerFile, deploys, rollback, served, expected };
   } finally {
     await deps.close();
-    // Stop the PM2 daemon the demo started (it lives in this demo's own PM2_HOME).
-    await exec.run([layout.node, layout.pm2Bin, 'kill'], { env: { PM2_HOME: layout.pm2Home }, timeoutMs: 15_000 }).catch(() => undefined);
+    await stopDemoPm2(exec, layout);
   }
+}
+
+/**
+ * The demo's world in `root`: the sample app's git repository, a PM2
+ * ecosystem file and a rewind.yaml deploying it on this host. Tests use the
+ * same set-up with versions of their own.
+ */
+export async function setUpDemo(root: string, files: Files, exec: Exec, versions: readonly SampleVersion[] = SAMPLE_VERSIONS): Promise<{ layout: DemoLayout; configFile: string }> {
+  const layout = await demoLayout(root);
+  await files.mkdir(root);
+  await makeSampleRepo(files, exec, layout.appRepo, versions);
+  await files.writeFile(layout.ecosystem, ecosystemCjs(layout));
+  const configFile = join(root, 'rewind.yaml');
+  await files.writeFile(configFile, demoConfigYaml(layout));
+  return { layout, configFile };
+}
+
+/** Stop the PM2 daemon of a demo layout (it lives in the layout's own PM2_HOME). */
+export async function stopDemoPm2(exec: Exec, layout: DemoLayout): Promise<void> {
+  await exec.run([layout.node, layout.pm2Bin, 'kill'], { env: { PM2_HOME: layout.pm2Home }, timeoutMs: 15_000 }).catch(() => undefined);
 }
 
 async function demoLayout(root: string): Promise<DemoLayout> {

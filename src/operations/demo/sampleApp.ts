@@ -5,8 +5,11 @@
  */
 export interface SampleVersion {
   version: string;
+  /** Serves, but its health check fails. */
   broken: boolean;
   note: string;
+  /** Its build command exits 1. */
+  buildFails?: boolean;
 }
 
 export const SAMPLE_VERSIONS: readonly SampleVersion[] = [
@@ -19,7 +22,7 @@ export function sampleAppFiles(v: SampleVersion): Record<string, string> {
   return {
     'package.json': `${JSON.stringify({ name: 'demo-shop', version: v.version.replace(/^v/, ''), private: true }, null, 2)}\n`,
     'server.js': serverJs(v),
-    'build.js': buildJs,
+    'build.js': v.buildFails ? failingBuildJs : buildJs,
     'smoke.js': smokeJs,
     'CHANGES.md': `${v.version}: ${v.note}\n`,
   };
@@ -51,6 +54,11 @@ http.createServer((req, res) => {
 const buildJs = `'use strict';
 // Stands in for a real build: writes a file the release serves from.
 require('node:fs').writeFileSync('build-info.json', JSON.stringify({ builtAt: new Date().toISOString() }) + '\\n');
+`;
+
+const failingBuildJs = `'use strict';
+console.error('build: cannot resolve module "left-pad"');
+process.exit(1);
 `;
 
 const smokeJs = `'use strict';

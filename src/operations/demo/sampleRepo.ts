@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { Exec, Files } from '../../core/ports.js';
-import { SAMPLE_VERSIONS, sampleAppFiles } from './sampleApp.js';
+import { SAMPLE_VERSIONS, sampleAppFiles, type SampleVersion } from './sampleApp.js';
 
 const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: 'rewind demo',
@@ -11,10 +11,10 @@ const GIT_IDENTITY = {
 };
 
 /** A git repository holding the sample app, one commit and tag per version. */
-export async function makeSampleRepo(files: Files, exec: Exec, repo: string): Promise<void> {
+export async function makeSampleRepo(files: Files, exec: Exec, repo: string, versions: readonly SampleVersion[] = SAMPLE_VERSIONS): Promise<void> {
   await files.mkdir(repo);
   await git(exec, repo, ['init', '--quiet', '--initial-branch=main']);
-  for (const version of SAMPLE_VERSIONS) {
+  for (const version of versions) {
     for (const [name, text] of Object.entries(sampleAppFiles(version))) {
       await files.writeFile(join(repo, name), text);
     }

@@ -1,0 +1,62 @@
+import { mkdtemp, readFile, readlink, realpath, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
+import { createLocalExec } from '../../src/exec/localExec.js';
+import type { DemoLayout } from '../../src/operations/demo/demoConfig.js';
+import { setUpDemo, stopDemoPm2 } from '../../src/operations/demo/runDemo.js';
+import type { SampleVersion } from '../../src/operations/demo/sampleApp.js';
+
+export interface World {
+  root: string;
+  layout: DemoLayout;
+  configFile: string;
+  /** What `current` points at, as a relative link. */
+  current: () => Promise<string | undefined>;
+  /** What the running app reports on /health, or null when nothing answers. */
+  served: () => Promise<{ http: number; version?: string; sha?: string } | null>;
+  /** The commit a tag of the sample app points at. */
+  shaOf: (tag: string) => Promise<string>;
+  readReport: (path: string) => Promise<string>;
+}
+
+/**
+ * A sample app in a real git repository, deployed by the real CLI on this
+ * host under a real PM2 (its own PM2_HOME in the temp dir, killed after).
+ */
+export async function makeWorld(t: TestContext, versions: SampleVersion[]): Promise<World> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'rewind-world-')));
+  const root = join(dir, 'world');
+  const exec = createLocalExec();
+  const { layout, configFile } = await setUpDemo(root, createGuardedFiles([root]), exec, versions);
+  // PM2 must be stopped while its PM2_HOME still exists, then the files can go.
+  t.after(async () => {
+    await stopDemoPm2(exec, layout);
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    root,
+    layout,
+    configFile,
+    current: () => readlink(join(layout.deployPath, 'current')).catch(() => undefined),
+    served: async () => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${layout.port}/health`, { signal: AbortSignal.timeout(2000) });
+        const body = (await response.json()) as { version?: string; sha?: string };
+        return { http: response.status, version: body.version, sha: body.sha };
+      } catch {
+        return null;
+      }
+    },
+    shaOf: async (tag) => {
+      const result = await exec.run(['git', '-C', layout.appRepo, 'rev-parse', `${tag}^{commit}`]);
+      return result.stdout.trim();
+    },
+    readReport: (path) => readFile(path, 'utf8'),
+  };
+}
+
+export const GOOD = (version: string): SampleVersion => ({ version, broken: false, note: `good ${version}` });
+export const BROKEN = (version: string): SampleVersion => ({ version, broken: true, note: `broken ${version}` });
+export const BAD_BUILD = (version: string): SampleVersion => ({ version, broken: false, buildFails: true, note: `bad build ${version}` });
