@@ -15,22 +15,35 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command('rewind')
     .description('take a failed deployment back to the last version known to work, and prove it')
     .version(toolVersion(), '--version', 'print the version')
-    .option('--config <file>', 'rewind.yaml to use (default: found upward from the working directory)')
-    .option('--env <name>', 'the environment (default: default_env)')
-    .option('--json', 'print one JSON document on stdout and nothing else there')
-    .addOption(new Option('--quiet', 'print nothing but errors').conflicts('verbose'))
-    .option('--verbose', 'more detail, and stack traces on errors')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    // `record --version V` is the contract, so rewind's own --version only counts before the command.
+    .enablePositionalOptions()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Usage errors get the same one-line form as every other error.
+      outputError: (s, write) => write(`rewind: ${s.replace(/^error: /, '').trimEnd()} (see rewind --help)\n`),
+    })
     .exitOverride();
   for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback]) {
     register(program, io);
   }
+  addUniversalOptions(program);
   for (const command of program.commands) inherit(command, program);
   return program;
 }
 
+/** The universal flags work before the command name and after it. */
+function addUniversalOptions(command: Command): void {
+  command
+    .option('--config <file>', 'rewind.yaml to use (default: found upward from the working directory)')
+    .option('--env <name>', 'the environment (default: default_env)')
+    .option('--json', 'print one JSON document on stdout and nothing else there')
+    .addOption(new Option('--quiet', 'print nothing but errors').conflicts('verbose'))
+    .option('--verbose', 'more detail, and stack traces on errors');
+}
+
 function inherit(command: Command, parent: Command): void {
   command.configureOutput(parent.configureOutput()).exitOverride();
+  if (command.commands.length === 0) addUniversalOptions(command);
   for (const sub of command.commands) inherit(sub, command);
 }

@@ -17,8 +17,15 @@ export function registerDeploy(program: Command, io: CliIO): void {
       const result = await withEnvironment(io, globals, (deps) => deploy(deps, { version, autoRollback: options.autoRollback, reason: options.reason }));
       if (globals.json) printJson(io, deployJson(result));
       else if (!globals.quiet) out(io, deploySummary(result));
-      io.exitCode = result.ok ? EXIT.ok : (result.rollback?.error?.exitCode === EXIT.noKnownGood ? EXIT.noKnownGood : EXIT.runFailed);
+      io.exitCode = deployExitCode(result);
     });
+}
+
+/** 4 when the automatic rollback found no good version either; else the failure's own code (2 for bad input, 1 for a failed run). */
+function deployExitCode(result: DeployResult): number {
+  if (result.ok) return EXIT.ok;
+  if (result.rollback?.error?.exitCode === EXIT.noKnownGood) return EXIT.noKnownGood;
+  return result.error?.exitCode ?? EXIT.runFailed;
 }
 
 function deploySummary(result: DeployResult): string {
