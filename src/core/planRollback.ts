@@ -28,7 +28,8 @@ export function planRollback(input: RollbackInput): RollbackPlan {
   const index = input.releases.indexOf(failed);
   const { target, chosenBy } = findTarget(input, failed, index);
   const targetIndex = input.releases.indexOf(target);
-  const skipped = input.releases.slice(index + 1, targetIndex).map((r) => r.version);
+  // Versions passed over on the way back; earlier attempts at the failed version do not count.
+  const skipped = [...new Set(input.releases.slice(index + 1, targetIndex).map((r) => r.version))].filter((v) => v !== failed.version);
   const risks = assessRisks(input, failed, target, skipped);
   return {
     kind: 'rollback',

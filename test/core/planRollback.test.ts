@@ -125,3 +125,13 @@ describe('planRollback', () => {
     assert.equal(code(() => planRollback(input([], { observedLive: null }))), 'NOTHING_LIVE');
   });
 });
+
+it('does not count earlier attempts at the failed version as skipped releases', () => {
+  const v3 = release('v3', { status: 'live' });
+  const v3before = release('v3', { status: 'rolled_back', markedBadAt: 'x' });
+  const v2 = release('v2');
+  const plan = planRollback(input([v3, v3before, v2]));
+  assert.equal(plan.to.version, 'v2');
+  assert.deepEqual(plan.skipped, []);
+  assert.equal(plan.riskLevel, 'low');
+});

@@ -35,7 +35,7 @@ export function registerRollback(program: Command, io: CliIO): void {
           else if (!globals.quiet) out(io, `${planMarkdown(planned.plan, planned.run.id)}\nsaved: ${planned.files.planMd}`);
           return;
         }
-        if (!globals.json && !globals.quiet) err(io, planMarkdown(planned.plan, planned.run.id));
+        if (!globals.json && !globals.quiet) err(io, planMarkdown(planned.plan, planned.run.id, { applying: true }));
         const question = `Roll ${deps.envName} back from ${planned.plan.from.version} to ${planned.plan.to.version}?`;
         if (!(await confirmChange(io, question, options.yes === true))) {
           await cancelRun(deps, planned.run.id, 'declined at the confirmation prompt');

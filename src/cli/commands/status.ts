@@ -23,11 +23,11 @@ function statusText(report: StatusReport): string {
     : report.health.ok ? `healthy (${report.health.url})` : `UNHEALTHY: ${report.health.reason}`;
   return [
     `${report.app} ${report.env} (${report.driver})`,
-    `  live (ledger):    ${describe(report.live)}`,
-    `  running (target): ${report.observed.version ?? 'nothing'}${report.observed.artifact ? ` at ${report.observed.artifact}` : ''}`,
-    `  last known good:  ${describe(report.lastKnownGood)}`,
-    `  health now:       ${health}`,
-    ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:            none']),
+    `  live (ledger):      ${describe(report.live)}`,
+    `  running (target):   ${report.observed.version ?? 'nothing'}${report.observed.artifact ? ` at ${report.observed.artifact}` : ''}`,
+    `  last known good:    ${describe(report.lastKnownGood)}  <- where \`rewind rollback\` would go`,
+    `  health now:         ${health}`,
+    ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:              none']),
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 import type { RollbackPlan } from '../../core/plan.js';
 
 /** plan.md: what a rollback will do and what could go wrong, for a human to read before --apply. */
-export function planMarkdown(plan: RollbackPlan, runId: string): string {
+export function planMarkdown(plan: RollbackPlan, runId: string, options: { applying?: boolean } = {}): string {
   const lines = [
     `# Rollback plan: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}`,
     '',
@@ -22,8 +22,7 @@ export function planMarkdown(plan: RollbackPlan, runId: string): string {
     '',
     ...(plan.risks.length > 0 ? plan.risks.map((r) => `- ${r.level}: ${r.message}`) : ['- none found']),
     '',
-    'Nothing has been changed. Carry this plan out with `rewind rollback --apply`.',
-    '',
+    ...(options.applying ? [] : ['Nothing has been changed. Carry this plan out with `rewind rollback --apply`.', '']),
   ];
   return lines.join('\n');
 }
