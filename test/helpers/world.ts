@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, readlink, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
 import { createLocalExec } from '../../src/exec/localExec.js';
 import type { DemoLayout } from '../../src/operations/demo/demoConfig.js';
 import { setUpDemo, stopDemoPm2 } from '../../src/operations/demo/runDemo.js';
+import { tempDir } from './tmp.js';
 import type { SampleVersion } from '../../src/operations/demo/sampleApp.js';
 
 export interface World {
@@ -26,15 +26,13 @@ export interface World {
  * host under a real PM2 (its own PM2_HOME in the temp dir, killed after).
  */
 export async function makeWorld(t: TestContext, versions: SampleVersion[]): Promise<World> {
-  const dir = await realpath(await mkdtemp(join(tmpdir(), 'rewind-world-')));
-  const root = join(dir, 'world');
   const exec = createLocalExec();
-  const { layout, configFile } = await setUpDemo(root, createGuardedFiles([root]), exec, versions);
+  let started: DemoLayout | undefined;
   // PM2 must be stopped while its PM2_HOME still exists, then the files can go.
-  t.after(async () => {
-    await stopDemoPm2(exec, layout);
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = await tempDir(t, 'rewind-world-', async () => started && stopDemoPm2(exec, started));
+  const root = join(dir, 'world');
+  const { layout, configFile } = await setUpDemo(root, createGuardedFiles([root]), exec, versions);
+  started = layout;
   return {
     root,
     layout,
