@@ -8,6 +8,11 @@ import type { EnvDeps } from './deps.js';
 
 /** The steps deploy and rollback share: switch, reload, verify. */
 
+/** A smoke command that hangs must not hang the rollback with it. */
+const SMOKE_TIMEOUT_MS = 5 * 60_000;
+/** Nor may a reload that never returns. */
+const RELOAD_TIMEOUT_MS = 5 * 60_000;
+
 export function releaseVars(deps: EnvDeps, release: Pick<Release, 'version' | 'sha'>): TemplateVars {
   return { ...deps.driver.vars(release.version), sha: release.sha ?? '', env: deps.envName, app: deps.app };
 }
@@ -31,7 +36,7 @@ export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
     run: async () => {
       const vars = releaseVars(deps, release);
       const argv = expandArgv(reload, vars);
-      const result = await deps.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars) });
+      const result = await deps.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars), timeoutMs: RELOAD_TIMEOUT_MS });
       if (result.code !== 0) {
         const last = lastLine(result.stderr) || lastLine(result.stdout);
         throw new RewindError('STEP_FAILED', `reload \`${argv.join(' ')}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
@@ -48,7 +53,7 @@ export function verifyStep(deps: EnvDeps, release: Release, onResult: (verificat
     run: async () => {
       const vars = releaseVars(deps, release);
       const verification = await verifyRelease(
-        { health: deps.env.health, smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars },
+        { health: deps.env.health, smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(release, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
         { exec: deps.exec, fetch: deps.fetch },
       );
       onResult(verification);

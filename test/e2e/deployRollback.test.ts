@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { rewind } from '../helpers/cli.js';
@@ -121,4 +121,31 @@ test('deploy, auto-rollback, plan, apply: the service ends on the last verified 
     assert.equal(applied.json().plan.to.version, 'v1');
     assert.equal((await world.served())?.sha, sha1);
   });
+
+  await t.test('status reports drift when current is repointed behind rewind\'s back', async () => {
+    await symlink('releases/v2', join(world.layout.deployPath, 'current.by-hand'));
+    await rename(join(world.layout.deployPath, 'current.by-hand'), join(world.layout.deployPath, 'current'));
+    const status = (await cli('status', '--json')).json();
+    assert.equal(status.live.version, 'v1');
+    assert.equal(status.running.version, 'v2');
+    assert.deepEqual(status.drift, ['the ledger says v1 is live, but the target runs v2']);
+    const human = await cli('status');
+    assert.match(human.stdout, /DRIFT: the ledger says v1 is live, but the target runs v2/);
+  });
 });
+
+test('pruning keeps `keep` releases plus the live one and the last known good', async (t) => {
+  const world = await makeWorld(t, [GOOD('v1'), GOOD('v2'), BROKEN('v3'), GOOD('v4')]);
+  await writeFile(world.configFile, (await readFile(world.configFile, 'utf8')).replace('keep: 5', 'keep: 1'));
+  const cli = (...args: string[]) => rewind(world.root, args);
+  for (const version of ['v1', 'v2']) assert.equal((await cli('deploy', version)).code, 0);
+  assert.equal((await cli('deploy', 'v3')).code, 1);
+  assert.equal((await cli('deploy', 'v4')).code, 0);
+  // v4 is live, v2 is the last known good (v3 failed); v1 and v3 go.
+  const releases = (await readdir(join(world.layout.deployPath, 'releases'))).filter((n) => !n.startsWith('.')).sort();
+  assert.deepEqual(releases, ['v2', 'v4']);
+  const applied = await cli('rollback', '--apply', '--yes');
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.equal((await world.served())?.version, 'v2');
+});
+

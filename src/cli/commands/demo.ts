@@ -36,7 +36,8 @@ function demoText(result: DemoResult): string {
     `  report:         ${rollback.files.reportMd}`,
     `  summary:        ${rollback.files.summaryJson}`,
     '',
-    `Look around: cd ${result.dir} && npx rewind history   (PM2 has been stopped; delete the directory when done)`,
+    `Look around: npx rewind history --config ${result.configFile}`,
+    'PM2 has been stopped; delete the demo directory when you are done.',
   ].join('\n');
 }
 
