@@ -25,7 +25,7 @@ function stringifySorted(value: unknown): string {
 }
 
 /** The fields an entry's hash covers; seq is left out because the chain itself orders entries. */
-export function hashedFields(event: NewAuditEvent): Record<string, unknown> {
+export function hashedFields(event: NewAuditEvent): NewAuditEvent {
   return {
     at: event.at,
     actor: event.actor,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditEvent, NewAuditEvent } from '../core/run.js';
-import { GENESIS_HASH, auditHash } from './auditHash.js';
+import { GENESIS_HASH, auditHash, hashedFields } from './auditHash.js';
 import { auditToRow, rowToAudit } from './rows.js';
 import type { Database } from './tables.js';
 
@@ -13,16 +13,7 @@ export async function appendAudit(trx: Kysely<Database>, event: NewAuditEvent): 
   const head = await trx.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const prevHash = head?.hash ?? GENESIS_HASH;
   // Hash and return exactly what will be stored: the JSON round trip drops undefined and turns Dates into strings.
-  const stored: NewAuditEvent = {
-    at: event.at,
-    actor: event.actor,
-    action: event.action,
-    app: event.app,
-    env: event.env ?? null,
-    runId: event.runId ?? null,
-    outcome: event.outcome,
-    detail: JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, unknown>,
-  };
+  const stored = hashedFields({ ...event, detail: JSON.parse(JSON.stringify(event.detail ?? {})) as Record<string, unknown> });
   const entry: AuditEvent = { ...stored, seq: (head?.seq ?? 0) + 1, prevHash, hash: auditHash(prevHash, stored) };
   await trx.insertInto('audit').values(auditToRow(entry)).execute();
   return entry;

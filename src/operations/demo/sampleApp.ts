@@ -58,12 +58,12 @@ require('node:fs').writeFileSync('build-info.json', JSON.stringify({ builtAt: ne
 
 const failingBuildJs = `'use strict';
 console.error('build: cannot resolve module "left-pad"');
-process.exit(1);
+process.exitCode = 1;
 `;
 
 const smokeJs = `'use strict';
 // Smoke test: the home page answers with JSON naming the app.
 fetch(process.argv[2]).then((r) => r.json()).then((body) => {
   if (body.hello !== 'demo-shop') throw new Error('unexpected home page: ' + JSON.stringify(body));
-}).catch((e) => { console.error(String(e.message || e)); process.exit(1); });
+}).catch((e) => { console.error(String(e.message || e)); process.exitCode = 1; });
 `;
