@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { command, commandList } from './common.js';
+import { approvalSchema } from './approval.js';
 import { healthSchema } from './health.js';
+import { notifySchema } from './notify.js';
+import { slaSchema } from './sla.js';
 import { releasesSchema } from './releases.js';
 
 export const environmentSchema = z
@@ -16,6 +19,9 @@ export const environmentSchema = z
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
     health: healthSchema.optional(),
     smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
+    approval: approvalSchema.prefault({}),
+    sla: slaSchema.prefault({}),
+    notify: z.array(notifySchema).default([]).meta({ description: 'Where run events are sent: generic JSON webhooks, Slack, Telegram.' }),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'), z.string())
       .default({})
