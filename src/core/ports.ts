@@ -3,6 +3,7 @@
  * implementations as arguments; core never touches fs, network or processes.
  */
 import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus } from './run.js';
+import type { LockHolder } from './lock.js';
 import type { Release, ReleasePatch } from './release.js';
 
 export interface Clock {
@@ -40,6 +41,18 @@ export interface Ledger {
   startStep(runId: string, index: number, name: string, at: string): Promise<void>;
   finishStep(runId: string, index: number, result: { status: StepStatus; at: string; durationMs: number; output: string; error: string | null }): Promise<void>;
   listSteps(runId: string): Promise<StepRecord[]>;
+
+  /**
+   * Take the lock named `key` for `holder`, atomically. Returns null when it
+   * was taken, else the current holder. With `replacing`, a lock held by that
+   * run id (found stale by the caller) is taken over instead.
+   */
+  acquireLock(key: string, holder: LockHolder, replacing?: string): Promise<LockHolder | null>;
+  /** Extend the lease; false when the lock is no longer this run's. */
+  renewLock(key: string, runId: string, expiresAt: string): Promise<boolean>;
+  /** Give the lock up, if this run still holds it. */
+  releaseLock(key: string, runId: string): Promise<void>;
+  getLock(key: string): Promise<LockHolder | undefined>;
 
   /** Append to the hash-chained audit log; the store fills seq, prevHash and hash. */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;

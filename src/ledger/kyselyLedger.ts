@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Ledger } from '../core/ports.js';
 import { guarded } from './errors.js';
 import * as audit from './auditQueries.js';
+import * as locks from './lockQueries.js';
 import * as releases from './releaseQueries.js';
 import * as runs from './runQueries.js';
 import type { Database } from './tables.js';
@@ -44,6 +45,11 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
     startStep: (runId, index, name, at) => write('startStep', (trx) => runs.startStep(trx, runId, index, name, at)),
     finishStep: (runId, index, result) => write('finishStep', (trx) => runs.finishStep(trx, runId, index, result)),
     listSteps: (runId) => read('listSteps', (db) => runs.listSteps(db, runId)),
+
+    acquireLock: (key, holder, replacing) => write('acquireLock', (trx) => locks.acquireLock(trx, key, holder, replacing)),
+    renewLock: (key, runId, expiresAt) => write('renewLock', (trx) => locks.renewLock(trx, key, runId, expiresAt)),
+    releaseLock: (key, runId) => write('releaseLock', (trx) => locks.releaseLock(trx, key, runId)),
+    getLock: (key) => read('getLock', (db) => locks.getLock(db, key)),
 
     appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event)),
     listAudit: () => read('listAudit', (db) => audit.listAudit(db)),

@@ -80,4 +80,16 @@ export interface Database {
   runs: RunsTable;
   steps: StepsTable;
   audit: AuditTable;
+  locks: LocksTable;
+}
+
+/** Added by migration 004: one row per held environment lock. */
+export interface LocksTable {
+  key: string;
+  run_id: string;
+  user: string;
+  host: string;
+  pid: number;
+  since: string;
+  expires_at: string;
 }

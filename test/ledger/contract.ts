@@ -218,5 +218,22 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       assert.deepEqual(stored, entry);
       assert.equal(findChainBreak([stored!]), undefined);
     });
+
+    test('a lock is taken once; the holder is named; it can be renewed, taken over when named stale, and released', async (t) => {
+      const ledger = await open(t);
+      const holder = (runId: string, pid: number) => ({ runId, user: 'alice@example.com', host: 'web1', pid, since: '2025-01-01T10:00:00.000Z', expiresAt: '2025-01-01T10:01:00.000Z' });
+      assert.equal(await ledger.acquireLock('shop:production', holder('run-a', 11)), null);
+      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-b', 22)), holder('run-a', 11));
+      assert.equal(await ledger.acquireLock('shop:staging', holder('run-b', 22)), null, 'another environment is another lock');
+      assert.equal(await ledger.renewLock('shop:production', 'run-a', '2025-01-01T10:02:00.000Z'), true);
+      assert.equal(await ledger.renewLock('shop:production', 'run-b', '2025-01-01T10:02:00.000Z'), false);
+      assert.equal((await ledger.getLock('shop:production'))?.expiresAt, '2025-01-01T10:02:00.000Z');
+      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-c', 33), 'run-x'), { ...holder('run-a', 11), expiresAt: '2025-01-01T10:02:00.000Z' }, 'replacing names the wrong run: refused');
+      assert.equal(await ledger.acquireLock('shop:production', holder('run-c', 33), 'run-a'), null);
+      await ledger.releaseLock('shop:production', 'run-a');
+      assert.equal((await ledger.getLock('shop:production'))?.runId, 'run-c', 'a former holder cannot release the new holder\'s lock');
+      await ledger.releaseLock('shop:production', 'run-c');
+      assert.equal(await ledger.getLock('shop:production'), undefined);
+    });
   });
 }

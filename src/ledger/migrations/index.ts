@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001_initial.js';
 import { audit } from './002_audit.js';
 import { activatedAt } from './003_activated_at.js';
+import { locks } from './004_locks.js';
 
 /**
  * Every schema migration, by name. Names sort in the order they run; kysely
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
   '002_audit': audit,
   '003_activated_at': activatedAt,
+  '004_locks': locks,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
