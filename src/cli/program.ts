@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { toolVersion } from '../operations/toolVersion.js';
+import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
@@ -24,7 +25,7 @@ export function buildProgram(io: CliIO): Command {
       outputError: (s, write) => write(`rewind: ${s.replace(/^error: /, '').trimEnd()} (see rewind --help)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback]) {
+  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback, registerAudit]) {
     register(program, io);
   }
   addUniversalOptions(program);

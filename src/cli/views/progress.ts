@@ -1,14 +1,35 @@
 import type { EventSink } from '../../core/events.js';
 import { err, type CliIO, type GlobalOptions } from '../io.js';
+import { paintFor } from './ansi.js';
+import { createStepList } from './stepList.js';
+
+/** An EventSink that may hold a spinner timer; `close()` stops it (safe to call twice, or never). */
+export type ProgressView = EventSink & { close(): void };
+
+export interface ProgressOptions {
+  /** For tests: the clock the running step's timer reads. */
+  now?: () => number;
+}
 
 /**
  * Step-by-step progress on stderr, so stdout stays for the result (and for
  * the one JSON document under --json, where progress is silent).
  */
-export function progressView(io: CliIO, globals: GlobalOptions): EventSink {
-  if (globals.quiet || (globals.json && !globals.verbose)) return () => {};
-  const tick = io.stderrIsTTY ? '\u2714' : 'ok';
-  const cross = io.stderrIsTTY ? '\u2716' : 'FAILED';
+export function progressView(io: CliIO, globals: GlobalOptions, options: ProgressOptions = {}): ProgressView {
+  if (globals.quiet || (globals.json && !globals.verbose)) return withClose(() => {});
+  if (!io.stderrIsTTY) return withClose(plainLines(io, globals));
+  const stream = io.stderr as { columns?: number };
+  const list = createStepList({
+    write: (text) => io.stderr.write(text),
+    columns: () => (stream.columns && stream.columns > 0 ? stream.columns : 80),
+    paint: paintFor(io.env),
+    now: options.now,
+  });
+  return Object.assign((event: Parameters<EventSink>[0]) => list.handle(event), { close: list.close });
+}
+
+/** One line per finished step, for logs and pipes; scripts match `ok <name> (<s>s)` and `FAILED <name>`. */
+function plainLines(io: CliIO, globals: GlobalOptions): EventSink {
   return (event) => {
     switch (event.type) {
       case 'run.started':
@@ -20,7 +41,7 @@ export function progressView(io: CliIO, globals: GlobalOptions): EventSink {
       case 'step.finished': {
         const seconds = (event.durationMs / 1000).toFixed(2);
         const detail = event.detail ? `: ${event.detail}` : '';
-        err(io, `  ${event.ok ? tick : cross} ${event.name} (${seconds}s)${detail}`);
+        err(io, `  ${event.ok ? 'ok' : 'FAILED'} ${event.name} (${seconds}s)${detail}`);
         break;
       }
       case 'note':
@@ -28,4 +49,8 @@ export function progressView(io: CliIO, globals: GlobalOptions): EventSink {
         break;
     }
   };
+}
+
+function withClose(sink: EventSink): ProgressView {
+  return Object.assign(sink, { close: () => {} });
 }
