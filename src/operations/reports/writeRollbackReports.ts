@@ -1,0 +1,99 @@
+import { join } from 'node:path';
+import type { Files } from '../../core/ports.js';
+import { appendCsvRow } from './appendCsv.js';
+import { deployLogBaseName, deployLogMarkdown, deployLogRunLine } from './deployLog.js';
+import { incidentMarkdown } from './incidentMarkdown.js';
+import { reportFacts, type ReportPlacement, type RollbackReportInput } from './reportInput.js';
+import { rollbackReportMarkdown } from './reportMarkdown.js';
+import { SLA_HEADER, slaBreachRow } from './slaCsv.js';
+import { rollbackSummaryJson } from './summaryJson.js';
+import { TREND_HEADER, rollbackTrendInput, trendRow, type TrendRowInput } from './trendCsv.js';
+
+/** Every path the writer wrote (or appended to). */
+export interface RollbackReportFiles {
+  reportMd: string;
+  summaryJson: string;
+  incidentMd: string;
+  /** Null for a dry run: the deploy log is the history of what really changed. */
+  deployLog: string | null;
+  trendCsv: string;
+  /** Null unless the rollback took longer than its SLA. */
+  slaCsv: string | null;
+}
+
+/** Where the shared logs live: `<stateDir>/reports/`. */
+export function reportsRoot(stateDir: string): string {
+  return join(stateDir, 'reports');
+}
+
+/**
+ * Write a finished rollback's records: the three documents in its report dir,
+ * then the dated deploy-log entry, its trend row and, when it breached its
+ * SLA, the sla-breaches row. Everything is rendered before anything is
+ * written, and every write goes through `files` (the write guard).
+ */
+export async function writeRollbackReports(files: Files, input: RollbackReportInput & ReportPlacement): Promise<RollbackReportFiles> {
+  const facts = reportFacts(input);
+  const root = reportsRoot(input.stateDir);
+  const deploysDir = join(root, 'deploys');
+  const documents = {
+    reportMd: [join(input.reportDir, 'report.md'), rollbackReportMarkdown(input)],
+    summaryJson: [join(input.reportDir, 'summary.json'), rollbackSummaryJson(input)],
+    incidentMd: [join(input.reportDir, 'incident.md'), incidentMarkdown(input)],
+  } as const;
+  const deployLog = facts.dryRun ? null : deployLogMarkdown(input, deploysDir, input.reportDir);
+  const trend = trendRow(rollbackTrendInput(input));
+  const sla = slaBreachRow(input);
+
+  await files.mkdir(input.reportDir);
+  for (const [path, text] of Object.values(documents)) await files.writeFileAtomic(path, text);
+
+  let deployLogPath: string | null = null;
+  if (deployLog !== null) {
+    await files.mkdir(deploysDir);
+    deployLogPath = await deployLogPathFor(files, deploysDir, deployLogBaseName(input), input.run.id);
+    await files.writeFileAtomic(deployLogPath, deployLog);
+  }
+
+  await files.mkdir(root);
+  const trendCsv = join(root, 'trend.csv');
+  await appendCsvRow(files, trendCsv, TREND_HEADER, trend, input.run.id);
+  let slaCsv: string | null = null;
+  if (sla !== null) {
+    slaCsv = join(root, 'sla-breaches.csv');
+    await appendCsvRow(files, slaCsv, SLA_HEADER, sla, input.run.id);
+  }
+
+  return {
+    reportMd: documents.reportMd[0],
+    summaryJson: documents.summaryJson[0],
+    incidentMd: documents.incidentMd[0],
+    deployLog: deployLogPath,
+    trendCsv,
+    slaCsv,
+  };
+}
+
+/** For runs that only add to the trend (deploys, drills). Returns trend.csv's path. */
+export async function appendTrend(files: Files, stateDir: string, row: TrendRowInput): Promise<string> {
+  const root = reportsRoot(stateDir);
+  await files.mkdir(root);
+  const path = join(root, 'trend.csv');
+  await appendCsvRow(files, path, TREND_HEADER, trendRow(row), row.runId);
+  return path;
+}
+
+/**
+ * `<base>.md`, or `<base>-2.md`, `-3`... when the same rollback already
+ * happened that day: an entry is never overwritten, except the one this run
+ * wrote itself (a re-render updates it instead of adding a copy).
+ */
+async function deployLogPathFor(files: Files, deploysDir: string, base: string, runId: string): Promise<string> {
+  const marker = deployLogRunLine(runId);
+  for (let n = 1; ; n += 1) {
+    const path = join(deploysDir, n === 1 ? `${base}.md` : `${base}-${n}.md`);
+    const existing = await files.readFile(path);
+    if (existing === undefined) return path;
+    if (existing.split('\n').includes(marker)) return path;
+  }
+}
