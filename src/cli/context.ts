@@ -10,16 +10,12 @@ export function globalsOf(command: Command): GlobalOptions {
 
 /** Open the selected environment for one command and always close it again. */
 export async function withEnvironment<T>(io: CliIO, globals: GlobalOptions, use: (deps: OpenEnvironment) => Promise<T>): Promise<T> {
-  const deps = await openEnvironment({
-    cwd: io.cwd,
-    configFile: globals.config,
-    envName: globals.env,
-    events: progressView(io, globals),
-    processEnv: io.env,
-  });
+  const progress = progressView(io, globals);
+  const deps = await openEnvironment({ cwd: io.cwd, configFile: globals.config, envName: globals.env, events: progress, processEnv: io.env });
   try {
     return await use(deps);
   } finally {
+    progress.close();
     await deps.close();
   }
 }

@@ -17,7 +17,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return thrown.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const error = asRewindError(thrown);
-    if (json) printJson(io, { ok: false, error: { code: error.code, message: error.message, exit: error.exitCode, explanation: ERRORS[error.code].explanation } });
+    if (json) {
+      const runId = typeof error.details.runId === 'string' ? error.details.runId : null;
+      printJson(io, { ok: false, run_id: runId, error: { code: error.code, message: error.message, exit: error.exitCode, explanation: ERRORS[error.code].explanation } });
+    }
     err(io, `rewind: ${error.message}`);
     if (verbose && thrown instanceof Error && thrown.stack) err(io, thrown.stack);
     return error.exitCode;

@@ -1,12 +1,15 @@
 import { Command, Option } from 'commander';
 import { toolVersion } from '../operations/toolVersion.js';
 import { registerAudit } from './commands/audit.js';
+import { registerApprove } from './commands/approve.js';
 import { registerConfig } from './commands/config.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerDrill } from './commands/drill.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerRecord } from './commands/record.js';
+import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
 import type { CliIO } from './io.js';
@@ -25,7 +28,7 @@ export function buildProgram(io: CliIO): Command {
       outputError: (s, write) => write(`rewind: ${s.replace(/^error: /, '').trimEnd()} (see rewind --help)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback, registerAudit]) {
+  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback, registerApprove, registerResume, registerDrill, registerAudit]) {
     register(program, io);
   }
   addUniversalOptions(program);

@@ -42,6 +42,10 @@ export interface RollbackPlan {
   riskLevel: RiskLevel;
   /** What the driver reported as live when the plan was made: a later apply can tell the world moved. */
   observedLive: string | null;
+  /** A digest of the environment's releases in the ledger when the plan was made (see planBasis). */
+  ledgerDigest: string;
+  /** Whether approval is needed before it runs, under the environment's policy. */
+  approvalRequired: boolean;
   hosts: string[];
 }
 

@@ -1,3 +1,4 @@
+import { needsApproval, type ApprovalPolicy } from './approval.js';
 import { RewindError } from './errors.js';
 import { lastKnownGood, liveRelease } from './lastKnownGood.js';
 import { assertSafeName } from './names.js';
@@ -20,6 +21,9 @@ export interface RollbackInput {
   reason?: string;
   healthConfigured: boolean;
   reloadConfigured: boolean;
+  /** See RollbackPlan.ledgerDigest: computed by the caller, which can hash. */
+  ledgerDigest: string;
+  approvalPolicy: ApprovalPolicy;
 }
 
 /** Pure: the ledger and the observed state in, a plan out (or a RewindError saying why not). */
@@ -45,7 +49,9 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     steps: planSteps(input, failed, target),
     risks,
     riskLevel: highestRisk(risks),
+    approvalRequired: needsApproval(highestRisk(risks), input.approvalPolicy),
     observedLive: input.observedLive,
+    ledgerDigest: input.ledgerDigest,
     hosts: [...input.hosts],
   };
 }

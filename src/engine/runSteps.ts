@@ -6,7 +6,16 @@ export interface Step {
   name: string;
   /** Returns a one-line summary of what it did (journaled and shown). */
   run: () => Promise<string | void>;
+  /**
+   * For a dry run (a drill): check what can be checked without changing
+   * anything and say what `run` would do. A step without it only reads, so a
+   * dry run runs it for real.
+   */
+  simulate?: () => Promise<string>;
 }
+
+/** Where a run can be made to stop dead, for tests of resume: see openEnvironment. */
+export type BoundaryHook = (index: number, phase: 'before' | 'after') => void;
 
 export interface StepOutcome {
   name: string;
@@ -28,14 +37,17 @@ export interface StepJournal {
   clock: Clock;
   events: EventSink;
   runId: string;
-  /** Index of the first step in this batch (a run may execute several batches). */
+  /** Index of the first step in this batch (a resumed run starts past the steps it already did). */
   firstIndex?: number;
+  /** Simulate the steps that change things (see Step.simulate). */
+  dryRun?: boolean;
+  onBoundary?: BoundaryHook;
 }
 
 /**
  * Run steps in order, journaling each in the ledger before it starts and
- * after it ends, so that a report (and later a resume) knows exactly how far
- * a run got. Stops at the first failure and returns it instead of throwing:
+ * after it ends, so that a report and a resume know exactly how far a run
+ * got. Steps must be idempotent: a resumed run repeats the step it was in. Stops at the first failure and returns it instead of throwing:
  * the caller decides what a failure means (roll back, mark bad, escalate).
  */
 export async function runSteps(steps: readonly Step[], journal: StepJournal): Promise<StepsResult> {
@@ -46,10 +58,11 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
     const started = clock.now();
     await ledger.startStep(runId, index, step.name, started.toISOString());
     events({ type: 'step.started', runId, index, name: step.name });
+    journal.onBoundary?.(index, 'before');
     let outcome: StepOutcome;
     let error: RewindError | undefined;
     try {
-      const detail = (await step.run()) ?? '';
+      const detail = (await (journal.dryRun && step.simulate ? step.simulate() : step.run())) ?? '';
       outcome = { name: step.name, ok: true, durationMs: elapsed(clock, started), detail };
     } catch (thrown) {
       error = asRewindError(thrown);
@@ -64,6 +77,7 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
     });
     events({ type: 'step.finished', runId, index, name: step.name, ok: outcome.ok, durationMs: outcome.durationMs, detail: outcome.detail });
     outcomes.push(outcome);
+    journal.onBoundary?.(index, 'after');
     index += 1;
     if (error) return { ok: false, outcomes, error, failedStep: step.name };
   }

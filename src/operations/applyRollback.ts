@@ -1,106 +1,97 @@
-import { join } from 'node:path';
 import { RewindError } from '../core/errors.js';
+import { lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
-import type { Run } from '../core/run.js';
-import { runSteps, type Step, type StepOutcome } from '../engine/runSteps.js';
+import type { StepRecord } from '../core/run.js';
+import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
+import { runSteps, type StepOutcome } from '../engine/runSteps.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
+import { getRelease } from './lookups.js';
+import { gateApproval } from './gateApproval.js';
 import type { PlannedRollback } from './planRollbackRun.js';
-import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
-import { rollbackReportMarkdown, rollbackSummary, type RollbackReportInput } from './reports/runReport.js';
-import { toolVersion } from './toolVersion.js';
+import { rollbackSteps, switchStepName } from './rollbackSteps.js';
+import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
+
+export interface ApplyOptions {
+  /** Approve a gated plan on the spot; recorded in the audit log with who used it. */
+  autoApprove?: boolean;
+  /** Held by the run this one is part of (a deploy's automatic rollback): handed over, not taken. */
+  parentLock?: HeldLock;
+}
 
 export interface RollbackResult extends PlannedRollback {
   ok: boolean;
+  /** Every step of the run, including those done before a resume. */
+  steps: StepRecord[];
   outcomes: StepOutcome[];
   verification: Verification | undefined;
   error: RewindError | undefined;
   liveAfter: string | null;
   durationMs: number;
-  files: PlannedRollback['files'] & { reportMd: string; summaryJson: string };
+  files: RollbackFiles;
 }
 
 /**
- * Carry out a saved rollback plan: make sure the target is there, switch,
- * reload, verify that the target itself is healthy, mark the failed release.
+ * Carry out a saved rollback plan, or continue one that stopped: gate it on
+ * approval, take the environment's lock, run the steps its journal does not
+ * show as done (make sure the target is there, switch, reload, verify that
+ * the target itself is healthy, mark the failed release), record and report.
  * When the target fails verification there is no known good version: stop,
  * mark it bad, and say so at the highest severity (exit 4), never loop.
  */
-export async function applyRollback(deps: EnvDeps, planned: PlannedRollback): Promise<RollbackResult> {
+export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, options: ApplyOptions = {}): Promise<RollbackResult> {
   const { plan } = planned;
-  const started = deps.clock.now();
-  const [from, to] = await Promise.all([release(deps, plan.from.releaseId), release(deps, plan.to.releaseId)]);
-  let run: Run = { ...planned.run, status: 'running', startedAt: started.toISOString() };
-  await deps.ledger.updateRun(run.id, { status: 'running', startedAt: run.startedAt });
-  await audit(deps, 'rollback.started', 'started', { from: from.version, to: to.version, reason: plan.reason }, run.id);
-  deps.events({ type: 'run.started', runId: run.id, kind: 'rollback', title: `roll ${deps.envName} back from ${from.version} to ${to.version}` });
+  const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
+  let run = await gateApproval(deps, planned.run, plan, options.autoApprove === true);
+  const key = lockKey(deps.app, deps.envName);
+  const lock = options.parentLock ? await options.parentLock.handOver(run.id) : await takeEnvLock(deps, key, run.id);
+  try {
+    const journal = await deps.ledger.listSteps(run.id);
+    const resuming = journal.length > 0;
+    const startedAt = run.startedAt ?? deps.clock.now().toISOString();
+    run = { ...run, status: 'running', startedAt };
+    await deps.ledger.updateRun(run.id, { status: 'running', startedAt });
+    await audit(deps, resuming ? 'rollback.resumed' : 'rollback.started', 'started', { from: from.version, to: to.version, reason: plan.reason }, run.id);
+    deps.events({ type: 'run.started', runId: run.id, kind: 'rollback', title: `${resuming ? 'resume rolling' : 'roll'} ${deps.envName} back from ${from.version} to ${to.version}` });
 
-  let verification: Verification | undefined;
-  const switchTo = switchStep(deps, to);
-  const reload = reloadStep(deps, to);
-  const steps: Step[] = [
-    ensureStep(deps, to),
-    switchTo,
-    ...(reload ? [reload] : []),
-    verifyStep(deps, to, (v) => { verification = v; }),
-    markStep(deps, from),
-  ];
-  const result = await runSteps(steps, { ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id });
-
-  const switched = result.outcomes.some((o) => o.name === switchTo.name && o.ok);
-  let error = result.error;
-  if (!result.ok && result.error?.code === 'VERIFY_FAILED') {
-    error = new RewindError('NO_KNOWN_GOOD', `rolled back to ${to.version} but it failed verification too (${verification?.reason ?? 'see report'}): no known good version, manual intervention needed (severity 1)`, { to: to.version });
+    let verification: Verification | undefined;
+    const steps = rollbackSteps(deps, from, to, (v) => { verification = v; });
+    const firstIndex = firstUndone(journal);
+    const result = await runSteps(steps.slice(firstIndex), {
+      ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,
+      onBoundary: deps.faults?.kind === 'rollback' ? deps.faults.hook : undefined,
+    });
+    const record = await deps.ledger.listSteps(run.id);
+    const error = result.ok ? undefined : await failure(deps, result.error, from, to, record, verification);
+    const liveAfter = (await deps.driver.inspect()).version;
+    const finishedAt = deps.clock.now().toISOString();
+    run = { ...run, status: result.ok ? 'succeeded' : 'failed', finishedAt, error: error?.message ?? null };
+    await deps.ledger.updateRun(run.id, { status: run.status, finishedAt, error: run.error });
+    const durationMs = Date.parse(finishedAt) - Date.parse(startedAt);
+    const files = await writeRollbackRecord(deps, { planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs });
+    await audit(deps, result.ok ? 'rollback.succeeded' : 'rollback.failed', result.ok ? 'success' : 'failure', { from: from.version, to: to.version, live_after: liveAfter, error: error?.message }, run.id);
+    return { ...planned, run, ok: result.ok, steps: record, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files };
+  } finally {
+    await lock.release();
   }
-  if (!result.ok && switched) {
+}
+
+/** Resume from the first step the journal does not show as succeeded: that step is repeated (steps are idempotent). */
+function firstUndone(journal: readonly StepRecord[]): number {
+  const index = journal.findIndex((s) => s.status !== 'succeeded');
+  return index === -1 ? journal.length : index;
+}
+
+async function failure(deps: EnvDeps, error: RewindError | undefined, from: Release, to: Release, record: StepRecord[], verification: Verification | undefined): Promise<RewindError> {
+  const switched = record.some((s) => s.name === switchStepName(to) && s.status === 'succeeded');
+  if (switched) {
     // The environment no longer runs the failed release, whatever happened after the switch.
     await deps.ledger.updateRelease(from.id, { status: 'rolled_back', markedBadAt: deps.clock.now().toISOString() });
   }
-  const liveAfter = (await deps.driver.inspect()).version;
-  const finished = deps.clock.now();
-  run = { ...run, status: result.ok ? 'succeeded' : 'failed', finishedAt: finished.toISOString(), error: error?.message ?? null };
-  await deps.ledger.updateRun(run.id, { status: run.status, finishedAt: run.finishedAt, error: run.error });
-
-  const durationMs = finished.getTime() - started.getTime();
-  const reportInput: RollbackReportInput = {
-    toolVersion: toolVersion(), run, plan, planId: planned.planId, ok: result.ok, outcomes: result.outcomes,
-    verification, error: error?.message ?? null, liveAfter, durationMs,
-  };
-  const files = { ...planned.files, reportMd: join(planned.reportDir, 'report.md'), summaryJson: join(planned.reportDir, 'summary.json') };
-  await deps.files.writeFileAtomic(files.reportMd, rollbackReportMarkdown(reportInput));
-  await deps.files.writeFileAtomic(files.summaryJson, `${JSON.stringify(rollbackSummary(reportInput), null, 2)}\n`);
-  await audit(deps, result.ok ? 'rollback.succeeded' : 'rollback.failed', result.ok ? 'success' : 'failure', { from: from.version, to: to.version, live_after: liveAfter, error: error?.message }, run.id);
-  return { ...planned, run, ok: result.ok, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files };
+  if (error?.code === 'VERIFY_FAILED') {
+    return new RewindError('NO_KNOWN_GOOD', `rolled back to ${to.version} but it failed verification too (${verification?.reason ?? error.message}): no known good version, manual intervention needed (severity 1)`, { to: to.version });
+  }
+  return error ?? new RewindError('STEP_FAILED', 'the rollback stopped without saying why');
 }
 
-function ensureStep(deps: EnvDeps, to: Release): Step {
-  return {
-    name: `check ${to.version} is present`,
-    run: async () => {
-      if (await deps.driver.isPresent(to.version)) return `${to.version} is present and intact`;
-      // Pruned or damaged: rebuild it from its source rather than switch to nothing.
-      const prepared = await deps.driver.prepare(to.version);
-      if (to.sha && prepared.sha && prepared.sha !== to.sha) {
-        throw new RewindError('STEP_FAILED', `${to.version} was missing and its source now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
-      }
-      return `${to.version} was missing: rebuilt from source`;
-    },
-  };
-}
-
-function markStep(deps: EnvDeps, from: Release): Step {
-  return {
-    name: `mark ${from.version} rolled_back`,
-    run: async () => {
-      await deps.ledger.updateRelease(from.id, { status: 'rolled_back', markedBadAt: deps.clock.now().toISOString() });
-      return `${from.version} will not be chosen as a rollback target`;
-    },
-  };
-}
-
-async function release(deps: EnvDeps, id: string): Promise<Release> {
-  const found = await deps.ledger.getRelease(id);
-  if (!found) throw new RewindError('RELEASE_NOT_FOUND', `release ${id} named by the plan is not in the ledger`);
-  return found;
-}

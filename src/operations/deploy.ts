@@ -1,13 +1,16 @@
 import { RewindError } from '../core/errors.js';
-import { assertSafeName } from '../core/names.js';
 import { lastKnownGood, liveRelease } from '../core/lastKnownGood.js';
+import { lockKey } from '../core/lock.js';
+import { assertSafeName } from '../core/names.js';
 import type { Release } from '../core/release.js';
-import type { Run } from '../core/run.js';
+import type { Run, StepRecord } from '../core/run.js';
+import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import { runSteps, type Step, type StepOutcome } from '../engine/runSteps.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import { applyRollback, type RollbackResult } from './applyRollback.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
+import { getRelease } from './lookups.js';
 import { planRollbackRun } from './planRollbackRun.js';
 import { newRelease, newRun } from './records.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
@@ -18,11 +21,21 @@ export interface DeployRequest {
   reason?: string;
 }
 
+/** What a deploy run carries out, saved on the run so that `rewind resume` can rebuild its steps. */
+export interface DeployPlan {
+  kind: 'deploy';
+  version: string;
+  releaseId: string;
+  previousReleaseId: string | null;
+  autoRollback: boolean;
+}
+
 export interface DeployResult {
   ok: boolean;
   run: Run;
   release: Release;
   previous: Release | undefined;
+  steps: StepRecord[];
   outcomes: StepOutcome[];
   verification: Verification | undefined;
   error: RewindError | undefined;
@@ -40,46 +53,69 @@ export interface DeployResult {
  */
 export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<DeployResult> {
   const version = assertSafeName(request.version, 'version');
-  const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  const previous = liveRelease(releases);
+  const previous = liveRelease(await deps.ledger.listReleases({ app: deps.app, env: deps.envName }));
   const release = newRelease(deps, { version });
-  const run = newRun(deps, 'deploy', { fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id, reason: request.reason ?? null });
-  await deps.ledger.insertRelease(release);
-  await deps.ledger.insertRun(run);
-  await audit(deps, 'deploy.started', 'started', { version, previous: previous?.version ?? null }, run.id);
-  deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `deploy ${version} to ${deps.envName}` });
+  const plan: DeployPlan = { kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback };
+  const run = newRun(deps, 'deploy', { fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id, reason: request.reason ?? null, plan });
+  // The lock comes first: a deploy that cannot run leaves no trace but the error.
+  const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
+  try {
+    await deps.ledger.insertRelease(release);
+    await deps.ledger.insertRun(run);
+    await audit(deps, 'deploy.started', 'started', { version, previous: previous?.version ?? null }, run.id);
+    return await carryOutDeploy(deps, run, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Continue a deploy run whose process died: the same steps, from the first its journal does not show as done. */
+export async function resumeDeploy(deps: EnvDeps, run: Run): Promise<DeployResult> {
+  const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
+  try {
+    await audit(deps, 'deploy.resumed', 'started', { version: run.toVersion }, run.id);
+    return await carryOutDeploy(deps, run, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<DeployResult> {
+  const plan = run.plan as DeployPlan;
+  const release = await getRelease(deps, plan.releaseId);
+  const previous = plan.previousReleaseId ? await getRelease(deps, plan.previousReleaseId) : undefined;
+  const journal = await deps.ledger.listSteps(run.id);
+  deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}` });
 
   let verification: Verification | undefined;
-  const make: Step = {
-    name: `make release ${version}`,
-    run: async () => {
-      const prepared = await deps.driver.prepare(version);
-      // The later steps hold this same object, so they see the sha once it is known.
-      Object.assign(release, { sha: prepared.sha, artifact: prepared.artifact });
-      await deps.ledger.updateRelease(release.id, { sha: prepared.sha, artifact: prepared.artifact });
-      return `${prepared.reused ? 'reused' : 'made'} ${prepared.artifact}${prepared.sha ? ` at ${prepared.sha.slice(0, 7)}` : ''}`;
-    },
-  };
   const switchTo = switchStep(deps, release);
   const reload = reloadStep(deps, release);
-  const steps: Step[] = [
-    make,
-    switchTo,
-    ...(reload ? [reload] : []),
-    verifyStep(deps, release, (v) => { verification = v; }),
-  ];
-  const result = await runSteps(steps, { ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id });
+  const steps: Step[] = [makeStep(deps, release), switchTo, ...(reload ? [reload] : []), verifyStep(deps, release, (v) => { verification = v; })];
+  const done = journal.findIndex((s) => s.status !== 'succeeded');
+  const firstIndex = done === -1 ? journal.length : done;
+  const result = await runSteps(steps.slice(firstIndex), {
+    ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,
+    onBoundary: deps.faults?.kind === 'deploy' ? deps.faults.hook : undefined,
+  });
+  const record = await deps.ledger.listSteps(run.id);
 
   let rollback: RollbackResult | undefined;
   let rollbackSkipped: string | null = null;
   let pruned: string[] = [];
-  const switched = result.outcomes.some((o) => o.name === switchTo.name && o.ok);
   if (!result.ok) {
     await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: deps.clock.now().toISOString() });
-    if (!switched) rollbackSkipped = `${version} never became current: nothing to roll back`;
-    else if (!request.autoRollback) rollbackSkipped = '--no-auto-rollback: the failed release stays current';
-    else if (!previous) rollbackSkipped = `no release was live before ${version}: nothing to go back to`;
-    else rollback = await rollBackTo(deps, release, previous);
+    const switched = record.some((s) => s.name === switchTo.name && s.status === 'succeeded');
+    if (!switched) rollbackSkipped = `${plan.version} never became current: nothing to roll back`;
+    else if (!plan.autoRollback) rollbackSkipped = '--no-auto-rollback: the failed release stays current';
+    else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;
+    else {
+      try {
+        rollback = await rollBackTo(deps, release, previous, lock);
+      } catch (thrown) {
+        // A gated or refused automatic rollback leaves the failed release current, and says why.
+        rollbackSkipped = `the automatic rollback did not run: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+      }
+    }
   } else {
     pruned = await prune(deps, release);
   }
@@ -87,19 +123,34 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   const error = result.error;
   const status = result.ok ? 'succeeded' : 'failed';
   await deps.ledger.updateRun(run.id, { status, finishedAt, error: error?.message ?? null });
-  await audit(deps, result.ok ? 'deploy.succeeded' : 'deploy.failed', result.ok ? 'success' : 'failure', { version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined }, run.id);
-  const finalRelease = (await deps.ledger.getRelease(release.id)) ?? release;
-  return { ok: result.ok, run: { ...run, status, finishedAt, error: error?.message ?? null }, release: finalRelease, previous, outcomes: result.outcomes, verification, error, rollback, rollbackSkipped, pruned };
+  await audit(deps, result.ok ? 'deploy.succeeded' : 'deploy.failed', result.ok ? 'success' : 'failure', { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined }, run.id);
+  return {
+    ok: result.ok, run: { ...run, status, finishedAt, error: error?.message ?? null }, release: await getRelease(deps, release.id), previous,
+    steps: record, outcomes: result.outcomes, verification, error, rollback, rollbackSkipped, pruned,
+  };
 }
 
-async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release): Promise<RollbackResult> {
+function makeStep(deps: EnvDeps, release: Release): Step {
+  return {
+    name: `make release ${release.version}`,
+    run: async () => {
+      const prepared = await deps.driver.prepare(release.version);
+      // The later steps hold this same object, so they see the sha once it is known.
+      Object.assign(release, { sha: prepared.sha, artifact: prepared.artifact });
+      await deps.ledger.updateRelease(release.id, { sha: prepared.sha, artifact: prepared.artifact });
+      return `${prepared.reused ? 'reused' : 'made'} ${prepared.artifact}${prepared.sha ? ` at ${prepared.sha.slice(0, 7)}` : ''}`;
+    },
+  };
+}
+
+async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, lock: HeldLock): Promise<RollbackResult> {
   const planned = await planRollbackRun(deps, {
     failed: failed.id,
     targetVersion: previous.version,
     reason: `deploy of ${failed.version} failed verification`,
     trigger: 'deploy.verify_failed',
   });
-  return applyRollback(deps, planned);
+  return applyRollback(deps, planned, { parentLock: lock });
 }
 
 /** Keep `keep` releases, never the live one or the last known good. */

@@ -2,6 +2,8 @@ import type { EnvironmentConfig } from '../config/schema/index.js';
 import type { Driver } from '../core/driver.js';
 import type { EventSink } from '../core/events.js';
 import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
+import type { ProcessIdentity } from '../engine/envLock.js';
+import type { BoundaryHook } from '../engine/runSteps.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -24,4 +26,8 @@ export interface EnvDeps {
   /** A short random suffix for ids (4 hex characters). */
   random: () => string;
   fetch?: typeof fetch;
+  /** This process: lock holders name it; another holder on this host is judged alive by pid. */
+  self: ProcessIdentity;
+  /** Fault injection for tests of resume (REWIND_FAULT_KILL_AT); never set in normal use. */
+  faults?: { kind: string; hook: BoundaryHook };
 }

@@ -1,3 +1,4 @@
+import { isStale, lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
@@ -7,9 +8,18 @@ export interface History {
   runs: Run[];
 }
 
-/** Releases and runs of this environment, newest first. */
-export async function history(deps: Pick<EnvDeps, 'ledger' | 'app' | 'envName'>, limit?: number): Promise<History> {
+/**
+ * Releases and runs of this environment, newest first. A run the ledger
+ * says is `running` but whose process no longer holds the environment's
+ * lock is shown as `interrupted`: `rewind resume` continues it.
+ */
+export async function history(deps: Pick<EnvDeps, 'ledger' | 'app' | 'envName' | 'clock' | 'self'>, limit?: number): Promise<History> {
   const query = { app: deps.app, env: deps.envName, limit };
-  const [releases, runs] = await Promise.all([deps.ledger.listReleases(query), deps.ledger.listRuns(query)]);
-  return { releases, runs };
+  const [releases, runs, lock] = await Promise.all([
+    deps.ledger.listReleases(query),
+    deps.ledger.listRuns(query),
+    deps.ledger.getLock(lockKey(deps.app, deps.envName)),
+  ]);
+  const alive = lock && !isStale(lock, { host: deps.self.host, now: deps.clock.now(), isAlive: deps.self.isAlive }) ? lock.runId : null;
+  return { releases, runs: runs.map((run) => (run.status === 'running' && run.id !== alive ? { ...run, status: 'interrupted' } : run)) };
 }

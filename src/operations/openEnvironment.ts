@@ -9,6 +9,8 @@ import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
 import { secretsFromEnv } from '../exec/redact.js';
 import { withEnv } from '../exec/withEnv.js';
+import { faultFromEnv } from '../exec/faults.js';
+import { processIdentity } from '../exec/processIdentity.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from './deps.js';
@@ -69,6 +71,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     user,
     events: options.events ?? ignoreEvents,
     random: () => randomBytes(2).toString('hex'),
+    self: processIdentity(),
+    faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),
     close: () => ledger.close(),
   };
 }

@@ -4,6 +4,7 @@ import type { RollbackPlan } from '../core/plan.js';
 import { planRollback } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
+import { ledgerDigest } from './planBasis.js';
 import { newRun } from './records.js';
 import { planMarkdown } from './reports/planMarkdown.js';
 
@@ -12,6 +13,8 @@ export interface RollbackRequest {
   targetVersion?: string;
   reason?: string;
   trigger?: string;
+  /** A drill plans the same rollback, to carry it out with every write simulated. */
+  kind?: 'rollback' | 'drill';
 }
 
 export interface PlannedRollback {
@@ -43,8 +46,11 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     reason: request.reason,
     healthConfigured: deps.env.health !== undefined,
     reloadConfigured: deps.env.reload !== undefined,
+    ledgerDigest: ledgerDigest(releases),
+    approvalPolicy: deps.env.approval.required_for,
   });
-  const run = newRun(deps, 'rollback', {
+  const kind = request.kind ?? 'rollback';
+  const run = newRun(deps, kind, {
     status: 'planned',
     startedAt: null,
     fromVersion: plan.from.version,
@@ -52,21 +58,22 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     fromReleaseId: plan.from.releaseId,
     toReleaseId: plan.to.releaseId,
     reason: plan.reason,
-    trigger: request.trigger ?? 'manual',
+    trigger: request.trigger ?? (kind === 'drill' ? 'drill' : 'manual'),
     plan,
   });
-  const reportDir = rollbackReportDir(deps, run.id);
-  const files = { planJson: join(reportDir, 'plan.json'), planMd: join(reportDir, 'plan.md') };
-  const planId = planIdOf(plan);
-  await deps.files.mkdir(reportDir);
-  await deps.files.writeFileAtomic(files.planJson, `${JSON.stringify({ run_id: run.id, plan_id: planId, ...plan }, null, 2)}\n`);
-  await deps.files.writeFileAtomic(files.planMd, planMarkdown(plan, run.id));
+  const planned = plannedFromRun(deps, run);
+  await deps.files.mkdir(planned.reportDir);
+  await deps.files.writeFileAtomic(planned.files.planJson, `${JSON.stringify({ run_id: run.id, plan_id: planned.planId, ...plan }, null, 2)}\n`);
+  await deps.files.writeFileAtomic(planned.files.planMd, planMarkdown(plan, run.id));
   await deps.ledger.insertRun(run);
-  return { run, plan, planId, reportDir, files };
+  return planned;
 }
 
-export function rollbackReportDir(deps: Pick<EnvDeps, 'stateDir'>, runId: string): string {
-  return join(deps.stateDir, 'reports', 'rollbacks', runId);
+/** A saved rollback or drill run as the plan it carries out, with where its reports go. */
+export function plannedFromRun(deps: Pick<EnvDeps, 'stateDir'>, run: Run): PlannedRollback {
+  const plan = run.plan as RollbackPlan;
+  const reportDir = join(deps.stateDir, 'reports', run.kind === 'drill' ? 'drills' : 'rollbacks', run.id);
+  return { run, plan, planId: planIdOf(plan), reportDir, files: { planJson: join(reportDir, 'plan.json'), planMd: join(reportDir, 'plan.md') } };
 }
 
 export function planIdOf(plan: RollbackPlan): string {

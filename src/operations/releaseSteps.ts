@@ -3,6 +3,7 @@ import { RewindError } from '../core/errors.js';
 import type { Release } from '../core/release.js';
 import { expandArgv, type TemplateVars } from '../core/template.js';
 import type { Step } from '../engine/runSteps.js';
+import { probeOnce } from '../verify/probeOnce.js';
 import { verifyRelease, type Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
 
@@ -25,6 +26,10 @@ export function switchStep(deps: EnvDeps, release: Release): Step {
       await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
       return `current -> ${release.version}`;
     },
+    simulate: async () => {
+      const now = await deps.driver.inspect();
+      return `would point current at ${release.version} (now ${now.version ?? 'nothing'})`;
+    },
   };
 }
 
@@ -43,6 +48,7 @@ export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
       }
       return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
     },
+    simulate: async () => `would run ${showCommand(expandArgv(reload, releaseVars(deps, release)))}`,
   };
 }
 
@@ -66,6 +72,14 @@ export function verifyStep(deps: EnvDeps, release: Release, onResult: (verificat
       await deps.ledger.markLive(release.id, 'verified');
       const passed = verification.checks.map((c) => c.detail).join('; ');
       return passed || 'nothing configured to check';
+    },
+    simulate: async () => {
+      const health = deps.env.health;
+      if (!health) return 'no health check configured: a real rollback could not prove its result';
+      // The target is not running yet, so only ask whether the endpoint answers at all.
+      const probe = await probeOnce(health.url, { fetch: deps.fetch });
+      if (probe.status === null) throw new RewindError('VERIFY_FAILED', `the health endpoint does not answer: ${probe.reason}`);
+      return `health endpoint answers (status ${probe.status} now); would check that ${release.version} reports ${release.sha?.slice(0, 7) ?? 'its version'}`;
     },
   };
 }

@@ -21,7 +21,7 @@ function release(version: string, fields: Partial<Release> = {}): Release {
 function input(releases: Release[], extra: Partial<RollbackInput> = {}): RollbackInput {
   return {
     app: 'shop', env: 'production', driver: 'releases', hosts: ['local'], now: '2026-11-22T00:00:00Z', releases,
-    observedLive: releases[0]?.version ?? null, healthConfigured: true, reloadConfigured: true, ...extra,
+    observedLive: releases[0]?.version ?? null, healthConfigured: true, reloadConfigured: true, ledgerDigest: 'd', approvalPolicy: 'high', ...extra,
   };
 }
 

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { EXIT, RewindError } from '../../core/errors.js';
-import { applyRollback, type RollbackResult } from '../../operations/applyRollback.js';
+import { applyRollback } from '../../operations/applyRollback.js';
 import { cancelRun } from '../../operations/cancelRun.js';
+import { drill } from '../../operations/drill.js';
+import type { OpenEnvironment } from '../../operations/openEnvironment.js';
 import { planRollbackRun, type PlannedRollback } from '../../operations/planRollbackRun.js';
 import { planMarkdown } from '../../operations/reports/planMarkdown.js';
+import { loadSavedPlan } from '../../operations/savedPlan.js';
 import { confirmChange } from '../confirm.js';
 import { globalsOf, withEnvironment } from '../context.js';
-import { err, out, printJson, type CliIO } from '../io.js';
-import { runJson } from '../views/json.js';
+import { err, out, printJson, type CliIO, type GlobalOptions } from '../io.js';
+import { plannedJson, showDrill, showRollback } from '../views/rollbackView.js';
 
 interface RollbackOptions {
   failedDeploymentId?: string;
@@ -15,6 +18,10 @@ interface RollbackOptions {
   reason?: string;
   apply?: boolean;
   yes?: boolean;
+  autoApprove?: boolean;
+  dryRun?: boolean;
+  plan?: string;
+  run?: string;
 }
 
 export function registerRollback(program: Command, io: CliIO): void {
@@ -25,61 +32,44 @@ export function registerRollback(program: Command, io: CliIO): void {
     .option('--target-version <version>', 'go back to this version instead of the last known good')
     .option('--reason <text>', 'why, for the report')
     .option('--apply', 'carry the plan out (without it nothing on the target changes)')
+    .option('--plan <file>', 'with --apply: carry out this saved plan.json exactly (refused if stale)')
+    .option('--run <id>', 'with --apply: carry out the plan saved as this run (refused if stale)')
     .option('--yes', 'do not ask for confirmation')
+    .option('--auto-approve', 'approve a plan that needs approval (recorded in the audit log)')
+    .option('--dry-run', 'a drill: check what can be checked, simulate every change')
     .action(async (options: RollbackOptions, command: Command) => {
       const globals = globalsOf(command);
+      if ((options.plan || options.run) && !options.apply) throw new RewindError('USAGE', '--plan and --run name a saved plan to carry out: add --apply');
+      if ((options.plan || options.run) && options.dryRun) throw new RewindError('USAGE', '--dry-run makes a fresh plan: leave out --plan and --run');
+      if (options.plan && options.run) throw new RewindError('USAGE', 'name the saved plan once: --plan FILE or --run ID');
       await withEnvironment(io, globals, async (deps) => {
-        const planned = await planRollbackRun(deps, { failed: options.failedDeploymentId, targetVersion: options.targetVersion, reason: options.reason });
+        const request = { failed: options.failedDeploymentId, targetVersion: options.targetVersion, reason: options.reason };
+        if (options.dryRun) {
+          const result = await drill(deps, request);
+          showDrill(io, globals, result);
+          io.exitCode = result.ok ? EXIT.ok : EXIT.runFailed;
+          return;
+        }
+        const saved = options.plan ? { planFile: options.plan } : options.run ? { runId: options.run } : undefined;
+        const planned = saved ? await loadSavedPlan(deps, saved) : await planRollbackRun(deps, request);
         if (!options.apply) {
           if (globals.json) printJson(io, plannedJson(planned));
           else if (!globals.quiet) out(io, `${planMarkdown(planned.plan, planned.run.id)}\nsaved: ${planned.files.planMd}`);
           return;
         }
-        if (!globals.json && !globals.quiet) err(io, planMarkdown(planned.plan, planned.run.id, { applying: true }));
-        const question = `Roll ${deps.envName} back from ${planned.plan.from.version} to ${planned.plan.to.version}?`;
-        if (!(await confirmChange(io, question, options.yes === true))) {
-          await cancelRun(deps, planned.run.id, 'declined at the confirmation prompt');
-          throw new RewindError('CANCELLED', `rollback ${planned.run.id} cancelled: nothing was changed`);
-        }
-        const result = await applyRollback(deps, planned);
-        if (globals.json) printJson(io, resultJson(result));
-        else if (!globals.quiet) out(io, resultSummary(result));
-        io.exitCode = result.ok ? EXIT.ok : (result.error?.exitCode ?? EXIT.runFailed);
+        await applyConfirmed(io, globals, deps, planned, options);
       });
     });
 }
 
-function plannedJson(planned: PlannedRollback): Record<string, unknown> {
-  return {
-    run_id: planned.run.id,
-    plan_id: planned.planId,
-    applied: false,
-    run: runJson(planned.run),
-    plan: planned.plan,
-    files: { plan_json: planned.files.planJson, plan_md: planned.files.planMd },
-  };
-}
-
-function resultJson(result: RollbackResult): Record<string, unknown> {
-  return {
-    ...plannedJson(result),
-    applied: true,
-    ok: result.ok,
-    run: runJson(result.run),
-    live_after: result.liveAfter,
-    duration_ms: result.durationMs,
-    steps: result.outcomes.map((o) => ({ name: o.name, ok: o.ok, duration_ms: o.durationMs, detail: o.detail })),
-    verification: result.verification ?? null,
-    error: result.error ? { code: result.error.code, message: result.error.message, exit: result.error.exitCode } : null,
-    files: { plan_json: result.files.planJson, plan_md: result.files.planMd, report_md: result.files.reportMd, summary_json: result.files.summaryJson },
-  };
-}
-
-function resultSummary(result: RollbackResult): string {
-  const { plan } = result;
-  const seconds = (result.durationMs / 1000).toFixed(2);
-  const head = result.ok
-    ? `rolled back ${plan.env} from ${plan.from.version} to ${plan.to.version} in ${seconds}s: verified, running ${result.liveAfter ?? 'unknown'}`
-    : `rollback ${plan.from.version} -> ${plan.to.version} FAILED after ${seconds}s: ${result.error?.message ?? 'unknown error'}; running ${result.liveAfter ?? 'unknown'}`;
-  return `${head}\nreport: ${result.files.reportMd}`;
+async function applyConfirmed(io: CliIO, globals: GlobalOptions, deps: OpenEnvironment, planned: PlannedRollback, options: RollbackOptions): Promise<void> {
+  if (!globals.json && !globals.quiet) err(io, planMarkdown(planned.plan, planned.run.id, { applying: true }));
+  const question = `Roll ${deps.envName} back from ${planned.plan.from.version} to ${planned.plan.to.version}?`;
+  if (!(await confirmChange(io, question, options.yes === true))) {
+    await cancelRun(deps, planned.run.id, 'declined at the confirmation prompt');
+    throw new RewindError('CANCELLED', `rollback ${planned.run.id} cancelled: nothing was changed`);
+  }
+  const result = await applyRollback(deps, planned, { autoApprove: options.autoApprove === true });
+  showRollback(io, globals, result);
+  io.exitCode = result.ok ? EXIT.ok : (result.error?.exitCode ?? EXIT.runFailed);
 }

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
+import { resumeRun, type ResumeResult } from '../../operations/resumeRun.js';
+import { globalsOf, withEnvironment } from '../context.js';
+import type { CliIO, GlobalOptions } from '../io.js';
+import { showDeploy } from '../views/deployView.js';
+import { showRollback } from '../views/rollbackView.js';
+
+export function registerResume(program: Command, io: CliIO): void {
+  program
+    .command('resume')
+    .description('continue a run that stopped (its process died, or it waited for approval)')
+    .argument('<run>', 'the run id (rewind history lists them)')
+    .option('--auto-approve', 'approve it now if it needs approval (recorded in the audit log)')
+    .action(async (runId: string, options: { autoApprove?: boolean }, command: Command) => {
+      const globals = globalsOf(command);
+      const resumed = await withEnvironment(io, globals, (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true }));
+      io.exitCode = showResumed(io, globals, resumed);
+    });
+}
+
+/** Show a resumed run like the command that started it would have; returns its exit code. */
+export function showResumed(io: CliIO, globals: GlobalOptions, resumed: ResumeResult): number {
+  if (resumed.kind === 'deploy') return showDeploy(io, globals, resumed.result);
+  showRollback(io, globals, resumed.result);
+  return resumed.result.ok ? EXIT.ok : (resumed.result.error?.exitCode ?? EXIT.runFailed);
+}
