@@ -4,6 +4,7 @@ import type { Release } from '../core/release.js';
 import type { StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import { runSteps, type StepOutcome } from '../engine/runSteps.js';
+import type { NotifyOutcome } from '../notify/index.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
@@ -11,6 +12,7 @@ import { getRelease } from './lookups.js';
 import { gateApproval } from './gateApproval.js';
 import type { PlannedRollback } from './planRollbackRun.js';
 import { rollbackSteps, switchStepName } from './rollbackSteps.js';
+import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
 
 export interface ApplyOptions {
@@ -30,6 +32,9 @@ export interface RollbackResult extends PlannedRollback {
   liveAfter: string | null;
   durationMs: number;
   files: RollbackFiles;
+  /** Who was told what; a failed notification never fails the rollback. */
+  notifications: NotifyOutcome[];
+  slaBreached: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
     await deps.ledger.updateRun(run.id, { status: 'running', startedAt });
     await audit(deps, resuming ? 'rollback.resumed' : 'rollback.started', 'started', { from: from.version, to: to.version, reason: plan.reason }, run.id);
     deps.events({ type: 'run.started', runId: run.id, kind: 'rollback', title: `${resuming ? 'resume rolling' : 'roll'} ${deps.envName} back from ${from.version} to ${to.version}` });
+    const notified = await notifyRun(deps, 'rollback.started', run, { message: `${deps.app} ${deps.envName}: ${resuming ? 'resuming the rollback' : 'rolling back'} from ${from.version} to ${to.version} (${plan.reason})`, severity: 'warning' });
 
     let verification: Verification | undefined;
     const steps = rollbackSteps(deps, from, to, (v) => { verification = v; });
@@ -69,9 +75,10 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
     run = { ...run, status: result.ok ? 'succeeded' : 'failed', finishedAt, error: error?.message ?? null };
     await deps.ledger.updateRun(run.id, { status: run.status, finishedAt, error: run.error });
     const durationMs = Date.parse(finishedAt) - Date.parse(startedAt);
-    const files = await writeRollbackRecord(deps, { planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs });
-    await audit(deps, result.ok ? 'rollback.succeeded' : 'rollback.failed', result.ok ? 'success' : 'failure', { from: from.version, to: to.version, live_after: liveAfter, error: error?.message }, run.id);
-    return { ...planned, run, ok: result.ok, steps: record, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files };
+    const { files, notifications, slaBreached } = await writeRollbackRecord(deps, { planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs, notified });
+    const failedNotices = notifications.filter((n) => !n.ok).map((n) => `${n.receiver}: ${n.error}`);
+    await audit(deps, result.ok ? 'rollback.succeeded' : 'rollback.failed', result.ok ? 'success' : 'failure', { from: from.version, to: to.version, live_after: liveAfter, error: error?.message, sla_breached: slaBreached, failed_notifications: failedNotices }, run.id);
+    return { ...planned, run, ok: result.ok, steps: record, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files, notifications, slaBreached };
   } finally {
     await lock.release();
   }

@@ -12,7 +12,9 @@ import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
 import { planRollbackRun } from './planRollbackRun.js';
+import { notifyRun } from './notifyRun.js';
 import { newRelease, newRun } from './records.js';
+import { appendTrend } from './reports/writeRollbackReports.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
 
 export interface DeployRequest {
@@ -123,9 +125,19 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   const error = result.error;
   const status = result.ok ? 'succeeded' : 'failed';
   await deps.ledger.updateRun(run.id, { status, finishedAt, error: error?.message ?? null });
+  const finished: Run = { ...run, status, finishedAt, error: error?.message ?? null };
+  const durationMs = Date.parse(finishedAt) - Date.parse(run.startedAt ?? run.createdAt);
+  await appendTrend(deps.files, deps.stateDir, {
+    at: run.startedAt ?? run.createdAt, runId: run.id, kind: 'deploy', app: deps.app, env: deps.envName, fromVersion: run.fromVersion, toVersion: run.toVersion,
+    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: null, trigger: run.trigger, requestedBy: run.requestedBy, reason: run.reason ?? undefined, secrets: deps.secrets,
+  });
+  if (!result.ok) {
+    const after = rollback ? (rollback.ok ? `rolled back to ${rollback.plan.to.version}` : `automatic rollback FAILED: ${rollback.error?.message ?? 'unknown'}`) : (rollbackSkipped ?? '');
+    await notifyRun(deps, 'deploy.failed', finished, { message: `${deps.app} ${deps.envName}: deploy of ${plan.version} failed (${error?.message ?? 'unknown'}); ${after}`, severity: rollback?.ok ? 'warning' : 'critical', durationMs });
+  }
   await audit(deps, result.ok ? 'deploy.succeeded' : 'deploy.failed', result.ok ? 'success' : 'failure', { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined }, run.id);
   return {
-    ok: result.ok, run: { ...run, status, finishedAt, error: error?.message ?? null }, release: await getRelease(deps, release.id), previous,
+    ok: result.ok, run: finished, release: await getRelease(deps, release.id), previous,
     steps: record, outcomes: result.outcomes, verification, error, rollback, rollbackSkipped, pruned,
   };
 }

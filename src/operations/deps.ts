@@ -4,6 +4,7 @@ import type { EventSink } from '../core/events.js';
 import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
 import type { ProcessIdentity } from '../engine/envLock.js';
 import type { BoundaryHook } from '../engine/runSteps.js';
+import type { NotifyOutcome, RunNotification } from '../notify/index.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -28,6 +29,10 @@ export interface EnvDeps {
   fetch?: typeof fetch;
   /** This process: lock holders name it; another holder on this host is judged alive by pid. */
   self: ProcessIdentity;
+  /** Sends a run event to the environment's receivers; absent when none are configured. */
+  notify?: (notification: RunNotification) => Promise<NotifyOutcome[]>;
+  /** Values redacted from every report, log line and audit entry (tokens, webhook URLs, passwords). */
+  secrets: readonly string[];
   /** Fault injection for tests of resume (REWIND_FAULT_KILL_AT); never set in normal use. */
   faults?: { kind: string; hook: BoundaryHook };
 }

@@ -4,6 +4,7 @@ import { runSteps, type StepOutcome } from '../engine/runSteps.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
+import { appendTrend } from './reports/writeRollbackReports.js';
 import { planRollbackRun, type PlannedRollback, type RollbackRequest } from './planRollbackRun.js';
 import { rollbackSteps } from './rollbackSteps.js';
 
@@ -40,6 +41,10 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   const drillLog = join(deps.stateDir, 'reports', 'drill-log.md');
   await deps.files.mkdir(join(deps.stateDir, 'reports'));
   await deps.files.appendFile(drillLog, drillLogEntry(planned, result.ok, result.outcomes, durationMs, deps.user, result.error));
+  await appendTrend(deps.files, deps.stateDir, {
+    at: started.toISOString(), runId: planned.run.id, kind: 'drill', app: deps.app, env: deps.envName, fromVersion: plan.from.version, toVersion: plan.to.version,
+    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: deps.env.sla.rollback_seconds, trigger: 'drill', requestedBy: deps.user, reason: plan.reason, secrets: deps.secrets,
+  });
   await audit(deps, 'drill.finished', result.ok ? 'pass' : 'fail', { from: from.version, to: to.version, error: result.error?.message }, planned.run.id);
   return { ...planned, ok: result.ok, outcomes: result.outcomes, error: result.error, durationMs, drillLog };
 }

@@ -3,6 +3,7 @@ import type { RollbackPlan } from '../core/plan.js';
 import type { Run } from '../core/run.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
+import { notifyRun } from './notifyRun.js';
 
 /**
  * A plan that needs approval stops here, before anything is touched, unless
@@ -21,6 +22,10 @@ export async function gateApproval(deps: EnvDeps, run: Run, plan: RollbackPlan, 
   await audit(deps, 'approval.requested', 'waiting', { risk: plan.riskLevel, approvers: deps.env.approval.approvers }, run.id);
   const approvers = deps.env.approval.approvers;
   const who = approvers.length > 0 ? `one of ${approvers.join(', ')}` : 'nobody (approval.approvers is empty; use --auto-approve)';
+  await notifyRun(deps, 'approval.requested', { ...run, status: 'awaiting_approval' }, {
+    message: `${deps.app} ${deps.envName}: rollback ${plan.from.version} -> ${plan.to.version} is ${plan.riskLevel} risk and waits for approval by ${who}: rewind approve ${run.id} --apply`,
+    severity: 'warning',
+  });
   throw new RewindError(
     'APPROVAL_REQUIRED',
     `run ${run.id} is ${plan.riskLevel} risk and needs approval by ${who}: \`rewind approve ${run.id} --apply\` carries it out (or approve, then \`rewind resume ${run.id}\`)`,

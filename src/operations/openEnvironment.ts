@@ -11,6 +11,7 @@ import { secretsFromEnv } from '../exec/redact.js';
 import { withEnv } from '../exec/withEnv.js';
 import { faultFromEnv } from '../exec/faults.js';
 import { processIdentity } from '../exec/processIdentity.js';
+import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from './deps.js';
@@ -44,7 +45,9 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   if (loaded.config.state.backend !== 'sqlite') {
     throw new RewindError('CONFIG_INVALID', `${loaded.file}: state.backend "${loaded.config.state.backend}" is not supported by this version: expected "sqlite"`);
   }
-  const exec = withEnv(createLocalExec({ secrets: [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env)] }), env.env);
+  const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv)];
+  const exec = withEnv(createLocalExec({ secrets }), env.env);
+  const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
   const files = createGuardedFiles(paths.writeRoots);
   const releases = env.releases;
   const releasePath = paths.releasePaths[name];
@@ -72,6 +75,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     events: options.events ?? ignoreEvents,
     random: () => randomBytes(2).toString('hex'),
     self: processIdentity(),
+    secrets,
+    notify: notifier ? (n) => notifier.notify(n) : undefined,
     faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),
     close: () => ledger.close(),
   };

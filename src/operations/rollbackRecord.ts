@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import type { RewindError } from '../core/errors.js';
 import type { Run, StepRecord } from '../core/run.js';
+import type { NotifyOutcome } from '../notify/index.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
+import { notifyRun } from './notifyRun.js';
 import type { PlannedRollback } from './planRollbackRun.js';
-import { rollbackReportMarkdown, rollbackSummary } from './reports/runReport.js';
+import { writeRollbackReports, type RollbackReportFiles } from './reports/writeRollbackReports.js';
 import { toolVersion } from './toolVersion.js';
 
 export interface RollbackRecordInput {
@@ -16,20 +17,63 @@ export interface RollbackRecordInput {
   error: RewindError | undefined;
   liveAfter: string | null;
   durationMs: number;
+  /** Outcomes of notifications sent earlier in the run (rollback.started). */
+  notified: NotifyOutcome[];
 }
 
-export type RollbackFiles = PlannedRollback['files'] & { reportMd: string; summaryJson: string };
+export type RollbackFiles = PlannedRollback['files'] & RollbackReportFiles;
 
-/** Write what a finished rollback leaves for the post-mortem. */
-export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordInput): Promise<RollbackFiles> {
-  const { planned } = input;
-  const reportInput = {
-    toolVersion: toolVersion(), run: input.run, plan: planned.plan, planId: planned.planId, ok: input.ok,
+export interface RollbackRecord {
+  files: RollbackFiles;
+  notifications: NotifyOutcome[];
+  slaBreached: boolean;
+}
+
+/**
+ * What a finished rollback leaves behind: the outcome is announced first (so
+ * the report can say who was told), then report.md, summary.json,
+ * incident.md, the deploy-log entry and the CSV rows are written.
+ */
+export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordInput): Promise<RollbackRecord> {
+  const { planned, run } = input;
+  const slaSeconds = deps.env.sla.rollback_seconds;
+  const slaBreached = input.durationMs > slaSeconds * 1000;
+  const seconds = (input.durationMs / 1000).toFixed(1);
+  const message = input.ok
+    ? `${deps.app} ${deps.envName} rolled back from ${planned.plan.from.version} to ${planned.plan.to.version} in ${seconds}s`
+    : `${deps.app} ${deps.envName} rollback from ${planned.plan.from.version} to ${planned.plan.to.version} FAILED: ${input.error?.message ?? 'unknown'}; running ${input.liveAfter ?? 'unknown'}`;
+  const report = `${planned.reportDir}/report.md`;
+  const notifications = [
+    ...input.notified,
+    ...(await notifyRun(deps, input.ok ? 'rollback.succeeded' : 'rollback.failed', run, {
+      message,
+      severity: input.ok ? 'warning' : 'critical',
+      durationMs: input.durationMs,
+      report,
+    })),
+    ...(slaBreached
+      ? await notifyRun(deps, 'sla.breached', run, { message: `${deps.app} ${deps.envName} rollback took ${seconds}s, over its ${slaSeconds}s SLA`, severity: 'warning', durationMs: input.durationMs, report })
+      : []),
+  ];
+  const files = await writeRollbackReports(deps.files, {
+    toolVersion: toolVersion(),
+    run,
+    plan: planned.plan,
+    planId: planned.planId,
+    ok: input.ok,
     outcomes: input.steps.map((s) => ({ name: s.name, ok: s.status === 'succeeded', durationMs: s.durationMs ?? 0, detail: s.error ?? s.output })),
-    verification: input.verification, error: input.error?.message ?? null, liveAfter: input.liveAfter, durationMs: input.durationMs,
-  };
-  const files = { ...planned.files, reportMd: join(planned.reportDir, 'report.md'), summaryJson: join(planned.reportDir, 'summary.json') };
-  await deps.files.writeFileAtomic(files.reportMd, rollbackReportMarkdown(reportInput));
-  await deps.files.writeFileAtomic(files.summaryJson, `${JSON.stringify(rollbackSummary(reportInput), null, 2)}\n`);
-  return files;
+    verification: input.verification,
+    error: input.error?.message ?? null,
+    liveAfter: input.liveAfter,
+    durationMs: input.durationMs,
+    steps: input.steps,
+    slaSeconds,
+    dryRun: false,
+    notifications,
+    secrets: deps.secrets,
+    errorCode: input.error?.code ?? null,
+    reportDir: planned.reportDir,
+    stateDir: deps.stateDir,
+  });
+  return { files: { ...planned.files, ...files }, notifications, slaBreached };
 }

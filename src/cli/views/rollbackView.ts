@@ -48,7 +48,12 @@ function rollbackJson(result: RollbackResult): Record<string, unknown> {
     steps: result.steps.map((s) => ({ name: s.name, ok: s.status === 'succeeded', duration_ms: s.durationMs, detail: s.error ?? s.output })),
     verification: result.verification ?? null,
     error: result.error ? { code: result.error.code, message: result.error.message, exit: result.error.exitCode } : null,
-    files: { plan_json: result.files.planJson, plan_md: result.files.planMd, report_md: result.files.reportMd, summary_json: result.files.summaryJson },
+    sla_breached: result.slaBreached,
+    notifications: result.notifications,
+    files: {
+      plan_json: result.files.planJson, plan_md: result.files.planMd, report_md: result.files.reportMd, summary_json: result.files.summaryJson,
+      incident_md: result.files.incidentMd, deploy_log: result.files.deployLog, trend_csv: result.files.trendCsv, sla_csv: result.files.slaCsv,
+    },
   };
 }
 
@@ -58,5 +63,7 @@ function rollbackSummary(result: RollbackResult): string {
   const head = result.ok
     ? `rolled back ${plan.env} from ${plan.from.version} to ${plan.to.version} in ${seconds}s: verified, running ${result.liveAfter ?? 'unknown'}`
     : `rollback ${plan.from.version} -> ${plan.to.version} FAILED after ${seconds}s: ${result.error?.message ?? 'unknown error'}; running ${result.liveAfter ?? 'unknown'}`;
-  return `${head}\nreport: ${result.files.reportMd}`;
+  const failed = result.notifications.filter((n) => !n.ok).map((n) => `warning: notification to ${n.receiver} (${n.event}) failed: ${n.error}`);
+  const sla = result.slaBreached ? ['warning: the rollback took longer than its SLA (logged to sla-breaches.csv)'] : [];
+  return [head, `report: ${result.files.reportMd}`, ...sla, ...failed].join('\n');
 }
