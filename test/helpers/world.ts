@@ -1,4 +1,4 @@
-import { readFile, readlink } from 'node:fs/promises';
+import { readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
@@ -19,6 +19,10 @@ export interface World {
   /** The commit a tag of the sample app points at. */
   shaOf: (tag: string) => Promise<string>;
   readReport: (path: string) => Promise<string>;
+  /** Add keys to the production environment of rewind.yaml (YAML lines indented by 4 spaces). */
+  configure: (lines: string) => Promise<void>;
+  /** Replace text in rewind.yaml. */
+  patchConfig: (from: string, to: string) => Promise<void>;
 }
 
 /**
@@ -52,6 +56,15 @@ export async function makeWorld(t: TestContext, versions: SampleVersion[]): Prom
       return result.stdout.trim();
     },
     readReport: (path) => readFile(path, 'utf8'),
+    configure: async (lines) => {
+      const text = await readFile(configFile, 'utf8');
+      await writeFile(configFile, text.replace('    hosts: [local]\n', `    hosts: [local]\n${lines.replace(/\n?$/, '\n')}`));
+    },
+    patchConfig: async (from, to) => {
+      const text = await readFile(configFile, 'utf8');
+      if (!text.includes(from)) throw new Error(`rewind.yaml has no ${JSON.stringify(from)}`);
+      await writeFile(configFile, text.replace(from, to));
+    },
   };
 }
 
