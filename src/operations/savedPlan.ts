@@ -4,7 +4,8 @@ import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { getRun } from './lookups.js';
 import { ledgerDigest } from './planBasis.js';
-import { plannedFromRun, type PlannedRollback } from './planRollbackRun.js';
+import type { RollbackPlan } from '../core/plan.js';
+import { planIdOf, plannedFromRun, type PlannedRollback } from './planRollbackRun.js';
 
 export type SavedPlanRef = { runId: string } | { planFile: string };
 
@@ -34,15 +35,17 @@ export async function loadSavedPlan(deps: EnvDeps, ref: SavedPlanRef): Promise<P
 }
 
 async function runOfPlanFile(deps: EnvDeps, file: string): Promise<Run> {
-  let saved: { run_id?: unknown; plan_id?: unknown };
+  let saved: { run_id?: unknown; plan_id?: unknown } & Record<string, unknown>;
   try {
     saved = JSON.parse(await readFile(file, 'utf8')) as typeof saved;
   } catch (error) {
     throw new RewindError('USAGE', `--plan ${file}: cannot read a plan.json there (${(error as Error).message.split('\n')[0]})`);
   }
-  if (typeof saved.run_id !== 'string') throw new RewindError('USAGE', `--plan ${file}: not a rewind plan.json (no run_id)`);
-  const run = await getRun(deps, saved.run_id);
-  if (saved.plan_id !== plannedFromRun(deps, run).planId) {
+  const { run_id: runId, plan_id: _planId, ...planInFile } = saved;
+  if (typeof runId !== 'string') throw new RewindError('USAGE', `--plan ${file}: not a rewind plan.json (no run_id)`);
+  const run = await getRun(deps, runId);
+  // The file is carried out only if it is, to the letter, the plan the ledger saved.
+  if (planIdOf(planInFile as unknown as RollbackPlan) !== plannedFromRun(deps, run).planId) {
     throw stale(run, `${file} does not match the plan saved in the ledger (was it edited?)`);
   }
   return run;

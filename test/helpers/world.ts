@@ -21,6 +21,8 @@ export interface World {
   readReport: (path: string) => Promise<string>;
   /** Add keys to the production environment of rewind.yaml (YAML lines indented by 4 spaces). */
   configure: (lines: string) => Promise<void>;
+  /** Stop the app (PM2 and its processes) behind rewind's back. */
+  stopApp: () => Promise<void>;
   /** Replace text in rewind.yaml. */
   patchConfig: (from: string, to: string) => Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function makeWorld(t: TestContext, versions: SampleVersion[]): Prom
       const text = await readFile(configFile, 'utf8');
       await writeFile(configFile, text.replace('    hosts: [local]\n', `    hosts: [local]\n${lines.replace(/\n?$/, '\n')}`));
     },
+    stopApp: () => stopDemoPm2(exec, layout),
     patchConfig: async (from, to) => {
       const text = await readFile(configFile, 'utf8');
       if (!text.includes(from)) throw new Error(`rewind.yaml has no ${JSON.stringify(from)}`);
