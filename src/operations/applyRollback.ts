@@ -14,6 +14,7 @@ import type { PlannedRollback } from './planRollbackRun.js';
 import { rollbackSteps, switchStepName } from './rollbackSteps.js';
 import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
+import { refuseIfMoved } from './worldMoved.js';
 
 export interface ApplyOptions {
   /** Approve a gated plan on the spot; recorded in the audit log with who used it. */
@@ -53,6 +54,7 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
   const lock = options.parentLock ? await options.parentLock.handOver(run.id) : await takeEnvLock(deps, key, run.id);
   try {
     const journal = await deps.ledger.listSteps(run.id);
+    await refuseIfMoved(deps, run, journal, switchStepName(to), to.version);
     const resuming = journal.length > 0;
     const startedAt = run.startedAt ?? deps.clock.now().toISOString();
     run = { ...run, status: 'running', startedAt };

@@ -15,6 +15,7 @@ import { planRollbackRun } from './planRollbackRun.js';
 import { notifyRun } from './notifyRun.js';
 import { newRelease, newRun } from './records.js';
 import { appendTrend } from './reports/writeRollbackReports.js';
+import { refuseIfMoved } from './worldMoved.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
 
 export interface DeployRequest {
@@ -87,6 +88,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   const release = await getRelease(deps, plan.releaseId);
   const previous = plan.previousReleaseId ? await getRelease(deps, plan.previousReleaseId) : undefined;
   const journal = await deps.ledger.listSteps(run.id);
+  await refuseIfMoved(deps, run, journal, switchStep(deps, release).name, release.version);
   deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}` });
 
   let verification: Verification | undefined;

@@ -66,3 +66,29 @@ test('a rollback killed with SIGKILL at any step boundary and resumed ends exact
     assert.match(again.stderr, /is succeeded: there is nothing left to do/);
   });
 });
+
+test('a deploy killed after it switched is resumed to a verified release', async (t) => {
+  const world = await makeWorld(t, [GOOD('v1'), GOOD('v2')]);
+  const cli = (...args: string[]) => rewind(world.root, args);
+  assert.equal((await cli('deploy', 'v1')).code, 0);
+  const killed = await spawnCli(world.root, ['deploy', 'v2'], { REWIND_FAULT_KILL_AT: 'deploy:1:after' });
+  assert.equal(killed.signal, 'SIGKILL');
+  assert.equal(await world.current(), 'releases/v2');
+  const interrupted = (await cli('history', '--json')).json().runs[0];
+  assert.deepEqual([interrupted.kind, interrupted.status], ['deploy', 'interrupted']);
+  const resumed = await cli('resume', interrupted.run_id);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /deployed v2 \([0-9a-f]{7}\): verified/);
+  assert.equal((await world.served())?.version, 'v2');
+
+  // A run resumed after the environment moved on is refused rather than finished against the wrong release.
+  const again = await spawnCli(world.root, ['deploy', 'v1'], { REWIND_FAULT_KILL_AT: 'deploy:1:after' });
+  assert.equal(again.signal, 'SIGKILL');
+  const stopped = (await cli('history', '--json')).json().runs[0];
+  assert.equal((await cli('deploy', 'v2')).code, 0, 'the dead holder\'s lock is taken over');
+  const late = await cli('resume', stopped.run_id);
+  assert.equal(late.code, 2);
+  assert.match(late.stderr, /production now runs v2, not v1: start a new run/);
+  assert.equal((await cli('history', '--json')).json().runs.find((r: any) => r.run_id === stopped.run_id).status, 'failed');
+  assert.equal((await world.served())?.version, 'v2');
+});
