@@ -37,6 +37,6 @@ export interface Driver {
   activate(version: string): Promise<void>;
   /** Remove old releases, never one whose version is in `protect`; returns the versions removed. */
   prune(protect: readonly string[]): Promise<string[]>;
-  /** Variables for commands that run against a release: {release_dir}, ... */
-  vars(version: string): TemplateVars;
+  /** Variables for commands that run against a release: {release_dir}, {previous_release_dir}, ... */
+  vars(version: string): Promise<TemplateVars>;
 }

@@ -102,4 +102,13 @@ export interface Files {
   readlink(path: string): Promise<string | undefined>;
   exists(path: string): Promise<boolean>;
   list(dir: string): Promise<string[]>;
+  /** What is at `path` without following a final symlink (lstat); undefined when nothing is. */
+  stat(path: string): Promise<FileStat | undefined>;
+  /** The path with every symlink resolved; undefined when it does not exist. */
+  realpath(path: string): Promise<string | undefined>;
+}
+
+export interface FileStat {
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  mtimeMs: number;
 }

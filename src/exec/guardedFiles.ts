@@ -4,7 +4,7 @@
  * path holds. Each operation acts on the real location it checked.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, symlink, unlink, appendFile, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, symlink, unlink, appendFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RewindError } from '../core/errors.js';
 import type { Files } from '../core/ports.js';
@@ -151,6 +151,26 @@ export function createGuardedFiles(roots: readonly string[]): Files {
         return (await readdir(dir)).sort();
       } catch (error) {
         if (isMissing(error)) return [];
+        throw error;
+      }
+    },
+
+    async stat(path) {
+      try {
+        const found = await lstat(path);
+        const type = found.isSymbolicLink() ? 'symlink' : found.isDirectory() ? 'dir' : found.isFile() ? 'file' : 'other';
+        return { type, mtimeMs: found.mtimeMs };
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async realpath(path) {
+      try {
+        return await realpath(path);
+      } catch (error) {
+        if (isMissing(error)) return undefined;
         throw error;
       }
     },

@@ -14,8 +14,8 @@ const SMOKE_TIMEOUT_MS = 5 * 60_000;
 /** Nor may a reload that never returns. */
 const RELOAD_TIMEOUT_MS = 5 * 60_000;
 
-export function releaseVars(deps: EnvDeps, release: Pick<Release, 'version' | 'sha'>): TemplateVars {
-  return { ...deps.driver.vars(release.version), sha: release.sha ?? '', env: deps.envName, app: deps.app };
+export async function releaseVars(deps: EnvDeps, release: Pick<Release, 'version' | 'sha'>): Promise<TemplateVars> {
+  return { ...(await deps.driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app };
 }
 
 export function switchStep(deps: EnvDeps, release: Release): Step {
@@ -39,7 +39,7 @@ export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
   return {
     name: 'reload the app',
     run: async () => {
-      const vars = releaseVars(deps, release);
+      const vars = await releaseVars(deps, release);
       const argv = expandArgv(reload, vars);
       const result = await deps.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars), timeoutMs: RELOAD_TIMEOUT_MS });
       if (result.code !== 0) {
@@ -48,7 +48,7 @@ export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
       }
       return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
     },
-    simulate: async () => `would run ${showCommand(expandArgv(reload, releaseVars(deps, release)))}`,
+    simulate: async () => `would run ${showCommand(expandArgv(reload, await releaseVars(deps, release)))}`,
   };
 }
 
@@ -57,7 +57,7 @@ export function verifyStep(deps: EnvDeps, release: Release, onResult: (verificat
   return {
     name: `verify ${release.version}`,
     run: async () => {
-      const vars = releaseVars(deps, release);
+      const vars = await releaseVars(deps, release);
       const verification = await verifyRelease(
         { health: deps.env.health, smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(release, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
         { exec: deps.exec, fetch: deps.fetch },

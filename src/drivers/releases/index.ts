@@ -13,7 +13,7 @@ import { assertSafeName, isSafeName } from '../../core/names.js';
 import type { Clock, Exec, Files } from '../../core/ports.js';
 import { BuildTracker } from './building.js';
 import type { DriverContext } from './context.js';
-import { currentTargetSync } from './current.js';
+import { currentTarget } from './current.js';
 import { inspectCurrent } from './inspect.js';
 import { layoutOf } from './layout.js';
 import { readManifest } from './manifest.js';
@@ -86,12 +86,12 @@ export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
       return pruneReleases(ctx, protect);
     },
 
-    vars(version) {
+    async vars(version) {
       assertSafeName(version, 'version');
       return {
         version,
         release_dir: layout.releaseDir(version),
-        previous_release_dir: currentTargetSync(layout),
+        previous_release_dir: await currentTarget(ctx.files, layout),
         env: ctx.env,
         app: ctx.app,
       };

@@ -4,14 +4,13 @@
  * manifest. Any failure removes the dir, so nothing half-made can be
  * switched to.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreparedRelease } from '../../core/driver.js';
 import { RewindError, isRewindError, type ErrorCode } from '../../core/errors.js';
 import type { TemplateVars } from '../../core/template.js';
 import { runBuild } from './build.js';
 import type { DriverContext } from './context.js';
-import { currentTargetSync, versionInReleases } from './current.js';
+import { currentTarget, versionInReleases } from './current.js';
 import { MANIFEST_FILE, REVISION_FILE } from './layout.js';
 import { readManifest, writeManifest } from './manifest.js';
 import { checkSharedEntry, linkShared } from './shared.js';
@@ -27,8 +26,8 @@ export async function prepareRelease(ctx: DriverContext, version: string): Promi
   if (intact !== undefined) return { version, sha: intact.sha, artifact: dir, reused: true };
 
   const shared = ctx.config.shared.map(checkSharedEntry);
-  const live = currentTargetSync(layout);
-  if (live !== '' && (await versionInReleases(layout, live)) === version) {
+  const live = await currentTarget(files, layout);
+  if (live !== '' && (await versionInReleases(files, layout, live)) === version) {
     // Rebuilding in place would delete what is being served right now.
     throw new RewindError('STEP_FAILED', `release ${version} is live (current points at it) but has no intact ${MANIFEST_FILE}; refusing to rebuild it in place: switch current elsewhere first`, {
       version,
@@ -51,7 +50,7 @@ export async function prepareRelease(ctx: DriverContext, version: string): Promi
     // A dir without a manifest is what an interrupted build leaves behind.
     await files.remove(dir);
     await source.materialize(dir);
-    const sha = source.sha ?? (await revisionIn(dir));
+    const sha = source.sha ?? (await revisionIn(files, dir));
     if (sha !== null) await files.writeFile(join(dir, REVISION_FILE), `${sha}\n`);
     await linkShared(files, layout, dir, shared);
     await runBuild(ctx.config.build, { exec: ctx.exec, version, releaseDir: dir, vars: { ...vars, sha: sha ?? '' }, timeoutMs: ctx.buildTimeoutMs });
@@ -69,8 +68,8 @@ export async function prepareRelease(ctx: DriverContext, version: string): Promi
 }
 
 /** A REVISION shipped by the source (a CI-built dir or tarball) names its commit. */
-async function revisionIn(dir: string): Promise<string | null> {
-  const text = await readFile(join(dir, REVISION_FILE), 'utf8').catch(() => undefined);
+async function revisionIn(files: DriverContext['files'], dir: string): Promise<string | null> {
+  const text = await files.readFile(join(dir, REVISION_FILE)).catch(() => undefined);
   const first = text?.split(/\r?\n/)[0]?.trim() ?? '';
   return /^[0-9A-Za-z._-]{1,128}$/.test(first) ? first : null;
 }

@@ -4,7 +4,6 @@
  * points at, whatever their age. Leftovers of interrupted builds go too,
  * unless a build is still running.
  */
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSafeName } from '../../core/names.js';
 import type { DriverContext } from './context.js';
@@ -28,9 +27,9 @@ export async function pruneReleases(ctx: DriverContext, protect: readonly string
   for (const name of await files.list(layout.releasesDir)) {
     if (!isSafeName(name)) continue;
     const dir = layout.releaseDir(name);
-    const found = await lstat(dir).catch(() => undefined);
+    const found = await files.stat(dir);
     // Only real dirs are ours to delete; a stray file or link is left alone.
-    if (found === undefined || !found.isDirectory()) continue;
+    if (found === undefined || found.type !== 'dir') continue;
     const manifest = await readManifest(files, layout, name);
     if (manifest === undefined) leftovers.push(name);
     else intact.push({ version: name, time: orderTime(manifest.createdAt, found.mtimeMs) });

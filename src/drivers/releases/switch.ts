@@ -3,7 +3,6 @@
  * rename(2) replaces the old link in one step, so a reader always finds
  * either the old release or the new one, never nothing.
  */
-import { lstat } from 'node:fs/promises';
 import { RewindError } from '../../core/errors.js';
 import type { DriverContext } from './context.js';
 import { MANIFEST_FILE, tempName } from './layout.js';
@@ -17,9 +16,9 @@ export async function activateRelease(ctx: DriverContext, version: string): Prom
       releaseDir: layout.releaseDir(version),
     });
   }
-  const existing = await lstat(layout.current).catch(() => undefined);
-  if (existing !== undefined && !existing.isSymbolicLink()) {
-    const kind = existing.isDirectory() ? 'a directory' : 'a file';
+  const existing = await files.stat(layout.current);
+  if (existing !== undefined && existing.type !== 'symlink') {
+    const kind = existing.type === 'dir' ? 'a directory' : 'a file';
     throw new RewindError('STEP_FAILED', `${layout.current} is ${kind}, not a symlink; refusing to replace it: move it aside and run again`, {
       path: layout.current,
     });

@@ -109,7 +109,7 @@ test('unsafe versions are refused before anything is written', async (t) => {
     await assert.rejects(driver.prepare(version), rewindError('UNSAFE_NAME'), JSON.stringify(version));
     await assert.rejects(driver.activate(version), rewindError('UNSAFE_NAME'));
     assert.equal(await driver.isPresent(version), false);
-    assert.throws(() => driver.vars(version), rewindError('UNSAFE_NAME'));
+    await assert.rejects(driver.vars(version), rewindError('UNSAFE_NAME'));
   }
   assert.deepEqual(await fx.files.list(fx.root), []);
   assert.equal(await fx.files.exists(marker), false);
@@ -136,7 +136,7 @@ test('the guard refuses a release path outside the write roots', async (t) => {
 test('vars name the release dir and the dir current points at now', async (t) => {
   const fx = await fixture(t);
   const driver = makeDriver(fx, await dirBuilds(fx, ['1']));
-  assert.deepEqual(driver.vars('1'), {
+  assert.deepEqual(await driver.vars('1'), {
     version: '1',
     release_dir: join(fx.path, 'releases/1'),
     previous_release_dir: '',
@@ -145,7 +145,7 @@ test('vars name the release dir and the dir current points at now', async (t) =>
   });
   await driver.prepare('1');
   await driver.activate('1');
-  assert.equal(driver.vars('2').previous_release_dir, join(fx.path, 'releases/1'));
+  assert.equal((await driver.vars('2')).previous_release_dir, join(fx.path, 'releases/1'));
 });
 
 test('a live release without a manifest is not rebuilt in place', async (t) => {
