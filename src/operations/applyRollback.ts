@@ -11,10 +11,11 @@ import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
 import { gateApproval } from './gateApproval.js';
 import type { PlannedRollback } from './planRollbackRun.js';
-import { rollbackSteps, switchStepName } from './rollbackSteps.js';
+import { rollbackSteps } from './rollbackSteps.js';
 import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
-import { refuseIfMoved } from './worldMoved.js';
+import { observeFleet } from './targets.js';
+import { describeFleet, refuseIfMoved } from './worldMoved.js';
 
 export interface ApplyOptions {
   /** Approve a gated plan on the spot; recorded in the audit log with who used it. */
@@ -54,7 +55,7 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
   const lock = options.parentLock ? await options.parentLock.handOver(run.id) : await takeEnvLock(deps, key, run.id);
   try {
     const journal = await deps.ledger.listSteps(run.id);
-    await refuseIfMoved(deps, run, journal, switchStepName(to), to.version);
+    await refuseIfMoved(deps, run, journal, to.version);
     const resuming = journal.length > 0;
     const startedAt = run.startedAt ?? deps.clock.now().toISOString();
     run = { ...run, status: 'running', startedAt };
@@ -64,7 +65,8 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
     const notified = await notifyRun(deps, 'rollback.started', run, { message: `${deps.app} ${deps.envName}: ${resuming ? 'resuming the rollback' : 'rolling back'} from ${from.version} to ${to.version} (${plan.reason})`, severity: 'warning' });
 
     let verification: Verification | undefined;
-    const steps = rollbackSteps(deps, from, to, (v) => { verification = v; });
+    // With several hosts, the verification the report shows is the first that failed, else the last.
+    const steps = rollbackSteps(deps, from, to, (v) => { if (!verification || verification.ok) verification = v; });
     const firstIndex = firstUndone(journal);
     const result = await runSteps(steps.slice(firstIndex), {
       ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,
@@ -72,7 +74,7 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
     });
     const record = await deps.ledger.listSteps(run.id);
     const error = result.ok ? undefined : await failure(deps, result.error, from, to, record, verification);
-    const liveAfter = (await deps.driver.inspect()).version;
+    const liveAfter = describeFleet((await observeFleet(deps.targets, deps.fleet.concurrency)).byHost);
     const finishedAt = deps.clock.now().toISOString();
     run = { ...run, status: result.ok ? 'succeeded' : 'failed', finishedAt, error: error?.message ?? null };
     await deps.ledger.updateRun(run.id, { status: run.status, finishedAt, error: run.error });
@@ -93,7 +95,7 @@ function firstUndone(journal: readonly StepRecord[]): number {
 }
 
 async function failure(deps: EnvDeps, error: RewindError | undefined, from: Release, to: Release, record: StepRecord[], verification: Verification | undefined): Promise<RewindError> {
-  const switched = record.some((s) => s.name === switchStepName(to) && s.status === 'succeeded');
+  const switched = record.some((s) => s.name.startsWith(`switch to ${to.version}`) && s.status === 'succeeded');
   if (switched) {
     // The environment no longer runs the failed release, whatever happened after the switch.
     await deps.ledger.updateRelease(from.id, { status: 'rolled_back', markedBadAt: deps.clock.now().toISOString() });

@@ -16,7 +16,8 @@ import { notifyRun } from './notifyRun.js';
 import { newRelease, newRun } from './records.js';
 import { appendTrend } from './reports/writeRollbackReports.js';
 import { refuseIfMoved } from './worldMoved.js';
-import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
+import { batchSteps } from './rollbackSteps.js';
+import { onHosts, settle } from './targets.js';
 
 export interface DeployRequest {
   version: string;
@@ -88,13 +89,11 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   const release = await getRelease(deps, plan.releaseId);
   const previous = plan.previousReleaseId ? await getRelease(deps, plan.previousReleaseId) : undefined;
   const journal = await deps.ledger.listSteps(run.id);
-  await refuseIfMoved(deps, run, journal, switchStep(deps, release).name, release.version);
+  await refuseIfMoved(deps, run, journal, release.version);
   deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}` });
 
   let verification: Verification | undefined;
-  const switchTo = switchStep(deps, release);
-  const reload = reloadStep(deps, release);
-  const steps: Step[] = [makeStep(deps, release), switchTo, ...(reload ? [reload] : []), verifyStep(deps, release, (v) => { verification = v; })];
+  const steps: Step[] = [makeStep(deps, release), ...batchSteps(deps, release, (v) => { if (!verification || verification.ok) verification = v; })];
   const done = journal.findIndex((s) => s.status !== 'succeeded');
   const firstIndex = done === -1 ? journal.length : done;
   const result = await runSteps(steps.slice(firstIndex), {
@@ -108,7 +107,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   let pruned: string[] = [];
   if (!result.ok) {
     await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: deps.clock.now().toISOString() });
-    const switched = record.some((s) => s.name === switchTo.name && s.status === 'succeeded');
+    const switched = record.some((s) => s.name.startsWith(`switch to ${release.version}`) && s.status === 'succeeded');
     if (!switched) rollbackSkipped = `${plan.version} never became current: nothing to roll back`;
     else if (!plan.autoRollback) rollbackSkipped = '--no-auto-rollback: the failed release stays current';
     else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;
@@ -148,11 +147,14 @@ function makeStep(deps: EnvDeps, release: Release): Step {
   return {
     name: `make release ${release.version}`,
     run: async () => {
-      const prepared = await deps.driver.prepare(release.version);
-      // The later steps hold this same object, so they see the sha once it is known.
-      Object.assign(release, { sha: prepared.sha, artifact: prepared.artifact });
-      await deps.ledger.updateRelease(release.id, { sha: prepared.sha, artifact: prepared.artifact });
-      return `${prepared.reused ? 'reused' : 'made'} ${prepared.artifact}${prepared.sha ? ` at ${prepared.sha.slice(0, 7)}` : ''}`;
+      const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.prepare(release.version));
+      const prepared = outcomes.find((o) => o.ok)?.value;
+      if (prepared) {
+        // The later steps hold this same object, so they see the sha once it is known.
+        Object.assign(release, { sha: prepared.sha, artifact: prepared.artifact });
+        await deps.ledger.updateRelease(release.id, { sha: prepared.sha, artifact: prepared.artifact });
+      }
+      return settle(outcomes, (p) => `${p.reused ? 'reused' : 'made'} ${p.artifact}${p.sha ? ` at ${p.sha.slice(0, 7)}` : ''}`);
     },
   };
 }
@@ -171,5 +173,6 @@ async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, loc
 async function prune(deps: EnvDeps, live: Release): Promise<string[]> {
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
   const good = lastKnownGood(releases, releases.find((r) => r.id === live.id));
-  return deps.driver.prune([live.version, ...(good ? [good.version] : [])]);
+  const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.prune([live.version, ...(good ? [good.version] : [])]));
+  return [...new Set(outcomes.flatMap((o) => o.value ?? []))];
 }

@@ -1,10 +1,10 @@
 import type { EnvironmentConfig } from '../config/schema/index.js';
-import type { Driver } from '../core/driver.js';
 import type { EventSink } from '../core/events.js';
 import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
 import type { ProcessIdentity } from '../engine/envLock.js';
 import type { BoundaryHook } from '../engine/runSteps.js';
 import type { NotifyOutcome, RunNotification } from '../notify/index.js';
+import type { HostTarget } from './targets.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -17,8 +17,15 @@ export interface EnvDeps {
   /** Absolute; holds the ledger and reports/. */
   stateDir: string;
   ledger: Ledger;
-  driver: Driver;
+  /** Every host of the environment, in the order of its config; one for a local environment. */
+  targets: HostTarget[];
+  /** How hosts change together: `concurrency` at a time, the first `canary` alone, then batches of `batch`. */
+  fleet: FleetPolicy;
+  /** The driver kind, for plans and reports. */
+  driverKind: string;
+  /** Runs processes on this machine (git config, for instance), never on a target host. */
   exec: Exec;
+  /** This machine's files under the write roots: the ledger's reports, plans and logs. */
   files: Files;
   clock: Clock;
   /** Who is acting: REWIND_USER, git's user.email, or the OS user. */
@@ -35,4 +42,10 @@ export interface EnvDeps {
   secrets: readonly string[];
   /** Fault injection for tests of resume (REWIND_FAULT_KILL_AT); never set in normal use. */
   faults?: { kind: string; hook: BoundaryHook };
+}
+
+export interface FleetPolicy {
+  concurrency: number;
+  canary: number;
+  batch: number;
 }

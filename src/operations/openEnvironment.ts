@@ -15,6 +15,7 @@ import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from './deps.js';
+import type { HostTarget } from './targets.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -53,6 +54,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const releasePath = paths.releasePaths[name];
   if (!releases || !releasePath) throw new RewindError('CONFIG_INVALID', `${loaded.file}: environments.${name}.releases is missing`);
   const driver = createReleasesDriver({ app: loaded.config.app, env: name, path: releasePath, configDir: loaded.dir, config: releases, exec, files });
+  const targets: HostTarget[] = [{ name: 'local', address: '127.0.0.1', driver, exec, files }];
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
   const ledgerFile = join(paths.stateDir, 'ledger.sqlite');
@@ -67,7 +69,9 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     env,
     stateDir: paths.stateDir,
     ledger,
-    driver,
+    targets,
+    fleet: { concurrency: 8, canary: 0, batch: targets.length },
+    driverKind: driver.kind,
     exec,
     files,
     clock: systemClock,

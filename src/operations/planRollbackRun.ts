@@ -5,6 +5,7 @@ import { planRollback } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { ledgerDigest } from './planBasis.js';
+import { observeFleet } from './targets.js';
 import { newRun } from './records.js';
 import { planMarkdown } from './reports/planMarkdown.js';
 
@@ -32,12 +33,12 @@ export interface PlannedRollback {
  */
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  const observed = await deps.driver.inspect();
+  const observed = await observeFleet(deps.targets, deps.fleet.concurrency);
   const plan = planRollback({
     app: deps.app,
     env: deps.envName,
-    driver: deps.driver.kind,
-    hosts: deps.env.hosts,
+    driver: deps.driverKind,
+    hosts: deps.targets.map((t) => t.name),
     now: deps.clock.now().toISOString(),
     releases,
     observedLive: observed.version,

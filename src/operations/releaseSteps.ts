@@ -1,87 +1,121 @@
 import { basename, isAbsolute } from 'node:path';
+import type { HealthConfig } from '../config/schema/health.js';
 import { RewindError } from '../core/errors.js';
+import { onHostsLabel } from '../core/fleet.js';
 import type { Release } from '../core/release.js';
-import { expandArgv, type TemplateVars } from '../core/template.js';
+import { expandArgv, expandItem, type TemplateVars } from '../core/template.js';
 import type { Step } from '../engine/runSteps.js';
 import { probeOnce } from '../verify/probeOnce.js';
 import { verifyRelease, type Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
+import { onHosts, settle, type HostTarget } from './targets.js';
 
-/** The steps deploy and rollback share: switch, reload, verify. */
+/**
+ * The steps deploy and rollback share: switch, reload, verify. Each acts on
+ * a batch of hosts at once (one host on a single-host environment) and fails
+ * when any host of the batch fails, after every host of it has finished.
+ */
 
 /** A smoke command that hangs must not hang the rollback with it. */
 const SMOKE_TIMEOUT_MS = 5 * 60_000;
 /** Nor may a reload that never returns. */
 const RELOAD_TIMEOUT_MS = 5 * 60_000;
 
-export async function releaseVars(deps: EnvDeps, release: Pick<Release, 'version' | 'sha'>): Promise<TemplateVars> {
-  return { ...(await deps.driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app };
+export async function releaseVars(deps: EnvDeps, target: HostTarget, release: Pick<Release, 'version' | 'sha'>): Promise<TemplateVars> {
+  return { ...(await target.driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app, host: target.address };
 }
 
-export function switchStep(deps: EnvDeps, release: Release): Step {
+/** The name of the step that switches `hosts` to `version`: a journal is read by it. */
+export function switchStepName(deps: Pick<EnvDeps, 'targets'>, version: string, hosts: readonly HostTarget[]): string {
+  return `switch to ${version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`;
+}
+
+export function switchStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[]): Step {
   return {
-    name: `switch to ${release.version}`,
+    name: switchStepName(deps, release.version, hosts),
     run: async () => {
-      await deps.driver.activate(release.version);
-      await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
-      return `current -> ${release.version}`;
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.activate(release.version));
+      // Live somewhere is live: the ledger follows as soon as one host switched.
+      if (outcomes.some((o) => o.ok)) await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
+      return settle(outcomes, () => `current -> ${release.version}`);
     },
     simulate: async () => {
-      const now = await deps.driver.inspect();
-      return `would point current at ${release.version} (now ${now.version ?? 'nothing'})`;
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.inspect());
+      return settle(outcomes, (now) => `would point current at ${release.version} (now ${now.version ?? 'nothing'})`);
     },
   };
 }
 
-export function reloadStep(deps: EnvDeps, release: Release): Step | undefined {
+export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[]): Step | undefined {
   const reload = deps.env.reload;
   if (!reload) return undefined;
   return {
-    name: 'reload the app',
+    name: `reload the app${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`,
     run: async () => {
-      const vars = await releaseVars(deps, release);
-      const argv = expandArgv(reload, vars);
-      const result = await deps.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars), timeoutMs: RELOAD_TIMEOUT_MS });
-      if (result.code !== 0) {
-        const last = lastLine(result.stderr) || lastLine(result.stdout);
-        throw new RewindError('STEP_FAILED', `reload \`${argv.join(' ')}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
-      }
-      return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
+        const vars = await releaseVars(deps, t, release);
+        const argv = expandArgv(reload, vars);
+        const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars), timeoutMs: RELOAD_TIMEOUT_MS });
+        if (result.code !== 0) {
+          const last = lastLine(result.stderr) || lastLine(result.stdout);
+          throw new RewindError('STEP_FAILED', `reload \`${showCommand(argv)}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
+        }
+        return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
+      });
+      return settle(outcomes, (line) => line);
     },
-    simulate: async () => `would run ${showCommand(expandArgv(reload, await releaseVars(deps, release)))}`,
+    simulate: async () => {
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => `would run ${showCommand(expandArgv(reload, await releaseVars(deps, t, release)))}`);
+      return settle(outcomes, (line) => line);
+    },
   };
 }
 
-/** Verifies the release and records the verdict on it; throws VERIFY_FAILED when it does not pass. */
-export function verifyStep(deps: EnvDeps, release: Release, onResult: (verification: Verification) => void): Step {
+/**
+ * Verifies the release on every host of the batch and records the verdict on
+ * it; throws VERIFY_FAILED when any host does not pass.
+ */
+export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[], onResult: (verification: Verification) => void): Step {
   return {
-    name: `verify ${release.version}`,
+    name: `verify ${release.version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`,
     run: async () => {
-      const vars = await releaseVars(deps, release);
-      const verification = await verifyRelease(
-        { health: deps.env.health, smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(release, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
-        { exec: deps.exec, fetch: deps.fetch },
-      );
-      onResult(verification);
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
+        const vars = await releaseVars(deps, t, release);
+        const verification = await verifyRelease(
+          { health: healthFor(deps, t), smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(release, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
+          { exec: t.exec, fetch: deps.fetch },
+        );
+        onResult(verification);
+        if (!verification.ok) throw new RewindError('VERIFY_FAILED', `${release.version} failed verification: ${verification.reason}`, { checks: verification.checks });
+        return verification.checks.map((c) => c.detail).join('; ') || 'nothing configured to check';
+      });
       const at = deps.clock.now().toISOString();
-      if (!verification.ok) {
+      if (outcomes.some((o) => !o.ok)) {
         await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: at });
-        throw new RewindError('VERIFY_FAILED', `${release.version} failed verification: ${verification.reason}`, { checks: verification.checks });
+        return settle(outcomes, (line) => line);
       }
       await deps.ledger.updateRelease(release.id, { verifiedAt: at });
       await deps.ledger.markLive(release.id, 'verified');
-      const passed = verification.checks.map((c) => c.detail).join('; ');
-      return passed || 'nothing configured to check';
+      return settle(outcomes, (line) => line);
     },
     simulate: async () => {
-      const health = deps.env.health;
-      if (!health) return 'no health check configured: a real rollback could not prove its result';
-      // The target is not running yet, so only ask whether the endpoint answers at all.
-      const probe = await probeOnce(health.url, { fetch: deps.fetch });
-      if (probe.status === null) throw new RewindError('VERIFY_FAILED', `the health endpoint does not answer: ${probe.reason}`);
-      return `health endpoint answers (status ${probe.status} now); would check that ${release.version} reports ${release.sha?.slice(0, 7) ?? 'its version'}`;
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
+        const health = healthFor(deps, t);
+        if (!health) return 'no health check configured: a real rollback could not prove its result';
+        // The target is not running yet, so only ask whether the endpoint answers at all.
+        const probe = await probeOnce(health.url, { fetch: deps.fetch });
+        if (probe.status === null) throw new RewindError('VERIFY_FAILED', `the health endpoint does not answer: ${probe.reason}`);
+        return `health endpoint answers (status ${probe.status} now); would check that ${release.version} reports ${release.sha?.slice(0, 7) ?? 'its version'}`;
+      });
+      return settle(outcomes, (line) => line);
     },
   };
+}
+
+/** The health check as it applies to one host: `{host}` in the URL becomes that host's address. */
+function healthFor(deps: EnvDeps, target: HostTarget): HealthConfig | undefined {
+  const health = deps.env.health;
+  return health ? { ...health, url: expandItem(health.url, { host: target.address }) } : undefined;
 }
 
 export function releaseEnv(release: Pick<Release, 'version' | 'sha'>, vars: TemplateVars): Record<string, string> {

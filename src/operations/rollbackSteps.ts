@@ -1,46 +1,54 @@
 import { RewindError } from '../core/errors.js';
+import { batchesOf } from '../core/fleet.js';
 import type { Release } from '../core/release.js';
 import type { Step } from '../engine/runSteps.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
+import { onHosts, settle, type HostTarget } from './targets.js';
 
 /**
  * The steps of a rollback from `from` to `to`, always the same list for the
- * same plan: a resumed run rebuilds it and skips what its journal says is done.
+ * same plan and hosts: a resumed run rebuilds it and skips what its journal
+ * says is done. Every host is checked for the target first; then the hosts
+ * change batch by batch (the canary alone first), each batch verified before
+ * the next is touched.
  */
 export function rollbackSteps(deps: EnvDeps, from: Release, to: Release, onVerified: (v: Verification) => void): Step[] {
-  const reload = reloadStep(deps, to);
-  return [
-    ensureStep(deps, to),
-    switchStep(deps, to),
-    ...(reload ? [reload] : []),
-    verifyStep(deps, to, onVerified),
-    markStep(deps, from),
-  ];
+  return [ensureStep(deps, to), ...batchSteps(deps, to, onVerified), markStep(deps, from)];
 }
 
-/** The name of the switch step, by which a journal tells whether the target was touched. */
-export function switchStepName(to: Pick<Release, 'version'>): string {
-  return `switch to ${to.version}`;
+/** Switch, reload and verify, batch by batch. */
+export function batchSteps(deps: EnvDeps, release: Release, onVerified: (v: Verification) => void): Step[] {
+  const byName = new Map(deps.targets.map((t) => [t.name, t]));
+  const batches = batchesOf(deps.targets.map((t) => t.name), deps.fleet.canary, deps.fleet.batch);
+  return batches.flatMap((names) => {
+    const hosts = names.map((n) => byName.get(n) as HostTarget);
+    const reload = reloadStep(deps, release, hosts);
+    return [switchStep(deps, release, hosts), ...(reload ? [reload] : []), verifyStep(deps, release, hosts, onVerified)];
+  });
 }
 
 function ensureStep(deps: EnvDeps, to: Release): Step {
   return {
     name: `check ${to.version} is present`,
     run: async () => {
-      if (await deps.driver.isPresent(to.version)) return `${to.version} is present and intact`;
-      // Pruned or damaged: rebuild it from its source rather than switch to nothing.
-      const prepared = await deps.driver.prepare(to.version);
-      if (to.sha && prepared.sha && prepared.sha !== to.sha) {
-        throw new RewindError('STEP_FAILED', `${to.version} was missing and its source now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
-      }
-      return `${to.version} was missing: rebuilt from source`;
+      const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
+        if (await t.driver.isPresent(to.version)) return `${to.version} is present and intact`;
+        // Pruned or damaged: rebuild it from its source rather than switch to nothing.
+        const prepared = await t.driver.prepare(to.version);
+        if (to.sha && prepared.sha && prepared.sha !== to.sha) {
+          throw new RewindError('STEP_FAILED', `${to.version} was missing and its source now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
+        }
+        return `${to.version} was missing: rebuilt from source`;
+      });
+      return settle(outcomes, (line) => line);
     },
-    simulate: async () =>
-      (await deps.driver.isPresent(to.version))
-        ? `${to.version} is present and intact`
-        : `${to.version} is missing: a real rollback would rebuild it from source first`,
+    simulate: async () => {
+      const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) =>
+        (await t.driver.isPresent(to.version)) ? `${to.version} is present and intact` : `${to.version} is missing: a real rollback would rebuild it from source first`);
+      return settle(outcomes, (line) => line);
+    },
   };
 }
 

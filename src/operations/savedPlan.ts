@@ -4,6 +4,7 @@ import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { getRun } from './lookups.js';
 import { ledgerDigest } from './planBasis.js';
+import { observeFleet } from './targets.js';
 import type { RollbackPlan } from '../core/plan.js';
 import { planIdOf, plannedFromRun, type PlannedRollback } from './planRollbackRun.js';
 
@@ -27,7 +28,7 @@ export async function loadSavedPlan(deps: EnvDeps, ref: SavedPlanRef): Promise<P
   if (ledgerDigest(releases) !== plan.ledgerDigest) {
     throw stale(run, 'the ledger changed since it was made (a deploy, a rollback or a status change)');
   }
-  const observed = (await deps.driver.inspect()).version;
+  const observed = (await observeFleet(deps.targets, deps.fleet.concurrency)).version;
   if (observed !== plan.observedLive) {
     throw stale(run, `the target now runs ${observed ?? 'nothing'}; the plan was made when it ran ${plan.observedLive ?? 'nothing'}`);
   }

@@ -1,8 +1,18 @@
 import type { LiveState } from '../core/driver.js';
+import { expandItem } from '../core/template.js';
 import { lastKnownGood, liveRelease } from '../core/lastKnownGood.js';
 import type { Release } from '../core/release.js';
 import { checkHealth, type HealthResult } from '../verify/httpHealth.js';
 import type { EnvDeps } from './deps.js';
+import { observeFleet, onHosts } from './targets.js';
+import { describeFleet } from './worldMoved.js';
+
+export interface HostStatus {
+  host: string;
+  observed: LiveState;
+  /** One health probe now; null when no health check is configured or the ledger does not know the version. */
+  health: HealthResult | null;
+}
 
 export interface StatusReport {
   app: string;
@@ -10,42 +20,50 @@ export interface StatusReport {
   driver: string;
   /** What the ledger believes is live. */
   live: Release | undefined;
-  /** What the target really runs. */
+  /** What the environment really runs: every host's version when they agree. */
   observed: LiveState;
+  hosts: HostStatus[];
   lastKnownGood: Release | undefined;
-  /** Disagreements between the ledger and the target, one line each. */
+  /** Disagreements between the ledger and the hosts, one line each. */
   drift: string[];
-  /** One health probe now; null when no health check is configured. */
+  /** The first host's health, or the first unhealthy one's. */
   health: HealthResult | null;
 }
 
-/** How long `status` waits for the health endpoint: it reports, it does not verify. */
+/** How long `status` waits for a health endpoint: it reports, it does not verify. */
 const STATUS_HEALTH_TIMEOUT_MS = 5000;
 
 export async function status(deps: EnvDeps): Promise<StatusReport> {
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
   const live = liveRelease(releases);
-  const observed = await deps.driver.inspect();
-  const drift = [...observed.problems];
-  if ((live?.version ?? null) !== observed.version) {
-    drift.push(`the ledger says ${live ? `${live.version} is live` : 'nothing is live'}, but the target runs ${observed.version ?? 'nothing'}`);
+  const fleet = await observeFleet(deps.targets, deps.fleet.concurrency);
+  const several = deps.targets.length > 1;
+  const drift = Object.entries(fleet.byHost).flatMap(([host, s]) => s.problems.map((p) => (several ? `${host}: ${p}` : p)));
+  const running = describeFleet(fleet.byHost);
+  if ((live?.version ?? null) !== fleet.version) {
+    drift.push(`the ledger says ${live ? `${live.version} is live` : 'nothing is live'}, but the target runs ${running}`);
   }
-  const running = releases.find((r) => r.version === observed.version);
-  const health = deps.env.health && running
-    ? await checkHealth(
-        { ...deps.env.health, successes: 1, timeout: Math.min(deps.env.health.timeout, STATUS_HEALTH_TIMEOUT_MS) },
-        { version: running.version, sha: running.sha },
-        { fetch: deps.fetch },
-      )
-    : null;
+  const health = deps.env.health;
+  const probes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
+    const release = releases.find((r) => r.version === fleet.byHost[t.name]?.version);
+    if (!health || !release) return null;
+    return checkHealth(
+      { ...health, url: expandItem(health.url, { host: t.address }), successes: 1, timeout: Math.min(health.timeout, STATUS_HEALTH_TIMEOUT_MS) },
+      { version: release.version, sha: release.sha },
+      { fetch: deps.fetch },
+    );
+  });
+  const hosts = deps.targets.map((t, i) => ({ host: t.name, observed: fleet.byHost[t.name] as LiveState, health: probes[i]?.value ?? null }));
+  const first = hosts[0];
   return {
     app: deps.app,
     env: deps.envName,
-    driver: deps.driver.kind,
+    driver: deps.driverKind,
     live,
-    observed,
+    observed: { version: fleet.version, artifact: several ? null : (first?.observed.artifact ?? null), problems: drift },
+    hosts,
     lastKnownGood: lastKnownGood(releases, live),
     drift,
-    health,
+    health: hosts.find((h) => h.health && !h.health.ok)?.health ?? first?.health ?? null,
   };
 }

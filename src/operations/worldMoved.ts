@@ -1,17 +1,25 @@
 import { RewindError } from '../core/errors.js';
 import type { Run, StepRecord } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
+import { observeFleet } from './targets.js';
 
 /**
- * A resumed run that had already switched the target must find the target
- * still on its release. If another run moved it since, finishing this one
+ * A resumed run that had already switched hosts must find them still on its
+ * release. If another run moved the environment since, finishing this one
  * would verify and record the wrong thing: it ends as failed, and says so.
  */
-export async function refuseIfMoved(deps: EnvDeps, run: Run, journal: readonly StepRecord[], switchName: string, version: string): Promise<void> {
-  if (!journal.some((s) => s.name === switchName && s.status === 'succeeded')) return;
-  const running = (await deps.driver.inspect()).version;
-  if (running === version) return;
-  const why = `since run ${run.id} stopped, ${deps.envName} now runs ${running ?? 'nothing'}, not ${version}: start a new run`;
+export async function refuseIfMoved(deps: EnvDeps, run: Run, journal: readonly StepRecord[], version: string): Promise<void> {
+  if (!journal.some((s) => s.name.startsWith(`switch to ${version}`) && s.status === 'succeeded')) return;
+  const fleet = await observeFleet(deps.targets, deps.fleet.concurrency);
+  if (Object.values(fleet.byHost).some((state) => state.version === version)) return;
+  const why = `since run ${run.id} stopped, ${deps.envName} now runs ${describeFleet(fleet.byHost)}, not ${version}: start a new run`;
   await deps.ledger.updateRun(run.id, { status: 'failed', finishedAt: deps.clock.now().toISOString(), error: why });
   throw new RewindError('RUN_NOT_RESUMABLE', why, { runId: run.id });
+}
+
+/** `v2`, or `web1 v2, web2 v3` when hosts disagree. */
+export function describeFleet(byHost: Readonly<Record<string, { version: string | null }>>): string {
+  const versions = new Set(Object.values(byHost).map((s) => s.version));
+  if (versions.size === 1) return [...versions][0] ?? 'nothing';
+  return Object.entries(byHost).map(([host, s]) => `${host} ${s.version ?? 'nothing'}`).join(', ');
 }

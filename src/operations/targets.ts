@@ -1,0 +1,75 @@
+import { RewindError, asRewindError } from '../core/errors.js';
+import type { Driver, LiveState } from '../core/driver.js';
+import { commonVersion } from '../core/fleet.js';
+import type { Exec, Files } from '../core/ports.js';
+
+/** One host of an environment: how to switch it, run commands on it, and touch its files. */
+export interface HostTarget {
+  /** `local`, or `user@host:port`. */
+  name: string;
+  driver: Driver;
+  exec: Exec;
+  files: Files;
+  /** What `{host}` stands for in the health URL: the host name alone. */
+  address: string;
+}
+
+export interface HostOutcome<T> {
+  host: string;
+  ok: boolean;
+  value?: T;
+  error?: RewindError;
+}
+
+/**
+ * Run `work` on each host, at most `concurrency` at a time, and wait for all
+ * of them: one host failing does not stop the others, so every host ends in
+ * a known state that the caller can report.
+ */
+export async function onHosts<T>(targets: readonly HostTarget[], concurrency: number, work: (target: HostTarget) => Promise<T>): Promise<HostOutcome<T>[]> {
+  const outcomes: HostOutcome<T>[] = new Array(targets.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const index = next++;
+      const target = targets[index] as HostTarget;
+      try {
+        outcomes[index] = { host: target.name, ok: true, value: await work(target) };
+      } catch (error) {
+        outcomes[index] = { host: target.name, ok: false, error: asRewindError(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, targets.length)) }, worker));
+  return outcomes;
+}
+
+/** Turn per-host outcomes into one step result: a line per host, and an error naming every host that failed. */
+export function settle<T>(outcomes: readonly HostOutcome<T>[], describe: (value: T) => string): string {
+  const failed = outcomes.filter((o) => !o.ok);
+  if (outcomes.length === 1) {
+    const only = outcomes[0] as HostOutcome<T>;
+    if (!only.ok) throw only.error as RewindError;
+    return describe(only.value as T);
+  }
+  const lines = outcomes.map((o) => `${o.host}: ${o.ok ? describe(o.value as T) : `FAILED ${o.error?.message}`}`);
+  if (failed.length > 0) {
+    const first = failed[0]?.error as RewindError;
+    throw new RewindError(first.code, `${failed.length} of ${outcomes.length} hosts failed: ${lines.join('; ')}`, { hosts: outcomes.map((o) => ({ host: o.host, ok: o.ok, error: o.error?.message ?? null })) });
+  }
+  return lines.join('; ');
+}
+
+export interface FleetState {
+  byHost: Record<string, LiveState>;
+  /** The version all hosts run, or null when they disagree. */
+  version: string | null;
+}
+
+/** Ask every host what it runs. A host that cannot be asked counts as running nothing known, with the reason. */
+export async function observeFleet(targets: readonly HostTarget[], concurrency: number): Promise<FleetState> {
+  const outcomes = await onHosts(targets, concurrency, (t) => t.driver.inspect());
+  const byHost: Record<string, LiveState> = {};
+  for (const o of outcomes) byHost[o.host] = o.ok ? (o.value as LiveState) : { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };
+  return { byHost, version: commonVersion(Object.fromEntries(Object.entries(byHost).map(([h, s]) => [h, s.version]))) };
+}
