@@ -3,9 +3,9 @@
  * Locating checks the source exists before anything is written; only then
  * is it materialized into the new release dir.
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { RewindError } from '../../core/errors.js';
+import type { FileStat, Files } from '../../core/ports.js';
 import type { SourceConfig } from '../../config/schema/releases.js';
 import { expandItem, type TemplateVars } from '../../core/template.js';
 import { commandFailed } from './failures.js';
@@ -30,7 +30,7 @@ export async function locateSource(source: SourceConfig, ctx: SourceContext): Pr
   }
   if ('dir' in source) {
     const dir = resolve(ctx.configDir, expandItem(source.dir, ctx.vars));
-    await requireSource(dir, 'directory', (s) => s.isDirectory());
+    await requireSource(ctx.files, dir, 'directory', (s) => s.type === 'dir');
     return {
       description: `dir ${dir}`,
       sha: null,
@@ -38,7 +38,7 @@ export async function locateSource(source: SourceConfig, ctx: SourceContext): Pr
     };
   }
   const tarball = resolve(ctx.configDir, expandItem(source.tarball, ctx.vars));
-  await requireSource(tarball, 'tarball', (s) => s.isFile());
+  await requireSource(ctx.files, tarball, 'tarball', (s) => s.type === 'file');
   const strip = source.strip_components;
   return {
     description: `tarball ${tarball}`,
@@ -54,8 +54,10 @@ export async function locateSource(source: SourceConfig, ctx: SourceContext): Pr
   };
 }
 
-async function requireSource(path: string, kind: string, ok: (s: Awaited<ReturnType<typeof stat>>) => boolean): Promise<void> {
-  const found = await stat(path).catch(() => undefined);
+/** Checked on the host the driver works on (through its Files), following symlinks. */
+async function requireSource(files: Files, path: string, kind: string, ok: (s: FileStat) => boolean): Promise<void> {
+  const real = await files.realpath(path).catch(() => undefined);
+  const found = real === undefined ? undefined : await files.stat(real);
   if (found === undefined) {
     throw new RewindError('SOURCE_NOT_FOUND', `source ${kind} ${path} does not exist`, { path });
   }
