@@ -4,16 +4,22 @@ import { approvalSchema } from './approval.js';
 import { healthSchema } from './health.js';
 import { notifySchema } from './notify.js';
 import { slaSchema } from './sla.js';
+import { SSH_HOST, sshSchema } from './ssh.js';
 import { releasesSchema } from './releases.js';
 
 export const environmentSchema = z
   .strictObject({
     driver: z.enum(['releases']).meta({ description: 'How this environment is switched between versions: releases (release dirs and a current symlink).' }),
     hosts: z
-      .array(z.literal('local', { error: 'expected "local" (remote hosts come with the SSH transport)' }))
+      .array(z.union([z.literal('local'), z.string().regex(SSH_HOST)], { error: 'expected "local" or ssh://user@host:port' }))
       .min(1)
+      .refine((hosts) => new Set(hosts).size === hosts.length, 'a host is listed twice')
       .default(['local'])
-      .meta({ description: 'Where the app runs: local (this machine); remote hosts come with the SSH transport.' }),
+      .meta({ description: 'Where the app runs: local (this machine) or ssh://user@host:port for each remote host.' }),
+    ssh: sshSchema.prefault({}),
+    concurrency: z.number().int().min(1).default(8).meta({ description: 'Hosts changed at the same time, at most.' }),
+    canary: z.number().int().min(0).default(0).meta({ description: 'The first N hosts change alone and are verified before any other host is touched.' }),
+    batch: z.number().int().min(1).optional().meta({ description: 'After the canary, hosts change in batches of this many, each verified before the next (default: all the rest at once).' }),
     default: z.boolean().optional().meta({ description: 'Use this environment when --env is not given and default_env is not set.' }),
     releases: releasesSchema.optional(),
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),

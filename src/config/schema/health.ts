@@ -3,7 +3,11 @@ import { duration } from './common.js';
 
 export const healthSchema = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://127.0.0.1:3000/health' }).meta({ description: 'The health endpoint, e.g. http://127.0.0.1:3000/health.' }),
+    url: z
+      .string()
+      // {host} stands for each host's address, so the URL is checked with one in its place.
+      .refine((url) => isHttpUrl(url.replaceAll('{host}', 'example.invalid')), 'expected an http:// or https:// URL such as http://127.0.0.1:3000/health')
+      .meta({ description: "The health endpoint, e.g. http://127.0.0.1:3000/health; {host} stands for each host's address." }),
     expect_status: z.number().int().min(100).max(599).default(200).meta({ description: 'The HTTP status a healthy service answers with.' }),
     expect_version: z
       .union([z.string().min(1), z.literal(false)], { error: 'expected the name of a JSON field such as "sha" or "build.version", or false' })
@@ -16,3 +20,11 @@ export const healthSchema = z
   .meta({ description: 'The HTTP health check.' });
 
 export type HealthConfig = z.infer<typeof healthSchema>;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
