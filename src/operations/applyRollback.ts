@@ -12,6 +12,7 @@ import { getRelease } from './lookups.js';
 import { gateApproval } from './gateApproval.js';
 import type { PlannedRollback } from './planRollbackRun.js';
 import { rollbackSteps } from './rollbackSteps.js';
+import { hostRows, type HostRow } from './hostRows.js';
 import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
 import { observeFleet } from './targets.js';
@@ -37,6 +38,8 @@ export interface RollbackResult extends PlannedRollback {
   /** Who was told what; a failed notification never fails the rollback. */
   notifications: NotifyOutcome[];
   slaBreached: boolean;
+  /** Each host: the version it runs now, and the step and error that stopped it, if any. */
+  hosts: HostRow[];
 }
 
 /**
@@ -74,15 +77,17 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
     });
     const record = await deps.ledger.listSteps(run.id);
     const error = result.ok ? undefined : await failure(deps, result.error, from, to, record, verification);
-    const liveAfter = describeFleet((await observeFleet(deps.targets, deps.fleet.concurrency)).byHost);
+    const fleetAfter = await observeFleet(deps.targets, deps.fleet.concurrency);
+    const liveAfter = describeFleet(fleetAfter.byHost);
+    const hosts = hostRows(fleetAfter.byHost, record);
     const finishedAt = deps.clock.now().toISOString();
     run = { ...run, status: result.ok ? 'succeeded' : 'failed', finishedAt, error: error?.message ?? null };
     await deps.ledger.updateRun(run.id, { status: run.status, finishedAt, error: run.error });
     const durationMs = Date.parse(finishedAt) - Date.parse(startedAt);
-    const { files, notifications, slaBreached } = await writeRollbackRecord(deps, { planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs, notified });
+    const { files, notifications, slaBreached } = await writeRollbackRecord(deps, { planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs, notified, hosts });
     const failedNotices = notifications.filter((n) => !n.ok).map((n) => `${n.receiver}: ${n.error}`);
     await audit(deps, result.ok ? 'rollback.succeeded' : 'rollback.failed', result.ok ? 'success' : 'failure', { from: from.version, to: to.version, live_after: liveAfter, error: error?.message, sla_breached: slaBreached, failed_notifications: failedNotices }, run.id);
-    return { ...planned, run, ok: result.ok, steps: record, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files, notifications, slaBreached };
+    return { ...planned, run, ok: result.ok, steps: record, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files, notifications, slaBreached, hosts };
   } finally {
     await lock.release();
   }

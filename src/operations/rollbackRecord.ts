@@ -1,6 +1,7 @@
 import type { RewindError } from '../core/errors.js';
 import type { Run, StepRecord } from '../core/run.js';
 import type { NotifyOutcome } from '../notify/index.js';
+import type { HostRow } from './hostRows.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
 import { notifyRun } from './notifyRun.js';
@@ -19,6 +20,7 @@ export interface RollbackRecordInput {
   durationMs: number;
   /** Outcomes of notifications sent earlier in the run (rollback.started). */
   notified: NotifyOutcome[];
+  hosts: HostRow[];
 }
 
 export type RollbackFiles = PlannedRollback['files'] & RollbackReportFiles;
@@ -74,6 +76,7 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
     errorCode: input.error?.code ?? null,
     reportDir: planned.reportDir,
     stateDir: deps.stateDir,
+    hosts: input.hosts,
   });
   return { files: { ...planned.files, ...files }, notifications, slaBreached };
 }

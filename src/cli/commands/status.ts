@@ -27,8 +27,21 @@ function statusText(report: StatusReport): string {
     `  running (target):   ${report.observed.version ?? 'nothing'}${report.observed.artifact ? ` at ${report.observed.artifact}` : ''}`,
     `  last known good:    ${describe(report.lastKnownGood)}  <- where \`rewind rollback\` would go`,
     `  health now:         ${health}`,
+    ...(report.hosts.length > 1 ? hostLines(report) : []),
     ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:              none']),
   ].join('\n');
+}
+
+/** One line per host: what it runs and whether it is healthy. */
+function hostLines(report: StatusReport): string[] {
+  const width = Math.max(...report.hosts.map((h) => h.host.length));
+  return [
+    '  hosts:',
+    ...report.hosts.map((h) => {
+      const health = h.health === null ? '-' : h.health.ok ? 'healthy' : `UNHEALTHY: ${h.health.reason}`;
+      return `    ${h.host.padEnd(width)}  ${(h.observed.version ?? 'nothing').padEnd(12)}  ${health}`;
+    }),
+  ];
 }
 
 function describe(release: Release | undefined): string {
@@ -44,6 +57,7 @@ function statusJson(report: StatusReport): Record<string, unknown> {
     driver: report.driver,
     live: report.live ? releaseJson(report.live) : null,
     running: { version: report.observed.version, artifact: report.observed.artifact, problems: report.observed.problems },
+    hosts: report.hosts.map((h) => ({ host: h.host, version: h.observed.version, artifact: h.observed.artifact, problems: h.observed.problems, healthy: h.health?.ok ?? null, health: h.health })),
     last_known_good: report.lastKnownGood ? releaseJson(report.lastKnownGood) : null,
     health: report.health,
     drift: report.drift,

@@ -49,6 +49,7 @@ function rollbackJson(result: RollbackResult): Record<string, unknown> {
     verification: result.verification ?? null,
     error: result.error ? { code: result.error.code, message: result.error.message, exit: result.error.exitCode } : null,
     sla_breached: result.slaBreached,
+    hosts: result.hosts.map((h) => ({ host: h.host, version: h.version, failed_step: h.failedStep, error: h.error })),
     notifications: result.notifications,
     files: {
       plan_json: result.files.planJson, plan_md: result.files.planMd, report_md: result.files.reportMd, summary_json: result.files.summaryJson,

@@ -45,6 +45,8 @@ export interface RollbackReportInput {
   /** `<stateDir>/reports/rollbacks/<run-id>`: where report.md, summary.json and incident.md go. */
   reportDir?: string;
   stateDir?: string;
+  /** Each host's version after the run and what stopped it; shown as a table when there are several hosts or a failure. */
+  hosts?: ReadonlyArray<{ host: string; version: string | null; failedStep: string | null; error: string | null }>;
 }
 
 /** Where the writer puts things: required by it, optional for the renderers. */

@@ -36,6 +36,7 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     ...facts.steps.map((s) => stepRow(s, facts)),
     ...(facts.steps.length === 0 ? ['', 'No step ran.'] : []),
     '',
+    ...hostLines(input, facts),
     '## Verification',
     '',
     ...verificationLines(input.verification),
@@ -56,6 +57,20 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     '',
   ];
   return redact(lines.join('\n'), facts.secrets);
+}
+
+/** The per-host table: on a fleet, or whenever a run failed, where each host was left. */
+function hostLines(input: RollbackReportInput, facts: ReportFacts): string[] {
+  const hosts = input.hosts ?? [];
+  if (hosts.length === 0 || (hosts.length === 1 && input.ok)) return [];
+  return [
+    '## Hosts',
+    '',
+    '| host | version now | failed step | error |',
+    '| --- | --- | --- | --- |',
+    ...hosts.map((h) => `| ${mdCell(h.host, facts.secrets)} | ${h.version ?? '-'} | ${mdCell(h.failedStep ?? '-', facts.secrets)} | ${mdCell(h.error ?? '-', facts.secrets)} |`),
+    '',
+  ];
 }
 
 function stepRow(step: StepRecord, facts: ReportFacts): string {
