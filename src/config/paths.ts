@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { expandItem } from '../core/template.js';
 import type { LoadedConfig } from './load.js';
 
 export interface ConfigPaths {
@@ -22,7 +23,8 @@ export function resolvePaths(loaded: LoadedConfig): ConfigPaths {
   const stateDir = resolve(dir, config.state.dir);
   const releasePaths: Record<string, string> = {};
   for (const [name, env] of Object.entries(config.environments)) {
-    if (env.releases) releasePaths[name] = resolve(dir, env.releases.path);
+    // On this machine {host} is the loopback address (remote hosts expand it to their own).
+    if (env.releases) releasePaths[name] = resolve(dir, expandItem(env.releases.path, { host: '127.0.0.1' }));
   }
   const roots = [...config.safety.allow_writes_only_under.map((root) => resolve(dir, root)), stateDir, ...Object.values(releasePaths)];
   return { configDir: dir, stateDir, releasePaths, writeRoots: [...new Set(roots)] };

@@ -105,6 +105,9 @@ async function failure(deps: EnvDeps, error: RewindError | undefined, from: Rele
     // The environment no longer runs the failed release, whatever happened after the switch.
     await deps.ledger.updateRelease(from.id, { status: 'rolled_back', markedBadAt: deps.clock.now().toISOString() });
   }
+  if (error?.code === 'BUILD_FAILED' && error.details.preflight === true) {
+    return new RewindError('NO_KNOWN_GOOD', `the target ${to.version} does not build either (${error.message}): both the current and the previous version are broken, manual intervention needed (severity 1)`, { to: to.version });
+  }
   if (error?.code === 'VERIFY_FAILED') {
     return new RewindError('NO_KNOWN_GOOD', `rolled back to ${to.version} but it failed verification too (${verification?.reason ?? error.message}): no known good version, manual intervention needed (severity 1)`, { to: to.version });
   }

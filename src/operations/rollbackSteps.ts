@@ -33,14 +33,14 @@ function ensureStep(deps: EnvDeps, to: Release): Step {
   return {
     name: `check ${to.version} is present`,
     run: async () => {
+      // prepare() reuses an intact release at once; a missing one (pruned, damaged, a new host)
+      // is rebuilt from its source; the git driver builds the target in a scratch worktree first.
       const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
-        if (await t.driver.isPresent(to.version)) return `${to.version} is present and intact`;
-        // Pruned or damaged: rebuild it from its source rather than switch to nothing.
         const prepared = await t.driver.prepare(to.version);
         if (to.sha && prepared.sha && prepared.sha !== to.sha) {
-          throw new RewindError('STEP_FAILED', `${to.version} was missing and its source now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
+          throw new RewindError('STEP_FAILED', `${to.version} now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
         }
-        return `${to.version} was missing: rebuilt from source`;
+        return prepared.reused ? `${to.version} is present and intact` : `${to.version} was not ready: made from source`;
       });
       return settle(outcomes, (line) => line);
     },

@@ -55,7 +55,7 @@ export function settle<T>(outcomes: readonly HostOutcome<T>[], describe: (value:
   const lines = outcomes.map((o) => `${o.host}: ${o.ok ? describe(o.value as T) : `FAILED ${o.error?.message}`}`);
   if (failed.length > 0) {
     const first = failed[0]?.error as RewindError;
-    throw new RewindError(first.code, `${failed.length} of ${outcomes.length} hosts failed: ${lines.join('; ')}`, { hosts: outcomes.map((o) => ({ host: o.host, ok: o.ok, error: o.error?.message ?? null })) });
+    throw new RewindError(first.code, `${failed.length} of ${outcomes.length} hosts failed: ${lines.join("; ")}`, { ...first.details, hosts: outcomes.map((o) => ({ host: o.host, ok: o.ok, error: o.error?.message ?? null })) });
   }
   return lines.join('; ');
 }

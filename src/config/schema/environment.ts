@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command, commandList } from './common.js';
 import { approvalSchema } from './approval.js';
+import { gitSchema } from './git.js';
 import { healthSchema } from './health.js';
 import { notifySchema } from './notify.js';
 import { slaSchema } from './sla.js';
@@ -9,7 +10,7 @@ import { releasesSchema } from './releases.js';
 
 export const environmentSchema = z
   .strictObject({
-    driver: z.enum(['releases']).meta({ description: 'How this environment is switched between versions: releases (release dirs and a current symlink).' }),
+    driver: z.enum(['releases', 'git']).meta({ description: 'How this environment is switched between versions: releases (release dirs and a current symlink, switched atomically) or git (a checkout moved to the tag in place: the slow path).' }),
     hosts: z
       .array(z.union([z.literal('local'), z.string().regex(SSH_HOST)], { error: 'expected "local" or ssh://user@host:port' }))
       .min(1)
@@ -22,6 +23,7 @@ export const environmentSchema = z
     batch: z.number().int().min(1).optional().meta({ description: 'After the canary, hosts change in batches of this many, each verified before the next (default: all the rest at once).' }),
     default: z.boolean().optional().meta({ description: 'Use this environment when --env is not given and default_env is not set.' }),
     releases: releasesSchema.optional(),
+    git: gitSchema.optional(),
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
     health: healthSchema.optional(),
     smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
@@ -36,6 +38,9 @@ export const environmentSchema = z
   .superRefine((env, ctx) => {
     if (env.driver === 'releases' && !env.releases) {
       ctx.addIssue({ code: 'custom', path: ['releases'], message: 'driver "releases" needs a releases section (path, source)' });
+    }
+    if (env.driver === 'git' && !env.git) {
+      ctx.addIssue({ code: 'custom', path: ['git'], message: 'driver "git" needs a git section (path of the checkout)' });
     }
   })
   .meta({ description: 'One place the app runs.' });

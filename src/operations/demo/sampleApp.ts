@@ -47,7 +47,7 @@ http.createServer((req, res) => {
     return;
   }
   res.end(JSON.stringify({ hello: 'demo-shop', version }));
-}).listen(Number(process.env.PORT), '127.0.0.1');
+}).listen(Number(process.env.PORT), process.env.BIND || '127.0.0.1');
 `;
 }
 
