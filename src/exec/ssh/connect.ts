@@ -1,0 +1,193 @@
+/**
+ * One SSH connection per host, opened once; every command and the SFTP
+ * session are channels multiplexed on it, so a ten-step rollback on five
+ * hosts costs five handshakes, not fifty.
+ */
+import { performance } from 'node:perf_hooks';
+import ssh2, { type Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { RewindError } from '../../core/errors.js';
+import type { Exec } from '../../core/ports.js';
+import { ChannelGate } from './channelGate.js';
+import { closedBeforeLogin, connectError, type ConnectFacts } from './connectErrors.js';
+import { prepareHostKeyCheck } from './hostKeyCheck.js';
+import { describeOffer, readIdentity } from './identity.js';
+import { openWithRetry } from './openRetry.js';
+import { sftpOps, type SftpOps } from './sftpOps.js';
+import { createSshExec, type SshExecOptions } from './sshExec.js';
+import { createSshFiles, type SshFiles } from './sshFiles.js';
+import { label as labelOf, type SshTarget } from './target.js';
+
+export interface OpenSshOptions {
+  identityFile?: string;
+  /** An ssh-agent socket (SSH_AUTH_SOCK). */
+  agent?: string;
+  knownHostsFile: string;
+  /** false trusts a host key never seen before; a key that contradicts known_hosts is refused regardless. */
+  strictHostKeys: boolean;
+  /** For TCP connect, handshake and login together. */
+  connectTimeoutMs: number;
+  /** Redacted from every command's argv and output. */
+  secrets?: readonly string[];
+  /** Channels open at once; OpenSSH's MaxSessions is 10 by default. One is the SFTP session. */
+  maxChannels?: number;
+  /** A dead peer is noticed after three missed keepalives. */
+  keepaliveIntervalMs?: number;
+  exec?: Omit<SshExecOptions, 'label' | 'secrets'>;
+}
+
+export interface SshHost {
+  /** `user@host:port` */
+  readonly label: string;
+  readonly target: SshTarget;
+  /** How long connecting and logging in took. */
+  readonly connectMs: number;
+  readonly exec: Exec;
+  /** Files on this host, writes guarded by `roots` (remote paths). */
+  files(roots: readonly string[]): SshFiles;
+  /**
+   * Copy a local file to `remotePath` (temp file + atomic rename), refused
+   * unless it lies inside `roots`; without `roots`, inside the roots of the
+   * files() made on this host so far (none made: refused).
+   */
+  upload(localPath: string, remotePath: string, roots?: readonly string[]): Promise<void>;
+  /** Ends the connection; commands still running on it are stopped. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_CHANNELS = 10;
+const DEFAULT_KEEPALIVE_MS = 15_000;
+
+export async function openSshHost(target: SshTarget, options: OpenSshOptions): Promise<SshHost> {
+  const label = labelOf(target);
+  const maxChannels = options.maxChannels ?? DEFAULT_MAX_CHANNELS;
+  if (!Number.isInteger(maxChannels) || maxChannels < 2) throw new RangeError('maxChannels must be at least 2 (one is the SFTP session)');
+  if (!(options.connectTimeoutMs > 0)) throw new RangeError('connectTimeoutMs must be positive');
+
+  const privateKey = options.identityFile === undefined ? undefined : await readIdentity(label, options.identityFile);
+  const hostKeys = await prepareHostKeyCheck(target, options.knownHostsFile, options.strictHostKeys);
+  const facts: ConnectFacts = {
+    target,
+    knownHostsFile: options.knownHostsFile,
+    connectTimeoutMs: options.connectTimeoutMs,
+    offered: describeOffer(options),
+    hostKey: undefined,
+    handshakeDone: false,
+  };
+
+  const config: ConnectConfig = {
+    host: target.host,
+    port: target.port,
+    username: target.user,
+    readyTimeout: options.connectTimeoutMs,
+    keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
+    keepaliveCountMax: 3,
+    tryKeyboard: false,
+    hostVerifier: (key: Buffer) => hostKeys.verify(key),
+    ...(privateKey === undefined ? {} : { privateKey }),
+    ...(options.agent === undefined ? {} : { agent: options.agent }),
+    ...(hostKeys.algorithmOrder === undefined ? {} : { algorithms: { serverHostKey: hostKeys.algorithmOrder } }),
+  };
+
+  const client = new ssh2.Client();
+  const started = performance.now();
+  let closed = false;
+  const whenClosed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+  void whenClosed.then(() => {
+    closed = true;
+  });
+  // After login, errors surface through the channels they break; this keeps them from crashing the process.
+  client.on('error', () => undefined);
+  client.on('handshake', () => {
+    facts.handshakeDone = true;
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (error?: RewindError): void => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined) return resolve();
+      client.destroy();
+      reject(error);
+    };
+    client.once('ready', () => settle());
+    client.on('error', (error: Error & { level?: string }) => {
+      // ssh2 moves on to the next key when the agent fails; say so if all of them fail.
+      if (error.level === 'agent') {
+        facts.offered = `${describeOffer(options)}; the agent could not be used: ${error.message}`;
+        return;
+      }
+      settle(connectError(error, { ...facts, hostKey: hostKeys.outcome() }));
+    });
+    client.once('close', () => settle(closedBeforeLogin(facts)));
+    try {
+      client.connect(config);
+    } catch (error) {
+      settle(connectError(error, { ...facts, hostKey: hostKeys.outcome() }));
+    }
+  });
+  const connectMs = Math.round(performance.now() - started);
+
+  const gate = new ChannelGate(maxChannels);
+  const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] });
+  const sftp = sharedSftp(client, gate, label);
+  const knownRoots = new Set<string>();
+  const files = (roots: readonly string[]): SshFiles => {
+    for (const root of roots) knownRoots.add(root);
+    return createSshFiles({ label, sftp, exec }, roots);
+  };
+
+  return {
+    label,
+    target,
+    connectMs,
+    exec,
+    files,
+    upload: (localPath, remotePath, roots) => createSshFiles({ label, sftp, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
+    async close() {
+      if (!closed) {
+        client.end();
+        // A peer that never acknowledges must not hold the caller up.
+        const timer = setTimeout(() => client.destroy(), 2000);
+        await whenClosed;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** One SFTP session per connection, opened on first use and reopened if it ends. */
+function sharedSftp(client: Client, gate: ChannelGate, label: string): () => Promise<SftpOps> {
+  let session: Promise<SftpOps> | undefined;
+  return () => {
+    if (session !== undefined) return session;
+    session = (async () => {
+      const release = await gate.acquire();
+      try {
+        const wrapper = await openWithRetry(
+          () =>
+            new Promise<SFTPWrapper>((resolve, reject) => {
+              try {
+                client.sftp((error, opened) => (error ? reject(error) : resolve(opened)));
+              } catch (error) {
+                reject(error);
+              }
+            }),
+        );
+        wrapper.on('error', () => undefined);
+        wrapper.once('close', () => {
+          release();
+          // Only this session can be cached: a new one is opened after it ends.
+          session = undefined;
+        });
+        return sftpOps(wrapper);
+      } catch (error) {
+        release();
+        session = undefined;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new RewindError('STEP_FAILED', `${label}: cannot open an SFTP session (${reason})`, { host: label });
+      }
+    })();
+    return session;
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Retries a channel open the server refused. OpenSSH frees a session slot
+ * only after both sides closed the channel and its main loop has collected
+ * it, so an open sent right after a close can still find MaxSessions
+ * reached. A connection that is gone is not retried.
+ */
+const DELAYS_MS = [20, 50, 100, 200, 400, 800];
+
+function refusedByServer(error: unknown): boolean {
+  // ssh2 marks a CHANNEL_OPEN_FAILURE with the server's reason code.
+  return typeof (error as { reason?: unknown } | undefined)?.reason === 'number';
+}
+
+export async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
+  for (const delay of DELAYS_MS) {
+    try {
+      return await open();
+    } catch (error) {
+      if (!refusedByServer(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return open();
+}

@@ -1,0 +1,211 @@
+/**
+ * The write guard of guardedFiles.ts on a remote host: SFTP for files and
+ * links, two argv-only commands (`rm -rf`, `cp -a`) for trees. Same
+ * semantics, same refusals; paths are resolved by the server itself.
+ */
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { RewindError } from '../../core/errors.js';
+import type { Exec, FileStat, Files } from '../../core/ports.js';
+import { isInsideRemote, remotePaths } from './remotePaths.js';
+import { isRemoteMissing, type SftpOps } from './sftpOps.js';
+
+export interface SshFiles extends Files {
+  /** Copy a local file to `remotePath` (temp file + atomic rename), through the guard. */
+  upload(localPath: string, remotePath: string): Promise<void>;
+}
+
+export interface SshFilesContext {
+  label: string;
+  sftp: () => Promise<SftpOps>;
+  exec: Exec;
+}
+
+export function createSshFiles(context: SshFilesContext, roots: readonly string[]): SshFiles {
+  const { label, exec } = context;
+  const session = async () => {
+    const sftp = await context.sftp();
+    return { sftp, paths: remotePaths(sftp) };
+  };
+
+  const fail = (action: string, path: string, error: unknown): never => {
+    if (error instanceof RewindError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RewindError('STEP_FAILED', `${label}: cannot ${action} ${path}: ${reason}`, { host: label, path }, { cause: error });
+  };
+  /** Run `action`, turning SFTP errors into one-line RewindErrors naming host and path. */
+  const attempt = async <T>(action: string, path: string, body: () => Promise<T>): Promise<T> => {
+    try {
+      return await body();
+    } catch (error) {
+      return fail(action, path, error);
+    }
+  };
+  /** `missing` when nothing is at the path, instead of an error. */
+  const orMissing = async <T, M>(action: string, path: string, body: () => Promise<T>, missing: M): Promise<T | M> =>
+    attempt(action, path, async () => {
+      try {
+        return await body();
+      } catch (error) {
+        if (isRemoteMissing(error)) return missing;
+        throw error;
+      }
+    });
+
+  const check = async (path: string, real: string): Promise<void> => {
+    const { paths } = await session();
+    // Resolved on every check: a root may be created or replaced after the guard was made.
+    const configured = await Promise.all(roots.map((root) => paths.absoluteRaw(root)));
+    const allowed = await Promise.all(configured.map((root) => paths.realpathDeep(root)));
+    if (allowed.some((root) => isInsideRemote(real, root))) return;
+    const shown = real === path ? path : `${path} (really ${real})`;
+    throw new RewindError('WRITE_REFUSED', `${label}: refusing to write ${shown}: outside the write roots (${configured.length === 0 ? 'none configured' : configured.join(', ')})`, {
+      host: label,
+      path,
+      resolved: real,
+      roots: configured,
+    });
+  };
+
+  const assertWritable = (path: string): Promise<string> =>
+    attempt('check', path, async () => {
+      const real = await (await session()).paths.entryLocation(path);
+      await check(path, real);
+      return real;
+    });
+
+  /** For writes that go through a final symlink instead of replacing it. */
+  const assertWritableThrough = async (path: string): Promise<string> => {
+    const real = await assertWritable(path);
+    const destination = await attempt('check', path, async () => (await session()).paths.symlinkDestination(real));
+    if (destination !== undefined) await check(path, destination);
+    return real;
+  };
+
+  const run = async (action: string, path: string, argv: string[]): Promise<void> => {
+    const result = await exec.run(argv);
+    if (result.code !== 0) {
+      const reason = result.stderr.trim().split('\n').pop() ?? '';
+      throw new RewindError('STEP_FAILED', `${label}: cannot ${action} ${path}: ${argv[0]} exited with ${result.code}${reason === '' ? '' : ` (${reason})`}`, { host: label, path, argv });
+    }
+  };
+
+  /** Temp file beside the target, then an atomic rename over it; the temp never outlives a failure. */
+  const replaceAtomically = async (path: string, write: (sftp: SftpOps, temp: string) => Promise<void>): Promise<void> => {
+    const real = await assertWritable(path);
+    const { sftp } = await session();
+    const temp = posix.join(posix.dirname(real), `.${posix.basename(real)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await attempt('write', path, async () => {
+      try {
+        await write(sftp, temp);
+        await sftp.rename(temp, real);
+      } catch (error) {
+        await sftp.unlink(temp).catch(() => undefined);
+        throw error;
+      }
+    });
+  };
+
+  const mkdirp = async (sftp: SftpOps, dir: string): Promise<void> => {
+    const found = await sftp.stat(dir).catch((error: unknown) => {
+      if (isRemoteMissing(error)) return undefined;
+      throw error;
+    });
+    if (found !== undefined) {
+      if (found.isDirectory()) return;
+      throw new Error('it exists and is not a directory');
+    }
+    const parent = posix.dirname(dir);
+    if (parent !== dir) await mkdirp(sftp, parent);
+    await sftp.mkdir(dir).catch(async (error: unknown) => {
+      // Made by someone else meanwhile: fine, as with mkdir -p.
+      if (!(await sftp.stat(dir).then((s) => s.isDirectory(), () => false))) throw error;
+    });
+  };
+
+  const mkdir = async (path: string): Promise<void> => {
+    const real = await assertWritable(path);
+    await attempt('create directory', path, async () => mkdirp((await session()).sftp, real));
+  };
+
+  return {
+    assertWritable,
+
+    async writeFile(path, data) {
+      const real = await assertWritableThrough(path);
+      await attempt('write', path, async () => (await session()).sftp.writeFile(real, data));
+    },
+
+    writeFileAtomic: (path, data) => replaceAtomically(path, (sftp, temp) => sftp.writeNew(temp, data)),
+
+    upload: (localPath, remotePath) => replaceAtomically(remotePath, (sftp, temp) => sftp.fastPut(localPath, temp)),
+
+    async appendFile(path, data) {
+      const real = await assertWritableThrough(path);
+      await attempt('append to', path, async () => (await session()).sftp.appendFile(real, data));
+    },
+
+    mkdir,
+
+    async remove(path) {
+      const real = await assertWritable(path);
+      const { sftp } = await session();
+      const found = await orMissing('remove', path, () => sftp.lstat(real), undefined);
+      if (found === undefined) return;
+      // Removing a link must never reach what it points at.
+      if (found.isSymbolicLink()) await attempt('remove', path, () => sftp.unlink(real));
+      else await run('remove', path, ['rm', '-rf', '--', real]);
+    },
+
+    async copyDir(from, to) {
+      // A destination that is a symlink would be copied through, so judge where it leads too.
+      const real = await assertWritableThrough(to);
+      const { sftp } = await session();
+      // Merging into a populated tree could write through symlinks already in it.
+      const existing = await orMissing('copy to', to, () => sftp.readdir(real), []);
+      if (existing.length > 0) {
+        throw new RewindError('STEP_FAILED', `${label}: cannot copy ${from} to ${to}: the destination exists and is not empty`, { host: label, from, to });
+      }
+      const parent = posix.dirname(real);
+      if ((await orMissing('copy to', to, () => sftp.stat(parent), undefined)) === undefined) await mkdir(parent);
+      // `from/.` copies the contents whether or not the destination exists yet; -a keeps symlinks verbatim.
+      await run('copy to', to, ['cp', '-a', '--', `${from.replace(/\/+$/, '')}/.`, real]);
+    },
+
+    async symlink(target, path) {
+      const real = await assertWritable(path);
+      await attempt('create symlink', path, async () => (await session()).sftp.symlink(target, real));
+    },
+
+    async rename(from, to) {
+      const realFrom = await assertWritable(from);
+      const realTo = await assertWritable(to);
+      await attempt('rename', `${from} to ${to}`, async () => (await session()).sftp.rename(realFrom, realTo));
+    },
+
+    readFile: async (path) => orMissing('read', path, async () => (await session()).sftp.readFile(path), undefined),
+
+    readlink: async (path) => orMissing('read link', path, async () => (await session()).sftp.readlink(path), undefined),
+
+    exists: async (path) => orMissing('look at', path, async () => ((await session()).sftp.lstat(path)).then(() => true), false),
+
+    list: async (path) => orMissing('list', path, async () => ((await session()).sftp.readdir(path)).then((names) => names.sort()), []),
+
+    stat: async (path) =>
+      orMissing('look at', path, async () => {
+        const found = await (await session()).sftp.lstat(path);
+        const type: FileStat['type'] = found.isSymbolicLink() ? 'symlink' : found.isDirectory() ? 'dir' : found.isFile() ? 'file' : 'other';
+        // SFTP v3 carries whole seconds only.
+        return { type, mtimeMs: found.mtime * 1000 };
+      }, undefined),
+
+    realpath: async (path) =>
+      orMissing('resolve', path, async () => {
+        const { sftp } = await session();
+        // OpenSSH resolves a missing final name without complaint: make sure it is there.
+        const resolved = await sftp.realpath(path);
+        await sftp.stat(resolved);
+        return resolved;
+      }, undefined),
+  };
+}
