@@ -4,7 +4,6 @@ import { loadConfig, resolvePaths, selectEnvironment, type LoadedConfig } from '
 import { RewindError } from '../core/errors.js';
 import { ignoreEvents, type EventSink } from '../core/events.js';
 import type { Clock } from '../core/ports.js';
-import { createReleasesDriver } from '../drivers/releases/index.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
 import { secretsFromEnv } from '../exec/redact.js';
@@ -15,7 +14,7 @@ import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from './deps.js';
-import type { HostTarget } from './targets.js';
+import { driverWriteRoots, hostTargets } from './hostTargets.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -49,12 +48,9 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv)];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
-  const files = createGuardedFiles(paths.writeRoots);
-  const releases = env.releases;
-  const releasePath = paths.releasePaths[name];
-  if (!releases || !releasePath) throw new RewindError('CONFIG_INVALID', `${loaded.file}: environments.${name}.releases is missing`);
-  const driver = createReleasesDriver({ app: loaded.config.app, env: name, path: releasePath, configDir: loaded.dir, config: releases, exec, files });
-  const targets: HostTarget[] = [{ name: 'local', address: '127.0.0.1', driver, exec, files }];
+  const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, '127.0.0.1')]);
+  const hosts = hostTargets({ app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir, localExec: exec, localFiles: files, secrets });
+  const { targets } = hosts;
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
   const ledgerFile = join(paths.stateDir, 'ledger.sqlite');
@@ -70,8 +66,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     stateDir: paths.stateDir,
     ledger,
     targets,
-    fleet: { concurrency: 8, canary: 0, batch: targets.length },
-    driverKind: driver.kind,
+    fleet: { concurrency: env.concurrency, canary: env.canary, batch: env.batch ?? targets.length },
+    driverKind: env.driver,
     exec,
     files,
     clock: systemClock,
@@ -82,6 +78,9 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     secrets,
     notify: notifier ? (n) => notifier.notify(n) : undefined,
     faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),
-    close: () => ledger.close(),
+    close: async () => {
+      await hosts.close();
+      await ledger.close();
+    },
   };
 }

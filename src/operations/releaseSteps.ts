@@ -30,13 +30,17 @@ export function switchStepName(deps: Pick<EnvDeps, 'targets'>, version: string, 
   return `switch to ${version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`;
 }
 
-export function switchStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[]): Step {
+/**
+ * `final`: the last batch. Only when it has switched does the ledger call the
+ * release live: until then the environment still belongs to the release it
+ * is leaving, so running the same rollback again converges the fleet.
+ */
+export function switchStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[], final: boolean): Step {
   return {
     name: switchStepName(deps, release.version, hosts),
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.activate(release.version));
-      // Live somewhere is live: the ledger follows as soon as one host switched.
-      if (outcomes.some((o) => o.ok)) await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
+      if (final && outcomes.every((o) => o.ok)) await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
       return settle(outcomes, () => `current -> ${release.version}`);
     },
     simulate: async () => {
@@ -75,7 +79,7 @@ export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly Host
  * Verifies the release on every host of the batch and records the verdict on
  * it; throws VERIFY_FAILED when any host does not pass.
  */
-export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[], onResult: (verification: Verification) => void): Step {
+export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[], final: boolean, onResult: (verification: Verification) => void): Step {
   return {
     name: `verify ${release.version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`,
     run: async () => {
@@ -94,8 +98,11 @@ export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Host
         await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: at });
         return settle(outcomes, (line) => line);
       }
-      await deps.ledger.updateRelease(release.id, { verifiedAt: at });
-      await deps.ledger.markLive(release.id, 'verified');
+      if (final) {
+        // Verified means verified everywhere: only the last batch can say so.
+        await deps.ledger.updateRelease(release.id, { verifiedAt: at });
+        await deps.ledger.markLive(release.id, 'verified');
+      }
       return settle(outcomes, (line) => line);
     },
     simulate: async () => {

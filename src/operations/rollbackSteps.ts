@@ -22,10 +22,11 @@ export function rollbackSteps(deps: EnvDeps, from: Release, to: Release, onVerif
 export function batchSteps(deps: EnvDeps, release: Release, onVerified: (v: Verification) => void): Step[] {
   const byName = new Map(deps.targets.map((t) => [t.name, t]));
   const batches = batchesOf(deps.targets.map((t) => t.name), deps.fleet.canary, deps.fleet.batch);
-  return batches.flatMap((names) => {
+  return batches.flatMap((names, index) => {
     const hosts = names.map((n) => byName.get(n) as HostTarget);
     const reload = reloadStep(deps, release, hosts);
-    return [switchStep(deps, release, hosts), ...(reload ? [reload] : []), verifyStep(deps, release, hosts, onVerified)];
+    const final = index === batches.length - 1;
+    return [switchStep(deps, release, hosts, final), ...(reload ? [reload] : []), verifyStep(deps, release, hosts, final, onVerified)];
   });
 }
 
