@@ -20,7 +20,7 @@ const run = promisify(execFile);
 export const SSHD = '/usr/sbin/sshd';
 
 export interface Sshd {
-  host: '127.0.0.1';
+  host: string;
   port: number;
   user: string;
   /** Private key the server accepts. */
@@ -41,6 +41,8 @@ export interface Sshd {
 }
 
 export interface SshdOptions {
+  /** The loopback address to listen on (127.0.0.1 unless given): distinct addresses stand for distinct hosts. */
+  address?: string;
   /** sshd's MaxSessions (channels per connection); 100 unless given. */
   maxSessions?: number;
   /** Host keys the server has (all listed in knownHostsFile); ['ed25519'] unless given. */
@@ -79,27 +81,28 @@ export async function startSshd(t: TestContext, options: SshdOptions = {}): Prom
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
 
   const logFile = join(dir, 'sshd.log');
+  const address = options.address ?? '127.0.0.1';
   // A port found free can be taken before sshd binds it: try a few.
   for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
+    const port = await freePort(address);
     const config = join(dir, 'sshd_config');
     await writeFile(config, sshdConfig(dir, port, hostKeys.map((key) => key.path), options));
     child = spawn(SSHD, ['-D', '-f', config, '-E', logFile], { stdio: 'ignore', detached: true });
     const started = child;
     const exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
-    if (await waitForPort(port, exited, 10_000)) {
+    if (await waitForPort(address, port, exited, 10_000)) {
       const knownHostsFile = join(dir, 'known_hosts');
-      await writeFile(knownHostsFile, hostPublicKeys.map((key) => `[127.0.0.1]:${port} ${key}\n`).join(''));
+      await writeFile(knownHostsFile, hostPublicKeys.map((key) => `[${address}]:${port} ${key}\n`).join(''));
       const user = userInfo().username;
       return {
-        host: '127.0.0.1',
+        host: address,
         port,
         user,
         identityFile,
         knownHostsFile,
         hostPublicKey,
         hostPublicKeys,
-        url: `ssh://${user}@127.0.0.1:${port}`,
+        url: `ssh://${user}@${address}:${port}`,
         dir,
         logFile,
         pid: started.pid as number,
@@ -110,7 +113,7 @@ export async function startSshd(t: TestContext, options: SshdOptions = {}): Prom
     await stopChild(started);
     const log = await readFile(logFile, 'utf8').catch(() => '');
     if (attempt >= 3 || !/Bind to port|Address already in use/.test(log)) {
-      throw new Error(`sshd did not start on 127.0.0.1:${port}; its log says: ${log.trim().split('\n').slice(-5).join(' | ')}`);
+      throw new Error(`sshd did not start on ${address}:${port}; its log says: ${log.trim().split('\n').slice(-5).join(' | ')}`);
     }
   }
 }
@@ -122,7 +125,7 @@ export async function startSshds(t: TestContext, count: number, options: SshdOpt
 
 function sshdConfig(dir: string, port: number, hostKeys: string[], options: SshdOptions): string {
   return [
-    `ListenAddress 127.0.0.1`,
+    `ListenAddress ${options.address ?? '127.0.0.1'}`,
     `Port ${port}`,
     ...hostKeys.map((path) => `HostKey ${path}`),
     `PidFile ${join(dir, 'sshd.pid')}`,
@@ -145,11 +148,11 @@ async function keygen(path: string, type: string): Promise<void> {
   await run('ssh-keygen', ['-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-q', '-C', 'rewind-test', '-f', path]);
 }
 
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       server.close(() => resolve(port));
@@ -157,22 +160,22 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, exited: Promise<void>, ms: number): Promise<boolean> {
+async function waitForPort(host: string, port: number, exited: Promise<void>, ms: number): Promise<boolean> {
   let gone = false;
   void exited.then(() => {
     gone = true;
   });
   const until = Date.now() + ms;
   while (Date.now() < until && !gone) {
-    if (await accepts(port)) return true;
+    if (await accepts(host, port)) return true;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return false;
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -24,6 +24,7 @@ export function sampleAppFiles(v: SampleVersion): Record<string, string> {
     'server.js': serverJs(v),
     'build.js': v.buildFails ? failingBuildJs : buildJs,
     'smoke.js': smokeJs,
+    'ecosystem.config.cjs': ecosystemJs,
     'CHANGES.md': `${v.version}: ${v.note}\n`,
   };
 }
@@ -59,6 +60,21 @@ require('node:fs').writeFileSync('build-info.json', JSON.stringify({ builtAt: ne
 const failingBuildJs = `'use strict';
 console.error('build: cannot resolve module "left-pad"');
 process.exitCode = 1;
+`;
+
+/** For hosts that reload from the release itself: PM2 runs the app from `current`, two workers. */
+const ecosystemJs = `'use strict';
+const path = require('node:path');
+module.exports = {
+  apps: [{
+    name: 'demo-shop',
+    script: 'server.js',
+    cwd: path.resolve(__dirname, '../../current'),
+    exec_mode: process.env.EXEC_MODE || 'cluster',
+    instances: Number(process.env.INSTANCES || 2),
+    env: { PORT: process.env.PORT, BIND: process.env.BIND },
+  }],
+};
 `;
 
 const smokeJs = `'use strict';
