@@ -64,3 +64,15 @@ test('a changed host key is refused before anything changes on any host', { skip
   assert.match(refused.json().error.message, new RegExp(`${fleet.addresses[1]?.replaceAll('.', '\\.')}.*host key .* differs from the one recorded`, 'i'));
   assert.deepEqual(await Promise.all(fleet.addresses.map((x) => fleet.current(x))), ['releases/v2', 'releases/v2']);
 });
+
+test('an unreachable host is named in one line; nothing switches anywhere', { skip: sshdSkipReason() }, async (t) => {
+  const fleet = await makeFleet(t, [GOOD('v1'), GOOD('v2')], 2, '');
+  for (const version of ['v1', 'v2']) assert.equal((await fleet.cli('deploy', version)).code, 0);
+  await fleet.sshds[1]?.stop();
+  const status = (await fleet.cli('status', '--json')).json();
+  assert.match(status.hosts[1].problems.join(' '), new RegExp(`cannot inspect: ${fleet.hosts[1]?.replaceAll('.', '\\.')}.*connection refused`));
+  const refused = await fleet.cli('rollback', '--apply', '--yes');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, new RegExp(`FAILED.*${fleet.hosts[1]?.replaceAll('.', '\\.')}.*connection refused`));
+  assert.equal(await fleet.current(fleet.addresses[0] as string), 'releases/v2');
+});
