@@ -5,7 +5,7 @@
 export type RiskLevel = 'low' | 'medium' | 'high';
 
 export interface Risk {
-  code: 'distance' | 'target_unverified' | 'several_hosts' | 'no_health_check' | 'drift' | 'data_since_deploy';
+  code: 'distance' | 'target_unverified' | 'several_hosts' | 'no_health_check' | 'drift' | 'data_since_deploy' | 'target_missing';
   level: RiskLevel;
   message: string;
 }
@@ -42,6 +42,8 @@ export interface RollbackPlan {
   riskLevel: RiskLevel;
   /** What the driver reported as live when the plan was made: a later apply can tell the world moved. */
   observedLive: string | null;
+  /** Hosts where the target release is not present and intact: it is rebuilt (and shipped) there first. */
+  missingOn: string[];
   /** A digest of the environment's releases in the ledger when the plan was made (see planBasis). */
   ledgerDigest: string;
   /** Whether approval is needed before it runs, under the environment's policy. */

@@ -21,6 +21,8 @@ export interface RollbackInput {
   reason?: string;
   healthConfigured: boolean;
   reloadConfigured: boolean;
+  /** Hosts without the target release (present and intact); empty when every host has it. */
+  missingOn?: readonly string[];
   /** See RollbackPlan.ledgerDigest: computed by the caller, which can hash. */
   ledgerDigest: string;
   approvalPolicy: ApprovalPolicy;
@@ -51,6 +53,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     riskLevel: highestRisk(risks),
     approvalRequired: needsApproval(highestRisk(risks), input.approvalPolicy),
     observedLive: input.observedLive,
+    missingOn: [...(input.missingOn ?? [])],
     ledgerDigest: input.ledgerDigest,
     hosts: [...input.hosts],
   };
@@ -117,6 +120,10 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
   if (!input.healthConfigured) {
     risks.push({ code: 'no_health_check', level: 'medium', message: 'no health check is configured: the result cannot be proved' });
   }
+  const missing = input.missingOn ?? [];
+  if (missing.length > 0) {
+    risks.push({ code: 'target_missing', level: 'medium', message: `${target.version} is missing on ${missing.join(', ')}: it is rebuilt from its source there first` });
+  }
   if (input.observedLive !== failed.version) {
     const seen = input.observedLive ?? 'nothing';
     risks.push({ code: 'drift', level: 'medium', message: `the target runs ${seen}, the ledger says ${failed.version}` });
@@ -125,8 +132,9 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
 }
 
 function planSteps(input: RollbackInput, failed: Release, target: Release): PlanStep[] {
+  const missing = input.missingOn ?? [];
   const steps: PlanStep[] = [
-    { kind: 'ensure_release', title: `check ${target.version} is present and intact` },
+    { kind: 'ensure_release', title: `check ${target.version} is present and intact${missing.length > 0 ? ` (rebuild it on ${missing.join(', ')})` : ''}` },
     { kind: 'switch', title: `switch to ${target.version}` },
   ];
   if (input.reloadConfigured) steps.push({ kind: 'reload', title: 'reload the app' });

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { RollbackPlan } from '../core/plan.js';
-import { planRollback } from '../core/planRollback.js';
+import { planRollback, type RollbackInput } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { ledgerDigest } from './planBasis.js';
-import { observeFleet } from './targets.js';
+import { observeFleet, onHosts } from './targets.js';
 import { newRun } from './records.js';
 import { planMarkdown } from './reports/planMarkdown.js';
 
@@ -34,7 +34,7 @@ export interface PlannedRollback {
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
   const observed = await observeFleet(deps.targets, deps.fleet.concurrency);
-  const plan = planRollback({
+  const input: RollbackInput = {
     app: deps.app,
     env: deps.envName,
     driver: deps.driverKind,
@@ -49,7 +49,11 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     reloadConfigured: deps.env.reload !== undefined,
     ledgerDigest: ledgerDigest(releases),
     approvalPolicy: deps.env.approval.required_for,
-  });
+  };
+  // Planned once to know the target, then again knowing which hosts lack it (planning is pure and cheap).
+  const target = planRollback(input).to.version;
+  const presence = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(target));
+  const plan = planRollback({ ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) });
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
     status: 'planned',

@@ -27,6 +27,12 @@ test('a fleet over real SSH: canary, automatic rollback, partial failure and con
   assert.equal(doc.rollback.ok, true);
   assert.deepEqual(await all(), fleet.addresses.map(() => ['releases/v2', shas.v2]));
 
+  // A host that lost the target release: the plan says so, and the rollback ships it there again first.
+  await rm(join(fleet.root, `srv-${fleet.addresses[1]}`, 'releases', 'v1'), { recursive: true });
+  const plan = (await fleet.cli('rollback', '--target-version', 'v1', '--json')).json().plan;
+  assert.deepEqual(plan.missingOn, [fleet.hosts[1]]);
+  assert.match(plan.steps[0].title, new RegExp(`rebuild it on ${fleet.hosts[1]}`));
+
   // A host whose `current` is not a symlink: the batch it is in fails, the report says where everyone is.
   await rm(join(fleet.root, `srv-${c}`, 'current'));
   await mkdir(join(fleet.root, `srv-${c}`, 'current'));

@@ -30,6 +30,7 @@ export function rollbackInput(overrides: Partial<RollbackReportInput> = {}, runO
     steps: [],
     risks: [{ code: 'distance', level: 'medium', message: 'one release is skipped' }],
     riskLevel: 'medium',
+    missingOn: [],
     observedLive: 'v1.4.2',
     hosts: ['local'],
   };
