@@ -1,4 +1,3 @@
-import { confirm, isCancel } from '@clack/prompts';
 import { RewindError } from '../core/errors.js';
 import type { CliIO } from './io.js';
 
@@ -11,6 +10,8 @@ export async function confirmChange(io: CliIO, question: string, yes: boolean): 
   if (!io.interactive) {
     throw new RewindError('CONFIRMATION_NEEDED', `${question} needs confirmation and there is no terminal to ask on: pass --yes`);
   }
+  // Loaded only when someone is asked: most runs (--yes, CI) never need it, and start-up time counts.
+  const { confirm, isCancel } = await import('@clack/prompts');
   const answer = await confirm({ message: question, initialValue: false });
   return !isCancel(answer) && answer === true;
 }

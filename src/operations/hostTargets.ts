@@ -8,7 +8,7 @@ import { expandItem } from '../core/template.js';
 import { createGitDriver, gitWriteRoots } from '../drivers/git/index.js';
 import { createReleasesDriver } from '../drivers/releases/index.js';
 import { createShippedDriver, type Shipping } from '../drivers/releases/shipped.js';
-import { openSshHost, type SshHost } from '../exec/ssh/connect.js';
+import type { SshHost } from '../exec/ssh/connect.js';
 import { parseSshHost, type SshTarget } from '../exec/ssh/target.js';
 import { withEnv } from '../exec/withEnv.js';
 import type { HostTarget } from './targets.js';
@@ -58,7 +58,8 @@ export function hostTargets(input: TargetsInput): Targets {
     let connection: Promise<SshHost> | undefined;
     const connect = (): Promise<SshHost> => {
       if (connection) return connection;
-      const opening = openSshHost(target, sshOptions(input));
+      // ssh2 is loaded only for environments that have remote hosts.
+      const opening = import('../exec/ssh/connect.js').then(({ openSshHost }) => openSshHost(target, sshOptions(input)));
       connection = opening;
       opened.push(opening);
       return opening;

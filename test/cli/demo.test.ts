@@ -58,3 +58,17 @@ function yamlHealthUrl(yaml: string): string {
   assert.ok(match);
   return match[1] as string;
 }
+
+test('the installed bin (the bundle npm ci builds) runs and reports errors the same way', async (t) => {
+  const dir = await tempDir(t);
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'rewind.js');
+  const result = await promisify(execFile)(process.execPath, [bin, 'status'], { cwd: dir }).then(
+    () => ({ code: 0, stderr: '' }),
+    (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+  );
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^rewind: no rewind\.yaml/m);
+  const version = await promisify(execFile)(process.execPath, [bin, '--version']);
+  assert.equal(version.stdout.trim(), JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
+});
+
