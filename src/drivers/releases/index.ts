@@ -16,6 +16,7 @@ import type { DriverContext } from './context.js';
 import { currentTarget } from './current.js';
 import { inspectCurrent } from './inspect.js';
 import { layoutOf } from './layout.js';
+import { checksumsHold } from './checksum.js';
 import { readManifest } from './manifest.js';
 import { prepareRelease } from './prepare.js';
 import { pruneReleases } from './prune.js';
@@ -72,9 +73,12 @@ export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
       return ctx.builds.once(version, () => prepareRelease(ctx, version));
     },
 
+    /** Present and intact: its manifest is there and its files still have the checksum it was made with. */
     async isPresent(version) {
       if (!isSafeName(version)) return false;
-      return (await readManifest(ctx.files, layout, version)) !== undefined;
+      const manifest = await readManifest(ctx.files, layout, version);
+      if (manifest === undefined) return false;
+      return manifest.checksums !== true || (await checksumsHold(ctx.exec, layout.releaseDir(version)));
     },
 
     async activate(version) {

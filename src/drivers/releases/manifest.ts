@@ -14,6 +14,8 @@ export interface ReleaseManifest {
   createdAt: string;
   /** Where it was made from, for people reading the disk. */
   source: string;
+  /** Whether CHECKSUMS_FILE was written with it (older rewinds did not). */
+  checksums?: boolean;
 }
 
 export function parseManifest(text: string, version: string): ReleaseManifest | undefined {
@@ -30,7 +32,7 @@ export function parseManifest(text: string, version: string): ReleaseManifest | 
   const source = typeof record.source === 'string' ? record.source : '';
   // createdAt only orders releases for pruning, which falls back to the dir's mtime.
   const createdAt = typeof record.createdAt === 'string' ? record.createdAt : '';
-  return { version, sha, createdAt, source };
+  return { version, sha, createdAt, source, ...(record.checksums === true ? { checksums: true } : {}) };
 }
 
 export async function readManifest(files: Files, layout: Layout, version: string): Promise<ReleaseManifest | undefined> {

@@ -12,6 +12,7 @@ import { runBuild } from './build.js';
 import type { DriverContext } from './context.js';
 import { currentTarget, versionInReleases } from './current.js';
 import { MANIFEST_FILE, REVISION_FILE } from './layout.js';
+import { writeChecksums } from './checksum.js';
 import { readManifest, writeManifest } from './manifest.js';
 import { checkSharedEntry, linkShared } from './shared.js';
 import { locateSource } from './source.js';
@@ -54,7 +55,8 @@ export async function prepareRelease(ctx: DriverContext, version: string): Promi
     if (sha !== null) await files.writeFile(join(dir, REVISION_FILE), `${sha}\n`);
     await linkShared(files, layout, dir, shared);
     await runBuild(ctx.config.build, { exec: ctx.exec, version, releaseDir: dir, vars: { ...vars, sha: sha ?? '' }, timeoutMs: ctx.buildTimeoutMs });
-    await writeManifest(files, layout, { version, sha, createdAt: ctx.clock.now().toISOString(), source: source.description });
+    await writeChecksums(ctx.exec, files, dir);
+    await writeManifest(files, layout, { version, sha, createdAt: ctx.clock.now().toISOString(), source: source.description, checksums: true });
     return { version, sha, artifact: dir, reused: false };
   } catch (error) {
     const cleanup = await files.remove(dir).then(

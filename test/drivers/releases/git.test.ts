@@ -20,7 +20,7 @@ test('a tag is exported with git archive, with REVISION and a manifest, leaving 
   assert.equal(await readFile(join(dir, 'app.txt'), 'utf8'), 'version one\n');
   assert.equal(await readFile(join(dir, 'lib/code.js'), 'utf8'), 'export const v = 1;\n');
   assert.equal(await readFile(join(dir, 'REVISION'), 'utf8'), `${sha1}\n`);
-  assert.deepEqual((await readdir(dir)).sort(), ['.rewind-release.json', 'REVISION', 'app.txt', 'lib']);
+  assert.deepEqual((await readdir(dir)).sort(), ['.rewind-checksums', '.rewind-release.json', 'REVISION', 'app.txt', 'lib']);
   const manifest = JSON.parse(await readFile(join(dir, '.rewind-release.json'), 'utf8'));
   assert.equal(manifest.version, 'v1');
   assert.equal(manifest.sha, sha1);
@@ -101,4 +101,16 @@ test('an unreachable remote is SOURCE_NOT_FOUND without its password, and leaves
   );
   assert.ok(!JSON.stringify({ message: (caught as Error).message, details: (caught as { details: unknown }).details }).includes('s3cret-pw'));
   assert.deepEqual(await fx.files.list(fx.path), []);
+});
+
+test('intact means the files still have the checksums they were made with; files added later do not count', async (t) => {
+  const fx = await fixture(t);
+  const { repo } = await makeRepo(fx);
+  const driver = makeDriver(fx, { git: repo, ref: '{version}' });
+  const made = await driver.prepare('v2');
+  assert.match(await readFile(join(made.artifact, '.rewind-checksums'), 'utf8'), /^[0-9a-f]{64}  \.\/app\.txt$/m);
+  await writeFile(join(made.artifact, 'cache.tmp'), 'written by the app');
+  assert.equal(await driver.isPresent('v2'), true);
+  await writeFile(join(made.artifact, 'app.txt'), 'changed on the host');
+  assert.equal(await driver.isPresent('v2'), false);
 });

@@ -15,7 +15,7 @@ test('a dir source is copied per version, keeping symlinks; its REVISION gives t
   const one = await driver.prepare('1.0');
   assert.equal(one.sha, null);
   assert.equal(await readFile(join(one.artifact, 'app.txt'), 'utf8'), 'app 1.0\n');
-  assert.deepEqual((await readdir(one.artifact)).sort(), ['.rewind-release.json', 'app.txt'], 'no REVISION without a sha');
+  assert.deepEqual((await readdir(one.artifact)).sort(), ['.rewind-checksums', '.rewind-release.json', 'app.txt'], 'no REVISION without a sha');
 
   const two = await driver.prepare('2.0');
   assert.equal(two.sha, 'abc1234def');
@@ -48,7 +48,7 @@ test('a gzipped tarball is unpacked with strip_components, a REVISION inside it 
   assert.equal(prepared.sha, 'feedface01');
   assert.equal(await readFile(join(prepared.artifact, 'index.js'), 'utf8'), 'main\n');
   assert.equal(await readFile(join(prepared.artifact, 'dist/bundle.js'), 'utf8'), 'bundle\n');
-  assert.deepEqual((await readdir(prepared.artifact)).sort(), ['.rewind-release.json', 'REVISION', 'dist', 'index.js']);
+  assert.deepEqual((await readdir(prepared.artifact)).sort(), ['.rewind-checksums', '.rewind-release.json', 'REVISION', 'dist', 'index.js']);
 });
 
 test('a plain tar is unpacked as it is without strip_components', async (t) => {
