@@ -23,6 +23,11 @@ export interface PreparedRelease {
   reused: boolean;
 }
 
+export interface PrepareOptions {
+  /** Make it again even if it looks ready: it was found damaged (its checksums no longer hold). */
+  rebuild?: boolean;
+}
+
 export interface Driver {
   readonly kind: string;
   inspect(): Promise<LiveState>;
@@ -30,7 +35,7 @@ export interface Driver {
    * Make the release ready to switch to. Idempotent: an intact release is
    * reused. On failure nothing half-made is left where it could be switched to.
    */
-  prepare(version: string): Promise<PreparedRelease>;
+  prepare(version: string, options?: PrepareOptions): Promise<PreparedRelease>;
   /** Is the release present and intact on the target? (read-only) */
   isPresent(version: string): Promise<boolean>;
   /** Point the target at a prepared release; atomic where the driver allows. */

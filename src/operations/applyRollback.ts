@@ -69,7 +69,7 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
 
     let verification: Verification | undefined;
     // With several hosts, the verification the report shows is the first that failed, else the last.
-    const steps = rollbackSteps(deps, from, to, (v) => { if (!verification || verification.ok) verification = v; });
+    const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], (v) => { if (!verification || verification.ok) verification = v; });
     const firstIndex = firstUndone(journal);
     const result = await runSteps(steps.slice(firstIndex), {
       ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,

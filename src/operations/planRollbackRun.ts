@@ -33,15 +33,14 @@ export interface PlannedRollback {
  */
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  const observed = await observeFleet(deps.targets, deps.fleet.concurrency);
-  const input: RollbackInput = {
+  const observing = observeFleet(deps.targets, deps.fleet.concurrency);
+  const base: Omit<RollbackInput, 'observedLive'> = {
     app: deps.app,
     env: deps.envName,
     driver: deps.driverKind,
     hosts: deps.targets.map((t) => t.name),
     now: deps.clock.now().toISOString(),
     releases,
-    observedLive: observed.version,
     failed: request.failed,
     targetVersion: request.targetVersion,
     reason: request.reason,
@@ -50,9 +49,15 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     ledgerDigest: ledgerDigest(releases),
     approvalPolicy: deps.env.approval.required_for,
   };
-  // Planned once to know the target, then again knowing which hosts lack it (planning is pure and cheap).
+  // Which hosts have the target intact is asked while the hosts are asked what they run: the
+  // ledger almost always names the target already. Planning is pure and cheap, so it runs twice.
+  const presenceOf = (version: string) => onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(version));
+  const guess = provisionalTarget(base);
+  const early = guess === undefined ? undefined : presenceOf(guess);
+  const input: RollbackInput = { ...base, observedLive: (await observing).version };
   const target = planRollback(input).to.version;
-  const presence = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(target));
+  const guessed = early === undefined ? undefined : await early;
+  const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target);
   const plan = planRollback({ ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) });
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
@@ -84,4 +89,13 @@ export function plannedFromRun(deps: Pick<EnvDeps, 'stateDir'>, run: Run): Plann
 export function planIdOf(plan: RollbackPlan): string {
   const { createdAt: _createdAt, ...content } = plan;
   return `plan-${createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 12)}`;
+}
+
+/** The target the ledger alone points at, when it does (the failed release is the ledger's live one). */
+function provisionalTarget(base: Omit<RollbackInput, 'observedLive'>): string | undefined {
+  try {
+    return planRollback({ ...base, observedLive: null }).to.version;
+  } catch {
+    return undefined;
+  }
 }

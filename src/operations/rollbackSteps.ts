@@ -14,8 +14,8 @@ import { onHosts, settle, type HostTarget } from './targets.js';
  * change batch by batch (the canary alone first), each batch verified before
  * the next is touched.
  */
-export function rollbackSteps(deps: EnvDeps, from: Release, to: Release, onVerified: (v: Verification) => void): Step[] {
-  return [ensureStep(deps, to), ...batchSteps(deps, to, onVerified), markStep(deps, from)];
+export function rollbackSteps(deps: EnvDeps, from: Release, to: Release, missingOn: readonly string[], onVerified: (v: Verification) => void): Step[] {
+  return [ensureStep(deps, to, missingOn), ...batchSteps(deps, to, onVerified), markStep(deps, from)];
 }
 
 /** Switch, reload and verify, batch by batch. */
@@ -30,14 +30,15 @@ export function batchSteps(deps: EnvDeps, release: Release, onVerified: (v: Veri
   });
 }
 
-function ensureStep(deps: EnvDeps, to: Release): Step {
+/** `missingOn`: the hosts the plan found without the target, or with it damaged: they get it made again. */
+function ensureStep(deps: EnvDeps, to: Release, missingOn: readonly string[]): Step {
   return {
     name: `check ${to.version} is present`,
     run: async () => {
       // prepare() reuses an intact release at once; a missing one (pruned, damaged, a new host)
       // is rebuilt from its source; the git driver builds the target in a scratch worktree first.
       const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
-        const prepared = await t.driver.prepare(to.version);
+        const prepared = await t.driver.prepare(to.version, { rebuild: missingOn.includes(t.name) });
         if (to.sha && prepared.sha && prepared.sha !== to.sha) {
           throw new RewindError('STEP_FAILED', `${to.version} now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
         }

@@ -68,9 +68,9 @@ export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
 
     inspect: () => inspectCurrent(ctx.files, layout),
 
-    async prepare(version) {
+    async prepare(version, options) {
       assertSafeName(version, 'version');
-      return ctx.builds.once(version, () => prepareRelease(ctx, version));
+      return ctx.builds.once(version, () => prepareRelease(ctx, version, options?.rebuild === true));
     },
 
     /** Present and intact: its manifest is there and its files still have the checksum it was made with. */

@@ -20,10 +20,11 @@ import { locateSource } from './source.js';
 /** Errors that already say precisely what is wrong; anything else becomes BUILD_FAILED. */
 const KEPT_CODES: readonly ErrorCode[] = ['BUILD_FAILED', 'SOURCE_NOT_FOUND', 'WRITE_REFUSED', 'CONFIG_INVALID', 'UNSAFE_NAME'];
 
-export async function prepareRelease(ctx: DriverContext, version: string): Promise<PreparedRelease> {
+/** With `rebuild`, a release whose manifest is there is made again (its files were found damaged). */
+export async function prepareRelease(ctx: DriverContext, version: string, rebuild = false): Promise<PreparedRelease> {
   const { files, layout } = ctx;
   const dir = layout.releaseDir(version);
-  const intact = await readManifest(files, layout, version);
+  const intact = rebuild ? undefined : await readManifest(files, layout, version);
   if (intact !== undefined) return { version, sha: intact.sha, artifact: dir, reused: true };
 
   const shared = ctx.config.shared.map(checkSharedEntry);

@@ -5,6 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { Driver, PreparedRelease } from '../../core/driver.js';
+import { isRewindError } from '../../core/errors.js';
 import type { Exec, Files } from '../../core/ports.js';
 import { commandFailed } from './failures.js';
 import { MANIFEST_FILE } from './layout.js';
@@ -40,8 +41,16 @@ export function createShippedDriver(options: ShippedOptions): Driver {
     activate: (version) => host.activate(version),
     prune: (protect) => host.prune(protect),
     vars: (version) => host.vars(version),
-    async prepare(version): Promise<PreparedRelease> {
-      if (await host.isPresent(version)) return host.prepare(version);
+    async prepare(version, prepareOptions): Promise<PreparedRelease> {
+      if (!prepareOptions?.rebuild) {
+        // Already there: reused on its manifest (integrity was checked when the rollback was planned).
+        // Not there: its tarball source is missing, which is the cue to ship it.
+        try {
+          return await host.prepare(version);
+        } catch (error) {
+          if (!(isRewindError(error) && error.code === 'SOURCE_NOT_FOUND')) throw error;
+        }
+      }
       let pack = options.packs.get(version);
       if (!pack) {
         pack = packRelease(shipping, version);
@@ -52,7 +61,7 @@ export function createShippedDriver(options: ShippedOptions): Driver {
       await hostFiles.mkdir(dirname(incoming));
       try {
         await shipping.upload(tarball, incoming);
-        return await host.prepare(version);
+        return await host.prepare(version, prepareOptions);
       } finally {
         await hostFiles.remove(incoming).catch(() => undefined);
       }

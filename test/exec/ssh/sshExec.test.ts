@@ -94,9 +94,9 @@ test('a timeout ends near the limit with 124 and kills the remote process tree',
   const result = await host.exec.run(['sh', '-c', `sleep 30 & echo $! > "${pidFile}"; wait`], { timeoutMs: 500 });
   assert.equal(result.code, TIMEOUT_EXIT_CODE);
   assert.match(result.stderr, /timed out after 500 ms on .*127\.0\.0\.1/);
-  assert.ok(result.durationMs >= 450 && result.durationMs < 2500, `took ${result.durationMs} ms`);
+  assert.ok(result.durationMs >= 450 && result.durationMs < 5000, `took ${result.durationMs} ms`);
   const pid = await pidFrom(pidFile);
-  assert.ok(await waitFor(() => !alive(pid), 3000), `remote grandchild ${pid} survived the timeout`);
+  assert.ok(await waitFor(() => !alive(pid), 8000), `remote grandchild ${pid} survived the timeout`);
 });
 
 test('a remote process that ignores SIGTERM is killed after the grace period', { skip }, async (t) => {
