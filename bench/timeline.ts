@@ -1,0 +1,48 @@
+import type { BenchFleet } from './fleet.js';
+import { ledgerPhases } from './ledgerPhases.js';
+import { timedRollback } from './sample.js';
+import { watchLog } from './sshdTimeline.js';
+
+export interface TimelineEvent {
+  /** ms since the command started. */
+  at: number;
+  what: string;
+}
+
+/**
+ * One more rewind rollback on the first host, its events on one time axis:
+ * what its sshd logged (connection, login, each session), the run's steps
+ * from the ledger, and when /health first reported the target.
+ */
+export async function rollbackTimeline(bf: BenchFleet): Promise<TimelineEvent[]> {
+  const sshd = bf.fleet.sshds[0];
+  if (!sshd) return [];
+  await bf.putBackV3('rewind');
+  const watch = await watchLog(sshd.logFile);
+  let lines: Awaited<ReturnType<typeof watch.stop>> = [];
+  const timed = await timedRollback(() => bf.rollback(), bf.baseUrls, bf.sha.v2).finally(async () => { lines = await watch.stop(); });
+  const start = timed.run.startedAt;
+  const events: TimelineEvent[] = lines.flatMap(({ at, line }) => {
+    const what = sshdEvent(line);
+    return what === undefined ? [] : [{ at: at - start, what: `sshd: ${what}` }];
+  });
+  const phases = ledgerPhases(bf.root, [timed])[0];
+  if (phases) {
+    events.push({ at: phases.beforeRun, what: 'ledger: run recorded (assessed and planned)' });
+    for (const step of phases.stepStarts) events.push({ at: step.at, what: `ledger: step "${step.name}" starts (takes ${phases.steps[step.name]} ms)` });
+  }
+  events.push({ at: timed.toHealthMs, what: '/health reports the target sha' }, { at: timed.toExitMs, what: 'process exits' });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** sshd's VERBOSE log lines that mark a connection's life, in a few words; others undefined. */
+function sshdEvent(line: string): string | undefined {
+  const id = / id (\d+)/.exec(line)?.[1];
+  if (line.startsWith('Connection from')) return 'TCP connection accepted';
+  if (line.startsWith('Accepted publickey')) return 'logged in';
+  if (line.startsWith('Starting session: subsystem')) return `session ${id} opened: SFTP`;
+  if (line.startsWith('Starting session: command')) return `session ${id} opened: a command`;
+  if (line.startsWith('Close session')) return `session ${id} closed`;
+  if (line.startsWith('Disconnected')) return 'connection closed';
+  return undefined;
+}
