@@ -18,7 +18,7 @@ import { rollbackTimes } from './rollbackTime.js';
 import { rollbackTimeline } from './timeline.js';
 import { underLoad } from './underLoad.js';
 
-const SAMPLES = { time: 5, load: 2, fleet: 3 };
+const SAMPLES = { time: 7, load: 2, fleet: 3 };
 const LIMIT_MS = 10 * 60_000;
 
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
