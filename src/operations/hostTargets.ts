@@ -27,6 +27,12 @@ export interface TargetsInput {
 
 export interface Targets {
   targets: HostTarget[];
+  /**
+   * Start connecting to every remote host now, so that logging in overlaps
+   * with opening the ledger and planning; a failure still surfaces where
+   * the host is first used, as that host's failure.
+   */
+  warmUp(): void;
   /** Close every SSH connection that was opened. */
   close(): Promise<void>;
 }
@@ -44,6 +50,7 @@ export function driverWriteRoots(env: EnvironmentConfig, configDir: string, host
  */
 export function hostTargets(input: TargetsInput): Targets {
   const opened: Promise<SshHost>[] = [];
+  const connectors: Array<() => Promise<SshHost>> = [];
   const packs = new Map<string, Promise<{ tarball: string; sha: string | null }>>();
   const targets = input.env.hosts.map((host): HostTarget => {
     if (host === 'local') {
@@ -64,6 +71,7 @@ export function hostTargets(input: TargetsInput): Targets {
       opened.push(opening);
       return opening;
     };
+    connectors.push(connect);
     const exec: Exec = withEnv({ run: async (argv, options?: CommandOptions) => (await connect()).exec.run(argv, options) }, input.env.env);
     const files = lazyFiles(async () => (await connect()).files(roots));
     const hostDriver = makeDriver(input, target.host, exec, files, '/');
@@ -72,6 +80,9 @@ export function hostTargets(input: TargetsInput): Targets {
   });
   return {
     targets,
+    warmUp: () => {
+      for (const connect of connectors) connect().catch(() => undefined);
+    },
     close: async () => {
       await Promise.all(opened.map((p) => p.then((h) => h.close(), () => undefined)));
     },

@@ -21,6 +21,8 @@ export interface OpenOptions {
   configFile?: string;
   envName?: string;
   events?: EventSink;
+  /** Connect to remote hosts right away (commands that will act on them), rather than on first use. */
+  warmHosts?: boolean;
   /** Defaults to process.env: where REWIND_USER and secrets to redact come from. */
   processEnv?: NodeJS.ProcessEnv;
 }
@@ -51,6 +53,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, '127.0.0.1')]);
   const hosts = hostTargets({ app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir, localExec: exec, localFiles: files, secrets });
   const { targets } = hosts;
+  if (options.warmHosts) hosts.warmUp();
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
   const ledgerFile = join(paths.stateDir, 'ledger.sqlite');

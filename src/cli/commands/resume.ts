@@ -14,7 +14,7 @@ export function registerResume(program: Command, io: CliIO): void {
     .option('--auto-approve', 'approve it now if it needs approval (recorded in the audit log)')
     .action(async (runId: string, options: { autoApprove?: boolean }, command: Command) => {
       const globals = globalsOf(command);
-      const resumed = await withEnvironment(io, globals, (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true }));
+      const resumed = await withEnvironment(io, globals, (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true }), { warmHosts: true });
       io.exitCode = showResumed(io, globals, resumed);
     });
 }

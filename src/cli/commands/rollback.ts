@@ -58,7 +58,7 @@ export function registerRollback(program: Command, io: CliIO): void {
           return;
         }
         await applyConfirmed(io, globals, deps, planned, options);
-      });
+      }, { warmHosts: true });
     });
 }
 

@@ -11,7 +11,7 @@ export function registerStatus(program: Command, io: CliIO): void {
     .description('what is live, what is last known good, health now, and drift between the ledger and the target')
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
-      const report = await withEnvironment(io, globals, (deps) => status(deps));
+      const report = await withEnvironment(io, globals, (deps) => status(deps), { warmHosts: true });
       if (globals.json) printJson(io, statusJson(report));
       else if (!globals.quiet) out(io, statusText(report));
     });
