@@ -147,7 +147,7 @@ test('a port nobody listens on: HOST_UNREACHABLE, connection refused, at once', 
     `deploy@127.0.0.1:${port}`,
   );
   assert.match(message, /connection refused/);
-  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`);
 });
 
 test('a server that accepts TCP and never speaks: HOST_UNREACHABLE near connectTimeoutMs', async (t) => {
@@ -172,7 +172,7 @@ test('a server that accepts TCP and never speaks: HOST_UNREACHABLE near connectT
   );
   const took = Date.now() - started;
   assert.match(message, /no answer within 700ms/);
-  assert.ok(took >= 650 && took < 2500, `took ${took} ms`);
+  assert.ok(took >= 650 && took < 5000, `took ${took} ms`);
   assert.ok(sockets.size >= 1, 'it did connect');
 });
 
