@@ -15,8 +15,8 @@ import { rollbackSteps } from './rollbackSteps.js';
 import { hostRows, type HostRow } from './hostRows.js';
 import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
-import { observeFleet } from './targets.js';
-import { describeFleet, refuseIfMoved } from './worldMoved.js';
+import { describeFleet, observeFleet } from './targets.js';
+import { refuseIfMoved } from './worldMoved.js';
 
 export interface ApplyOptions {
   /** Approve a gated plan on the spot; recorded in the audit log with who used it. */

@@ -4,8 +4,7 @@ import { lastKnownGood, liveRelease } from '../core/lastKnownGood.js';
 import type { Release } from '../core/release.js';
 import { checkHealth, type HealthResult } from '../verify/httpHealth.js';
 import type { EnvDeps } from './deps.js';
-import { observeFleet, onHosts } from './targets.js';
-import { describeFleet } from './worldMoved.js';
+import { describeFleet, observeFleet, onHosts } from './targets.js';
 
 export interface HostStatus {
   host: string;

@@ -73,3 +73,10 @@ export async function observeFleet(targets: readonly HostTarget[], concurrency: 
   for (const o of outcomes) byHost[o.host] = o.ok ? (o.value as LiveState) : { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };
   return { byHost, version: commonVersion(Object.fromEntries(Object.entries(byHost).map(([h, s]) => [h, s.version]))) };
 }
+
+/** `v2`, or `web1 v2, web2 v3` when hosts disagree. */
+export function describeFleet(byHost: Readonly<Record<string, { version: string | null }>>): string {
+  const versions = new Set(Object.values(byHost).map((s) => s.version));
+  if (versions.size === 1) return [...versions][0] ?? 'nothing';
+  return Object.entries(byHost).map(([host, s]) => `${host} ${s.version ?? 'nothing'}`).join(', ');
+}

@@ -1,7 +1,7 @@
 import { RewindError } from '../core/errors.js';
 import type { Run, StepRecord } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
-import { observeFleet } from './targets.js';
+import { describeFleet, observeFleet } from './targets.js';
 
 /**
  * A resumed run that had already switched hosts must find them still on its
@@ -15,11 +15,4 @@ export async function refuseIfMoved(deps: EnvDeps, run: Run, journal: readonly S
   const why = `since run ${run.id} stopped, ${deps.envName} now runs ${describeFleet(fleet.byHost)}, not ${version}: start a new run`;
   await deps.ledger.updateRun(run.id, { status: 'failed', finishedAt: deps.clock.now().toISOString(), error: why });
   throw new RewindError('RUN_NOT_RESUMABLE', why, { runId: run.id });
-}
-
-/** `v2`, or `web1 v2, web2 v3` when hosts disagree. */
-export function describeFleet(byHost: Readonly<Record<string, { version: string | null }>>): string {
-  const versions = new Set(Object.values(byHost).map((s) => s.version));
-  if (versions.size === 1) return [...versions][0] ?? 'nothing';
-  return Object.entries(byHost).map(([host, s]) => `${host} ${s.version ?? 'nothing'}`).join(', ');
 }

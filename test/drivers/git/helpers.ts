@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { GitConfig } from '../../../src/config/schema/git.js';
 import type { Driver } from '../../../src/core/driver.js';
-import { isRewindError, type ErrorCode } from '../../../src/core/errors.js';
 import type { Exec, Files } from '../../../src/core/ports.js';
 import { createGitDriver, gitWriteRoots } from '../../../src/drivers/git/index.js';
 import { createGuardedFiles } from '../../../src/exec/guardedFiles.js';
 import { createLocalExec } from '../../../src/exec/localExec.js';
+import { git } from '../../helpers/driverTesting.js';
 import { tempDir } from '../../helpers/tmp.js';
+
+export { git, rewindError } from '../../helpers/driverTesting.js';
 
 /**
  * A bare "origin", a work repo that commits and pushes to it, and the app's
@@ -27,21 +29,6 @@ export interface World {
   exec: Exec;
   files: Files;
   sha: { v1: string; v2: string; v3: string; wip: string };
-}
-
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-
-export async function git(exec: Exec, cwd: string, ...args: string[]): Promise<string> {
-  const result = await exec.run(['git', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, env: GIT_ENV });
-  assert.equal(result.code, 0, `git ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
 }
 
 /** Writes installed.txt in its cwd; logs "install <cwd> <version> <sha> <preflight>". */
@@ -143,17 +130,6 @@ export async function head(w: World): Promise<string> {
 export async function worktrees(w: World): Promise<string[]> {
   const listed = await git(w.exec, w.path, 'worktree', 'list', '--porcelain');
   return listed.split('\n').filter((line) => line.startsWith('worktree ')).map((line) => line.slice('worktree '.length));
-}
-
-/** An assertion callback for assert.rejects: a one-line RewindError with this code. */
-export function rewindError(code: ErrorCode, ...patterns: RegExp[]): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(isRewindError(error), `expected a RewindError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
-    for (const pattern of patterns) assert.match(error.message, pattern);
-    return true;
-  };
 }
 
 /** The error a promise rejects with, for looking at its details. */

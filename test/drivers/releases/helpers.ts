@@ -1,15 +1,16 @@
-import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { ReleasesConfig, SourceConfig } from '../../../src/config/schema/releases.js';
 import type { Driver } from '../../../src/core/driver.js';
-import { isRewindError, type ErrorCode } from '../../../src/core/errors.js';
 import type { Clock, Exec, Files } from '../../../src/core/ports.js';
 import { createReleasesDriver } from '../../../src/drivers/releases/index.js';
 import { createGuardedFiles } from '../../../src/exec/guardedFiles.js';
 import { createLocalExec } from '../../../src/exec/localExec.js';
+import { git } from '../../helpers/driverTesting.js';
 import { tempDir } from '../../helpers/tmp.js';
+
+export { git, rewindError } from '../../helpers/driverTesting.js';
 
 export interface Fixture {
   /** The write root. */
@@ -70,32 +71,6 @@ export async function dirBuilds(fx: Fixture, versions: readonly string[]): Promi
     await writeFile(join(dir, 'app.txt'), `app ${version}\n`);
   }
   return { dir: 'build/{version}' };
-}
-
-/** An assertion callback for assert.rejects: a RewindError with this code. */
-export function rewindError(code: ErrorCode, ...patterns: RegExp[]): (error: unknown) => boolean {
-  return (error) => {
-    assert.ok(isRewindError(error), `expected a RewindError ${code}, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
-    for (const pattern of patterns) assert.match(error.message, pattern);
-    return true;
-  };
-}
-
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-
-export async function git(exec: Exec, cwd: string, ...args: string[]): Promise<string> {
-  const result = await exec.run(['git', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, env: GIT_ENV });
-  assert.equal(result.code, 0, `git ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
 }
 
 /** A repository with two tagged commits; returns their shas. */
