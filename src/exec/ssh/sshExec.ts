@@ -14,6 +14,7 @@ import { remoteCommand } from '../shellQuote.js';
 import { TailBuffer } from '../tailBuffer.js';
 import type { ChannelGate } from './channelGate.js';
 import { openWithRetry } from './openRetry.js';
+import { SparePool } from './spareSessions.js';
 import { STOP, supervised } from './supervise.js';
 
 export interface SshExecOptions {
@@ -37,7 +38,7 @@ const DEFAULT_CLOSE_WAIT_MS = 1000;
 /** Beyond the grace period, for the remote KILL to land and the channel to close. */
 const STOP_MARGIN_MS = 1500;
 
-export function createSshExec(client: Client, gate: ChannelGate, options: SshExecOptions): Exec {
+export function createSshExec(client: Client, gate: ChannelGate, options: SshExecOptions, spares?: SparePool): Exec {
   return {
     async run(argv: readonly string[], callOptions: CommandOptions = {}): Promise<CommandResult> {
       const secrets = [...(options.secrets ?? []), ...secretsFromEnv(callOptions.env ?? {})];
@@ -45,6 +46,22 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
       const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
       // Refusals (empty argv, NUL, a bad variable name) before any channel is used.
       const command = supervised(remoteCommand(argv, callOptions), killGraceMs);
+      const settings: RunSettings = {
+        shownArgv,
+        secrets,
+        label: options.label,
+        timeoutMs: callOptions.timeoutMs ?? options.defaultTimeoutMs,
+        killGraceMs,
+        maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+        closeWaitMs: options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS,
+      };
+      const spare = await spares?.take();
+      if (spare !== undefined) {
+        const started = performance.now();
+        const result = collect(spare.channel, spare.release, started, settings);
+        SparePool.start(spare, command);
+        return result;
+      }
       const release = await gate.acquire();
       const started = performance.now();
       let channel: ClientChannel;
@@ -58,15 +75,7 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
           argv: shownArgv,
         });
       }
-      return collect(channel, release, started, {
-        shownArgv,
-        secrets,
-        label: options.label,
-        timeoutMs: callOptions.timeoutMs ?? options.defaultTimeoutMs,
-        killGraceMs,
-        maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
-        closeWaitMs: options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS,
-      });
+      return collect(channel, release, started, settings);
     },
   };
 }
