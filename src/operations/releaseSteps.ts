@@ -9,6 +9,7 @@ import { probeOnce } from '../verify/probeOnce.js';
 import { verifyRelease, type Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
 import { onHosts, settle, type HostTarget } from './targets.js';
+import { reasonLine } from '../core/reasonLine.js';
 
 /**
  * The steps deploy and rollback share: switch, reload, verify. Each acts on
@@ -61,7 +62,7 @@ export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly Host
         const argv = expandArgv(reload, vars);
         const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars), timeoutMs: RELOAD_TIMEOUT_MS });
         if (result.code !== 0) {
-          const last = lastLine(result.stderr) || lastLine(result.stdout);
+          const last = reasonLine(result.stderr) || reasonLine(result.stdout);
           throw new RewindError('STEP_FAILED', `reload \`${showCommand(argv)}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
         }
         return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
@@ -134,6 +135,3 @@ function showCommand(argv: readonly string[]): string {
   return argv.map((item) => (isAbsolute(item) ? basename(item) : item)).join(' ');
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').filter((l) => l.trim() !== '').at(-1)?.trim() ?? '';
-}

@@ -52,7 +52,8 @@ export function settle<T>(outcomes: readonly HostOutcome<T>[], describe: (value:
     if (!only.ok) throw only.error as RewindError;
     return describe(only.value as T);
   }
-  const lines = outcomes.map((o) => `${o.host}: ${o.ok ? describe(o.value as T) : `FAILED ${o.error?.message}`}`);
+  // SSH errors already start with the host's name: it is said once.
+  const lines = outcomes.map((o) => `${o.host}: ${o.ok ? describe(o.value as T) : `FAILED ${withoutPrefix(o.error?.message ?? '', `${o.host}: `)}`}`);
   if (failed.length > 0) {
     const first = failed[0]?.error as RewindError;
     throw new RewindError(first.code, `${failed.length} of ${outcomes.length} hosts failed: ${lines.join("; ")}`, { ...first.details, hosts: outcomes.map((o) => ({ host: o.host, ok: o.ok, error: o.error?.message ?? null })) });
@@ -79,4 +80,8 @@ export function describeFleet(byHost: Readonly<Record<string, { version: string 
   const versions = new Set(Object.values(byHost).map((s) => s.version));
   if (versions.size === 1) return [...versions][0] ?? 'nothing';
   return Object.entries(byHost).map(([host, s]) => `${host} ${s.version ?? 'nothing'}`).join(', ');
+}
+
+function withoutPrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }

@@ -3,6 +3,7 @@
  * last thing it said, which is almost always the reason.
  */
 import type { CommandResult } from '../../core/ports.js';
+import { reasonLine } from '../../core/reasonLine.js';
 
 /** A command that did not succeed: it exited non-zero, or could not be started at all. */
 export interface CommandFailure {
@@ -15,20 +16,6 @@ export interface CommandFailure {
   stderr: string;
 }
 
-/**
- * The line most likely to hold the reason: git's own `fatal:`/`error:` line
- * when there is one (git often ends with advice such as "remove the file
- * manually to continue"), else the last line that is not npm's pointer to
- * its log file.
- */
-export function lastLine(text: string): string {
-  const lines = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !/complete log of this run can be found in/i.test(line));
-  const flagged = lines.filter((line) => /^(fatal|error):/i.test(line));
-  return flagged[flagged.length - 1] ?? lines[lines.length - 1] ?? '';
-}
 
 /** For display only: commands are always run as argument arrays. */
 export function showCommand(argv: readonly string[]): string {
@@ -39,7 +26,7 @@ export function failureOf(result: CommandResult): CommandFailure {
   return {
     argv: result.argv,
     code: result.code,
-    said: lastLine(result.stderr) || lastLine(result.stdout),
+    said: reasonLine(result.stderr) || reasonLine(result.stdout),
     stdout: result.stdout,
     stderr: result.stderr,
   };

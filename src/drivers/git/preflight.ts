@@ -8,9 +8,10 @@
 import { RewindError } from '../../core/errors.js';
 import { runCommands, versionEnv } from './commands.js';
 import type { GitDriverContext } from './context.js';
-import { describeFailure, failureDetails, failureOf, lastLine } from './failures.js';
+import { describeFailure, failureDetails, failureOf } from './failures.js';
 import { git, short } from './repo.js';
 import { preflightDir, preflightRoot } from './scratch.js';
+import { reasonLine } from '../../core/reasonLine.js';
 
 export async function preflightBuild(ctx: GitDriverContext, version: string, sha: string): Promise<void> {
   const dir = preflightDir(ctx.path, version);
@@ -67,7 +68,7 @@ async function removeWorktree(ctx: GitDriverContext, dir: string): Promise<void>
   }
   const pruned = await git(ctx, ['worktree', 'prune']);
   if (pruned.code !== 0) {
-    throw new RewindError('STEP_FAILED', `preflight: \`git worktree prune\` failed in ${ctx.path}: ${lastLine(pruned.stderr)}`, { dir, stderr: pruned.stderr });
+    throw new RewindError('STEP_FAILED', `preflight: \`git worktree prune\` failed in ${ctx.path}: ${reasonLine(pruned.stderr)}`, { dir, stderr: pruned.stderr });
   }
   const root = preflightRoot(ctx.path);
   if ((await ctx.files.exists(root)) && (await ctx.files.list(root)).length === 0) await ctx.files.remove(root);

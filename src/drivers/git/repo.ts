@@ -6,7 +6,7 @@
 import { RewindError } from '../../core/errors.js';
 import type { CommandOptions, CommandResult } from '../../core/ports.js';
 import type { GitDriverContext } from './context.js';
-import { lastLine } from './failures.js';
+import { reasonLine } from '../../core/reasonLine.js';
 
 /**
  * Never wait for a password prompt no one will answer; and never take the
@@ -32,7 +32,7 @@ export async function checkoutProblem(ctx: GitDriverContext): Promise<string | n
   if (found.type !== 'dir' && found.type !== 'symlink') return `${ctx.path} is not a directory`;
   const top = await git(ctx, ['rev-parse', '--show-toplevel']);
   if (top.code !== 0) {
-    const said = lastLine(top.stderr);
+    const said = reasonLine(top.stderr);
     return `${ctx.path} is not a git checkout${said === '' ? '' : ` (${said})`}`;
   }
   const topLevel = top.stdout.trim();
@@ -70,7 +70,7 @@ export async function tagsAt(ctx: GitDriverContext, sha: string): Promise<string
 export async function modifiedFiles(ctx: GitDriverContext): Promise<string[]> {
   const status = await git(ctx, ['status', '--porcelain', '--untracked-files=no']);
   if (status.code !== 0) {
-    throw new RewindError('STEP_FAILED', `cannot tell whether ${ctx.path} has uncommitted changes: \`git status\` exited ${status.code}: ${lastLine(status.stderr)}`, { path: ctx.path, stderr: status.stderr });
+    throw new RewindError('STEP_FAILED', `cannot tell whether ${ctx.path} has uncommitted changes: \`git status\` exited ${status.code}: ${reasonLine(status.stderr)}`, { path: ctx.path, stderr: status.stderr });
   }
   return status.stdout
     .split('\n')

@@ -5,11 +5,8 @@
  */
 import { RewindError, type ErrorCode } from '../../core/errors.js';
 import type { CommandResult } from '../../core/ports.js';
+import { reasonLine } from '../../core/reasonLine.js';
 
-export function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
-  return lines[lines.length - 1] ?? '';
-}
 
 /** For display only: the command itself is always run as an argument array. */
 export function showCommand(argv: readonly string[]): string {
@@ -17,7 +14,7 @@ export function showCommand(argv: readonly string[]): string {
 }
 
 export function commandFailed(code: ErrorCode, what: string, result: CommandResult, extra: Record<string, unknown> = {}): RewindError {
-  const said = lastLine(result.stderr) || lastLine(result.stdout);
+  const said = reasonLine(result.stderr) || reasonLine(result.stdout);
   const message = `${what}: \`${showCommand(result.argv)}\` exited with code ${result.code}${said === '' ? '' : `: ${said}`}`;
   return new RewindError(code, message, {
     ...extra,

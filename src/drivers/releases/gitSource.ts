@@ -6,9 +6,10 @@
 import { join, resolve } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { Exec, Files } from '../../core/ports.js';
-import { commandFailed, lastLine } from './failures.js';
+import { commandFailed } from './failures.js';
 import type { Layout } from './layout.js';
 import type { LocatedSource } from './source.js';
+import { reasonLine } from '../../core/reasonLine.js';
 
 export interface GitContext {
   exec: Exec;
@@ -28,7 +29,7 @@ export async function locateGit(repoSpec: string, ref: string, ctx: GitContext):
   const found = await ctx.exec.run(['git', '-C', repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { env: GIT_ENV });
   const sha = found.stdout.trim();
   if (found.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
-    const said = lastLine(found.stderr);
+    const said = reasonLine(found.stderr);
     throw new RewindError('SOURCE_NOT_FOUND', `git ref "${ref}" was not found in ${shownRepo}${said === '' ? '' : ` (${said})`}`, {
       ref,
       repo: shownRepo,
@@ -95,7 +96,7 @@ async function syncMirror(url: string, ctx: GitContext): Promise<string> {
     if (fresh) await ctx.files.remove(mirror);
     // The Exec redacts what it was told is secret; a password inside the configured URL it may not know.
     const stderr = hidePassword(result.stderr, url);
-    const said = lastLine(stderr);
+    const said = reasonLine(stderr);
     throw new RewindError('SOURCE_NOT_FOUND', `git repository ${shown} could not be fetched${said === '' ? '' : ` (${said})`}`, {
       repo: shown,
       stderr,

@@ -7,6 +7,12 @@ import type { SFTPWrapper, Stats } from 'ssh2';
 
 /** SSH_FX_NO_SUCH_FILE. */
 const NO_SUCH_FILE = 2;
+/** SSH_FX_FAILURE: all SFTP v3 says about ENOSPC, EIO, EROFS and the like. */
+const FAILURE = 4;
+
+export function isRemoteFailure(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === FAILURE;
+}
 
 export function isRemoteMissing(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === NO_SUCH_FILE;
@@ -42,6 +48,8 @@ export interface SftpOps {
   /** rename(2) semantics: an existing target is replaced atomically. */
   rename(from: string, to: string): Promise<void>;
   fastPut(localPath: string, remotePath: string): Promise<void>;
+  /** Bytes an unprivileged writer may still use on the file system holding `path` (statvfs@openssh.com). */
+  freeBytes(path: string): Promise<number>;
 }
 
 export function sftpOps(sftp: SFTPWrapper): SftpOps {
@@ -74,5 +82,9 @@ export function sftpOps(sftp: SFTPWrapper): SftpOps {
     // Plain SFTP rename refuses an existing target; `current` is switched by renaming over it.
     rename: (from, to) => call<void>((done) => sftp.ext_openssh_rename(from, to, (error) => done(error, undefined))),
     fastPut: (localPath, remotePath) => call<void>((done) => sftp.fastPut(localPath, remotePath, (error) => done(error, undefined))),
+    freeBytes: async (path) => {
+      const fs = await call<{ f_bavail: number | bigint; f_frsize: number | bigint }>((done) => sftp.ext_openssh_statvfs(path, done));
+      return Number(fs.f_bavail) * Number(fs.f_frsize);
+    },
   };
 }

@@ -4,11 +4,12 @@
  * semantics, same refusals; paths are resolved by the server itself.
  */
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { Exec, FileStat, Files } from '../../core/ports.js';
 import { isInsideRemote, remotePaths } from './remotePaths.js';
-import { isRemoteMissing, type SftpOps } from './sftpOps.js';
+import { isRemoteFailure, isRemoteMissing, type SftpOps } from './sftpOps.js';
 
 export interface SshFiles extends Files {
   /** Copy a local file to `remotePath` (temp file + atomic rename), through the guard. */
@@ -91,7 +92,7 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
   };
 
   /** Temp file beside the target, then an atomic rename over it; the temp never outlives a failure. */
-  const replaceAtomically = async (path: string, write: (sftp: SftpOps, temp: string) => Promise<void>): Promise<void> => {
+  const replaceAtomically = async (path: string, size: () => Promise<number>, write: (sftp: SftpOps, temp: string) => Promise<void>): Promise<void> => {
     const real = await assertWritable(path);
     const { sftp } = await session();
     const temp = posix.join(posix.dirname(real), `.${posix.basename(real)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -101,7 +102,7 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
         await sftp.rename(temp, real);
       } catch (error) {
         await sftp.unlink(temp).catch(() => undefined);
-        throw error;
+        throw (await diskFull(sftp, posix.dirname(real), size, error)) ?? error;
       }
     });
   };
@@ -136,9 +137,9 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
       await attempt('write', path, async () => (await session()).sftp.writeFile(real, data));
     },
 
-    writeFileAtomic: (path, data) => replaceAtomically(path, (sftp, temp) => sftp.writeNew(temp, data)),
+    writeFileAtomic: (path, data) => replaceAtomically(path, async () => Buffer.byteLength(data), (sftp, temp) => sftp.writeNew(temp, data)),
 
-    upload: (localPath, remotePath) => replaceAtomically(remotePath, (sftp, temp) => sftp.fastPut(localPath, temp)),
+    upload: (localPath, remotePath) => replaceAtomically(remotePath, async () => (await stat(localPath)).size, (sftp, temp) => sftp.fastPut(localPath, temp)),
 
     async appendFile(path, data) {
       const real = await assertWritableThrough(path);
@@ -208,4 +209,23 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
         return resolved;
       }, undefined),
   };
+}
+
+/**
+ * SFTP v3 reports a full disk as a bare "Failure". When the file system now
+ * has less room than the write needed (the partial file is already gone),
+ * say so; otherwise keep the server's word.
+ */
+async function diskFull(sftp: SftpOps, dir: string, size: () => Promise<number>, error: unknown): Promise<Error | undefined> {
+  if (!isRemoteFailure(error)) return undefined;
+  try {
+    const [needed, free] = await Promise.all([size(), sftp.freeBytes(dir)]);
+    return needed > free ? new Error(`no space left on device: ${kib(needed)} to write, ${kib(free)} free`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function kib(bytes: number): string {
+  return bytes >= 10 * 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
