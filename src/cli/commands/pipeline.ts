@@ -39,7 +39,7 @@ export function registerPipeline(program: Command, io: CliIO): void {
     .requiredOption('--to <phase>', 'the earlier phase to go back to')
     .requiredOption('--reason <text>', 'why, specifically: it goes into the record, the decision log and the re-entry context')
     .addOption(new Option('--trigger <kind>', 'what caused it').choices(ROLLBACK_TRIGGERS).default('user'))
-    .option('--revise <text>', 'a section or component that needs revision (repeat for several)', collect, [])
+    .addOption(new Option('--revise <text>', 'a section or component that needs revision (repeat for several)').argParser(collect).default([], 'none'))
     .option('--yes', 'confirm a rollback of more than two phases without asking')
     .option('--override-escalation', 'allow a third rollback to the same phase (pipeline.approvers only)')
     .action(async (options: RollbackOptions, command: Command) => {
