@@ -1,4 +1,4 @@
-import type { ArtifactDigest, PipelineDefinition } from '../../core/pipeline/phases.js';
+import type { PipelineDefinition } from '../../core/pipeline/phases.js';
 import type { Clock, Files, Ledger } from '../../core/ports.js';
 
 /** Reads a phase directory's files and their sha256, without changing anything. */
@@ -28,5 +28,3 @@ export interface PipelineDeps {
   /** A short random suffix for ids. */
   random: () => string;
 }
-
-export type { ArtifactDigest };

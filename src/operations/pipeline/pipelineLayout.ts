@@ -10,9 +10,6 @@ export const CONTEXT_FILE = 'reentry-context.md';
 export const STATE_FILE = 'state.yaml';
 export const DECISIONS_FILE = 'decisions.md';
 
-/** Names rewind owns inside a phase directory; they are not counted as artifacts. */
-export const OWNED_IN_PHASE_DIR: ReadonlySet<string> = new Set([RECORD_FILE, CONTEXT_FILE]);
-
 type Layout = Pick<PipelineDeps, 'dir' | 'configDir'>;
 
 export const phaseDir = (deps: Layout, phase: string): string => join(deps.dir, phase);
