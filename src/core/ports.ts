@@ -4,6 +4,7 @@
  */
 import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus } from './run.js';
 import type { LockHolder } from './lock.js';
+import type { PhaseChange, PhaseRollbackEntry, StoredPhaseStatus } from './pipeline/phases.js';
 import type { Release, ReleasePatch } from './release.js';
 
 export interface Clock {
@@ -57,6 +58,17 @@ export interface Ledger {
   /** Append to the hash-chained audit log; the store fills seq, prevHash and hash. */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   listAudit(): Promise<AuditEvent[]>;
+
+  /** The phase statuses of an app's pipeline that were ever set (a phase without a row has none yet). */
+  listPhaseStatuses(app: string): Promise<StoredPhaseStatus[]>;
+  /** The app's phase rollbacks, newest first. */
+  listPhaseRollbacks(app: string): Promise<PhaseRollbackEntry[]>;
+  /**
+   * Set phase statuses and record a rollback (if any) in one transaction;
+   * refused with PHASE_CHANGED, changing nothing, when a status is no longer
+   * the one the change expects.
+   */
+  changePhases(change: PhaseChange): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { Ledger } from '../core/ports.js';
 import { guarded } from './errors.js';
 import * as audit from './auditQueries.js';
 import * as locks from './lockQueries.js';
+import * as pipeline from './pipelineQueries.js';
 import * as releases from './releaseQueries.js';
 import * as runs from './runQueries.js';
 import type { Database } from './tables.js';
@@ -53,6 +54,10 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
 
     appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event)),
     listAudit: () => read('listAudit', (db) => audit.listAudit(db)),
+
+    listPhaseStatuses: (app) => read('listPhaseStatuses', (db) => pipeline.listPhaseStatuses(db, app)),
+    listPhaseRollbacks: (app) => read('listPhaseRollbacks', (db) => pipeline.listPhaseRollbacks(db, app)),
+    changePhases: (change) => write('changePhases', (trx) => pipeline.changePhases(trx, change)),
 
     close: () => {
       closed ??= guarded(label, 'close', () => db.destroy());

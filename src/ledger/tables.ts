@@ -81,6 +81,8 @@ export interface Database {
   steps: StepsTable;
   audit: AuditTable;
   locks: LocksTable;
+  pipeline_phases: PipelinePhasesTable;
+  pipeline_rollbacks: PipelineRollbacksTable;
 }
 
 /** Added by migration 004: one row per held environment lock. */
@@ -92,4 +94,34 @@ export interface LocksTable {
   pid: number;
   since: string;
   expires_at: string;
+}
+
+/** Added by migration 005: one row per phase of an app's pipeline that has had a status set. */
+export interface PipelinePhasesTable {
+  app: string;
+  phase: string;
+  status: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** Added by migration 005: one row per phase rollback. */
+export interface PipelineRollbacksTable {
+  id: string;
+  app: string;
+  from_phase: string;
+  to_phase: string;
+  /** JSON array of the phase ids rolled back. */
+  phases: string;
+  reason: string;
+  trigger: string;
+  /** JSON array of strings. */
+  revision_targets: string;
+  /** JSON array of { path, sha256 }. */
+  artifacts: string;
+  /** 0 or 1: a boolean both stores read the same way. */
+  escalation_override: number;
+  actor: string;
+  at: string;
+  seq: number;
 }

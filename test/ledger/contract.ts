@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
 import type { Ledger } from '../../src/core/ports.js';
+import type { PhaseRollbackEntry, PhaseStatus } from '../../src/core/pipeline/phases.js';
 import type { AuditEvent } from '../../src/core/run.js';
 import { GENESIS_HASH, auditHash, findChainBreak } from '../../src/ledger/auditHash.js';
 import { release, run } from './fixtures.js';
@@ -234,6 +235,45 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       assert.equal((await ledger.getLock('shop:production'))?.runId, 'run-c', 'a former holder cannot release the new holder\'s lock');
       await ledger.releaseLock('shop:production', 'run-c');
       assert.equal(await ledger.getLock('shop:production'), undefined);
+    });
+
+    test('pipeline phase statuses: set, guarded by what the caller expects, per app', async (t) => {
+      const ledger = await open(t);
+      assert.deepEqual(await ledger.listPhaseStatuses('shop'), []);
+      const at = '2025-01-01T12:00:00.000Z';
+      await ledger.changePhases({ app: 'shop', at, by: 'alice', statuses: [{ phase: 'P1', expected: null, next: 'done' }, { phase: 'P2', expected: null, next: 'in_progress' }] });
+      await ledger.changePhases({ app: 'blog', at, by: 'bob', statuses: [{ phase: 'P1', expected: null, next: 'in_progress' }] });
+      assert.deepEqual(await ledger.listPhaseStatuses('shop'), [
+        { phase: 'P1', status: 'done', updatedAt: at, updatedBy: 'alice' },
+        { phase: 'P2', status: 'in_progress', updatedAt: at, updatedBy: 'alice' },
+      ]);
+      assert.deepEqual((await ledger.listPhaseStatuses('blog')).map((row) => row.status), ['in_progress']);
+
+      // One stale expectation refuses the whole change: P2 stays as it was, and P3 gets no row.
+      await assert.rejects(
+        ledger.changePhases({ app: 'shop', at: 'later', by: 'carol', statuses: [{ phase: 'P3', expected: null, next: 'in_progress' }, { phase: 'P2', expected: 'done', next: 'ROLLED_BACK' }] }),
+        rejectsWith('PHASE_CHANGED', /P2/),
+      );
+      await ledger.changePhases({ app: 'shop', at: 'later', by: 'carol', statuses: [{ phase: 'P2', expected: 'in_progress', next: 'done' }, { phase: 'P3', expected: null, next: 'in_progress' }] });
+      assert.deepEqual((await ledger.listPhaseStatuses('shop')).map((row) => [row.phase, row.status, row.updatedBy]), [['P1', 'done', 'alice'], ['P2', 'done', 'carol'], ['P3', 'in_progress', 'carol']]);
+    });
+
+    test('pipeline rollbacks round-trip, list newest first per app, and go in with their statuses or not at all', async (t) => {
+      const ledger = await open(t);
+      const rollback = (id: string, overrides: Partial<PhaseRollbackEntry> = {}): PhaseRollbackEntry => ({
+        id, fromPhase: 'P3', toPhase: 'P1', phases: ['P2', 'P3'], reason: 'the requirements were wrong', trigger: 'gate',
+        revisionTargets: ['scope', 'users'], artifacts: [{ path: '.pipeline/P2/a.md', sha256: 'ab'.repeat(32) }],
+        escalationOverride: false, actor: 'alice', at: '2025-01-01T12:00:00.000Z', ...overrides,
+      });
+      const statuses = (expected: PhaseStatus | null) => [{ phase: 'P3', expected, next: 'ROLLED_BACK' as const }];
+      await ledger.changePhases({ app: 'shop', at: 'x', by: 'alice', statuses: statuses(null), rollback: rollback('r1') });
+      await ledger.changePhases({ app: 'blog', at: 'x', by: 'alice', statuses: statuses(null), rollback: rollback('b1') });
+      await ledger.changePhases({ app: 'shop', at: 'x', by: 'alice', statuses: statuses('ROLLED_BACK'), rollback: rollback('r2', { escalationOverride: true, revisionTargets: [], artifacts: [] }) });
+      assert.deepEqual(await ledger.listPhaseRollbacks('shop'), [rollback('r2', { escalationOverride: true, revisionTargets: [], artifacts: [] }), rollback('r1')]);
+      assert.deepEqual((await ledger.listPhaseRollbacks('blog')).map((r) => r.id), ['b1']);
+
+      await assert.rejects(ledger.changePhases({ app: 'shop', at: 'x', by: 'alice', statuses: statuses('done'), rollback: rollback('r3') }), rejectsWith('PHASE_CHANGED'));
+      assert.deepEqual((await ledger.listPhaseRollbacks('shop')).map((r) => r.id), ['r2', 'r1'], 'a refused change records no rollback');
     });
   });
 }

@@ -40,7 +40,7 @@ test('a new file gets every migration', async (t) => {
   t.after(() => db.destroy());
   assert.deepEqual(await appliedMigrations(db), [...MIGRATION_NAMES]);
   const names = tableNames(file);
-  for (const name of ['releases', 'runs', 'steps', 'audit', 'releases_app_env_seq', 'runs_app_env_seq', 'audit_app_env_seq']) {
+  for (const name of ['releases', 'runs', 'steps', 'audit', 'releases_app_env_seq', 'runs_app_env_seq', 'audit_app_env_seq', 'pipeline_phases', 'pipeline_rollbacks']) {
     assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
   }
 });

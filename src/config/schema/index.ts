@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NAME_PATTERN as NAME } from './common.js';
 import { environmentSchema } from './environment.js';
+import { pipelineSchema } from './pipeline.js';
 import { safetySchema } from './safety.js';
 import { stateSchema } from './state.js';
 
@@ -17,6 +18,7 @@ export const configSchema = z
       })
       .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment')
       .meta({ description: 'Where the app runs, by name (letters, digits, _ or -); --env NAME picks one.' }),
+    pipeline: pipelineSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = Object.keys(config.environments);
@@ -34,4 +36,5 @@ export const configSchema = z
 export type RewindConfig = z.infer<typeof configSchema>;
 export type { EnvironmentConfig } from './environment.js';
 export type { HealthConfig } from './health.js';
+export type { PipelineConfig } from './pipeline.js';
 export type { ReleasesConfig, SourceConfig } from './releases.js';

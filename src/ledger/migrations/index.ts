@@ -3,6 +3,7 @@ import { initial } from './001_initial.js';
 import { audit } from './002_audit.js';
 import { activatedAt } from './003_activated_at.js';
 import { locks } from './004_locks.js';
+import { pipeline } from './005_pipeline.js';
 
 /**
  * Every schema migration, by name. Names sort in the order they run; kysely
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002_audit': audit,
   '003_activated_at': activatedAt,
   '004_locks': locks,
+  '005_pipeline': pipeline,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

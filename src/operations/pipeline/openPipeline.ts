@@ -1,0 +1,81 @@
+/**
+ * The composition root of the pipeline commands, in two halves so that bad
+ * input is refused before anything is opened or written: `loadPipeline`
+ * only reads (config, who is acting); `openPipeline` then opens the ledger.
+ */
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { loadConfig, resolvePaths, type LoadedConfig } from '../../config/load.js';
+import { RewindError } from '../../core/errors.js';
+import type { PipelineDefinition } from '../../core/pipeline/phases.js';
+import { createGuardedFiles } from '../../exec/guardedFiles.js';
+import { createLocalExec } from '../../exec/localExec.js';
+import { openSqliteLedger } from '../../ledger/sqlite.js';
+import { whoIsActing } from '../actor.js';
+import { systemClock } from '../openEnvironment.js';
+import { fsArtifactReader } from './digestTree.js';
+import type { PipelineDeps } from './pipelineDeps.js';
+
+export interface PipelineSetup {
+  loaded: LoadedConfig;
+  app: string;
+  definition: PipelineDefinition;
+  /** Absolute pipeline dir. */
+  dir: string;
+  user: string;
+}
+
+export interface OpenPipeline extends PipelineDeps {
+  ledgerFile: string;
+  close(): Promise<void>;
+}
+
+export async function loadPipeline(options: { cwd: string; configFile?: string; processEnv: NodeJS.ProcessEnv }): Promise<PipelineSetup> {
+  const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
+  const pipeline = loaded.config.pipeline;
+  if (pipeline === undefined) {
+    throw new RewindError('PIPELINE_NOT_CONFIGURED', `${loaded.file} has no pipeline: section; add one (dir, phases: [{ id: P1, name: requirements }, ...]) to use rewind pipeline`);
+  }
+  const definition: PipelineDefinition = { phases: pipeline.phases, paths: pipeline.paths, approvers: pipeline.approvers };
+  const user = await whoIsActing(options.processEnv, createLocalExec());
+  return { loaded, app: loaded.config.app, definition, dir: resolve(loaded.dir, pipeline.dir), user };
+}
+
+export async function openPipeline(setup: PipelineSetup): Promise<OpenPipeline> {
+  const { loaded } = setup;
+  if (loaded.config.state.backend !== 'sqlite') {
+    throw new RewindError('CONFIG_INVALID', `${loaded.file}: state.backend "${loaded.config.state.backend}" is not supported by this version: expected "sqlite"`);
+  }
+  const paths = resolvePaths(loaded);
+  // The pipeline dir is a write root for the pipeline commands only: no other
+  // command has any business there, and a narrower guard is a safer one.
+  const files = createGuardedFiles([...paths.writeRoots, setup.dir]);
+  await files.mkdir(paths.stateDir);
+  const ledgerFile = join(paths.stateDir, 'ledger.sqlite');
+  await files.assertWritable(ledgerFile);
+  const ledger = await openSqliteLedger(ledgerFile);
+  return {
+    app: setup.app,
+    definition: setup.definition,
+    dir: setup.dir,
+    configDir: loaded.dir,
+    ledger,
+    files,
+    artifacts: fsArtifactReader,
+    clock: systemClock,
+    user: setup.user,
+    random: () => randomBytes(2).toString('hex'),
+    ledgerFile,
+    close: () => ledger.close(),
+  };
+}
+
+/** Open, use, and always close again. */
+export async function withPipeline<T>(setup: PipelineSetup, use: (deps: OpenPipeline) => Promise<T>): Promise<T> {
+  const deps = await openPipeline(setup);
+  try {
+    return await use(deps);
+  } finally {
+    await deps.close();
+  }
+}
