@@ -12,7 +12,7 @@ import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from './deps.js';
 import { driverWriteRoots, hostTargets } from './hostTargets.js';
-import { ledgerLocation, ledgerSecrets, openLedger, type LedgerLocation } from './openLedger.js';
+import { ledgerLocation, ledgerSecrets, openLedger } from './openLedger.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -29,7 +29,6 @@ export interface OpenEnvironment extends EnvDeps {
   loaded: LoadedConfig;
   /** The ledger's file, or its PostgreSQL URL without the password. */
   ledgerFile: string;
-  ledgerLocation: LedgerLocation;
   close(): Promise<void>;
 }
 
@@ -62,7 +61,6 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   return {
     loaded,
     ledgerFile: location.label,
-    ledgerLocation: location,
     app: loaded.config.app,
     envName: name,
     env,
