@@ -8,6 +8,7 @@ import { registerDeploy } from './commands/deploy.js';
 import { registerDrill } from './commands/drill.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerLedger } from './commands/ledger.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerRecord } from './commands/record.js';
 import { registerResume } from './commands/resume.js';
@@ -29,7 +30,7 @@ export function buildProgram(io: CliIO): Command {
       outputError: (s, write) => write(`rewind: ${s.replace(/^error: /, '').trimEnd()} (see rewind --help)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback, registerApprove, registerResume, registerDrill, registerAudit, registerPipeline]) {
+  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback, registerApprove, registerResume, registerDrill, registerAudit, registerLedger, registerPipeline]) {
     register(program, io);
   }
   addUniversalOptions(program);

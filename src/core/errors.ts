@@ -47,6 +47,7 @@ export const ERRORS = {
   BUILD_FAILED: { exit: EXIT.runFailed, explanation: 'Making the release failed (export, build or link); it was removed and never became current.' },
   STEP_FAILED: { exit: EXIT.runFailed, explanation: 'A step of the run failed; the report says which and what state the target is in.' },
   VERIFY_FAILED: { exit: EXIT.runFailed, explanation: 'The release did not pass verification (health check or smoke command).' },
+  LEDGER_COPY_REFUSED: { exit: EXIT.usage, explanation: '`rewind ledger copy` fills an empty PostgreSQL ledger from an existing SQLite ledger of the same schema; nothing was written.' },
   LEDGER_ERROR: { exit: EXIT.runFailed, explanation: 'The ledger could not be read or written.' },
   HOST_UNREACHABLE: { exit: EXIT.runFailed, explanation: 'A host could not be reached over SSH (connection refused, timed out, or the name does not resolve).' },
   SSH_AUTH_FAILED: { exit: EXIT.usage, explanation: 'The SSH server refused every key offered (identity_file or the agent).' },

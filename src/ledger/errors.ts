@@ -7,9 +7,21 @@ import { RewindError, isRewindError } from '../core/errors.js';
  */
 export function ledgerError(label: string, what: string, error: unknown): RewindError {
   if (isRewindError(error)) return error;
+  return new RewindError('LEDGER_ERROR', `ledger ${label}: ${what} failed: ${firstLine(error)}`, { ledger: label }, { cause: error });
+}
+
+/**
+ * The first line of a driver's message. A connection that failed on every
+ * address (localhost is ::1 and 127.0.0.1) is an AggregateError with an
+ * empty message: its first inner error says what happened.
+ */
+function firstLine(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
-  const firstLine = raw.split('\n')[0]?.trim() || 'unknown error';
-  return new RewindError('LEDGER_ERROR', `ledger ${label}: ${what} failed: ${firstLine}`, { ledger: label }, { cause: error });
+  const line = raw.split('\n')[0]?.trim();
+  if (line) return line;
+  if (error instanceof AggregateError && error.errors.length > 0) return firstLine(error.errors[0]);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
 }
 
 /** Run `fn`, reporting any failure as a LEDGER_ERROR for `label`. */

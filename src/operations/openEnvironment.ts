@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { loadConfig, resolvePaths, selectEnvironment, type LoadedConfig } from '../config/load.js';
-import { RewindError } from '../core/errors.js';
 import { ignoreEvents, type EventSink } from '../core/events.js';
 import type { Clock } from '../core/ports.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
@@ -11,10 +9,10 @@ import { withEnv } from '../exec/withEnv.js';
 import { faultFromEnv } from '../exec/faults.js';
 import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
-import { openSqliteLedger } from '../ledger/sqlite.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from './deps.js';
 import { driverWriteRoots, hostTargets } from './hostTargets.js';
+import { ledgerLocation, ledgerSecrets, openLedger } from './openLedger.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -29,6 +27,7 @@ export interface OpenOptions {
 
 export interface OpenEnvironment extends EnvDeps {
   loaded: LoadedConfig;
+  /** The ledger's file, or its PostgreSQL URL without the password. */
   ledgerFile: string;
   close(): Promise<void>;
 }
@@ -44,10 +43,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
   const { name, env } = selectEnvironment(loaded, options.envName);
   const paths = resolvePaths(loaded);
-  if (loaded.config.state.backend !== 'sqlite') {
-    throw new RewindError('CONFIG_INVALID', `${loaded.file}: state.backend "${loaded.config.state.backend}" is not supported by this version: expected "sqlite"`);
-  }
-  const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv)];
+  const location = ledgerLocation(loaded, paths.stateDir, processEnv);
+  const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv), ...ledgerSecrets(location)];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, '127.0.0.1')]);
@@ -56,13 +53,14 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   if (options.warmHosts) hosts.warmUp();
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
-  const ledgerFile = join(paths.stateDir, 'ledger.sqlite');
-  await files.assertWritable(ledgerFile);
   // Opened last, so that nothing above can fail and leave it open.
-  const ledger = await openSqliteLedger(ledgerFile);
+  const ledger = await openLedger(location, files).catch(async (error: unknown) => {
+    await hosts.close();
+    throw error;
+  });
   return {
     loaded,
-    ledgerFile,
+    ledgerFile: location.label,
     app: loaded.config.app,
     envName: name,
     env,

@@ -4,13 +4,13 @@
  * only reads (config, who is acting); `openPipeline` then opens the ledger.
  */
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig, resolvePaths, type LoadedConfig } from '../../config/load.js';
 import { RewindError } from '../../core/errors.js';
 import type { PipelineDefinition } from '../../core/pipeline/phases.js';
 import { createGuardedFiles } from '../../exec/guardedFiles.js';
 import { createLocalExec } from '../../exec/localExec.js';
-import { openSqliteLedger } from '../../ledger/sqlite.js';
+import { ledgerLocation, openLedger } from '../openLedger.js';
 import { whoIsActing } from '../actor.js';
 import { systemClock } from '../openEnvironment.js';
 import { fsArtifactReader } from './digestTree.js';
@@ -23,6 +23,8 @@ export interface PipelineSetup {
   /** Absolute pipeline dir. */
   dir: string;
   user: string;
+  /** For the ledger's location (REWIND_DATABASE_URL). */
+  processEnv: NodeJS.ProcessEnv;
 }
 
 export interface OpenPipeline extends PipelineDeps {
@@ -38,22 +40,18 @@ export async function loadPipeline(options: { cwd: string; configFile?: string; 
   }
   const definition: PipelineDefinition = { phases: pipeline.phases, paths: pipeline.paths, approvers: pipeline.approvers };
   const user = await whoIsActing(options.processEnv, createLocalExec());
-  return { loaded, app: loaded.config.app, definition, dir: resolve(loaded.dir, pipeline.dir), user };
+  return { loaded, app: loaded.config.app, definition, dir: resolve(loaded.dir, pipeline.dir), user, processEnv: options.processEnv };
 }
 
 export async function openPipeline(setup: PipelineSetup): Promise<OpenPipeline> {
   const { loaded } = setup;
-  if (loaded.config.state.backend !== 'sqlite') {
-    throw new RewindError('CONFIG_INVALID', `${loaded.file}: state.backend "${loaded.config.state.backend}" is not supported by this version: expected "sqlite"`);
-  }
   const paths = resolvePaths(loaded);
+  const location = ledgerLocation(loaded, paths.stateDir, setup.processEnv);
   // The pipeline dir is a write root for the pipeline commands only: no other
   // command has any business there, and a narrower guard is a safer one.
   const files = createGuardedFiles([...paths.writeRoots, setup.dir]);
   await files.mkdir(paths.stateDir);
-  const ledgerFile = join(paths.stateDir, 'ledger.sqlite');
-  await files.assertWritable(ledgerFile);
-  const ledger = await openSqliteLedger(ledgerFile);
+  const ledger = await openLedger(location, files);
   return {
     app: setup.app,
     definition: setup.definition,
@@ -65,7 +63,7 @@ export async function openPipeline(setup: PipelineSetup): Promise<OpenPipeline> 
     clock: systemClock,
     user: setup.user,
     random: () => randomBytes(2).toString('hex'),
-    ledgerFile,
+    ledgerFile: location.label,
     close: () => ledger.close(),
   };
 }
