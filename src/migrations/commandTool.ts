@@ -27,6 +27,7 @@ export function createCommandTool(options: CommandToolOptions): MigrationTool {
     (await run(config.status ?? [], releaseDir, 'the migrations status command')).split('\n').map((l) => l.trim()).filter((l) => l !== '');
   return {
     kind: 'command',
+    assertUsable: () => void options.databaseUrl(),
     applied,
     async migrate(releaseDir) {
       const before = new Set(await applied(releaseDir));

@@ -34,6 +34,7 @@ export function createKnexTool(options: KnexToolOptions): MigrationTool {
 
   return {
     kind: 'knex',
+    assertUsable: () => void options.databaseUrl(),
     applied: () => applied(),
     async migrate(releaseDir) {
       if (!(await options.files.exists(join(releaseDir, options.dir)))) throw new RewindError('MIGRATIONS_MISCONFIGURED', `migrations.dir: ${join(releaseDir, options.dir)} does not exist`);

@@ -33,6 +33,7 @@ export function createSqlTool(options: SqlToolOptions): MigrationTool {
 
   return {
     kind: 'sql',
+    assertUsable: () => void options.databaseUrl(),
     applied: () => applied(),
     async migrate(releaseDir) {
       const ids = await upIds(options, dirOf(releaseDir));

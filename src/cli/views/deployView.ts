@@ -20,7 +20,8 @@ function deployExitCode(result: DeployResult): number {
 function deploySummary(result: DeployResult): string {
   const { release } = result;
   const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
-  if (result.ok) return `deployed ${release.version}${sha}: ${release.status}`;
+  const migrations = release.migrations.length > 0 ? `; migrations applied: ${release.migrations.join(', ')}` : '';
+  if (result.ok) return `deployed ${release.version}${sha}: ${release.status}${migrations}`;
   const lines = [`deploy of ${release.version}${sha} FAILED: ${result.error?.message ?? 'unknown error'}`];
   if (result.rollback) {
     const rb = result.rollback;

@@ -20,6 +20,8 @@ export interface MigrationSource {
 
 export interface MigrationTool {
   readonly kind: 'sql' | 'knex' | 'command';
+  /** Throws MIGRATIONS_MISCONFIGURED when the tool cannot be used at all (its database URL variable is not set). */
+  assertUsable(): void;
   /** The ids applied in the database now, oldest first. */
   applied(releaseDir: string): Promise<string[]>;
   /** Apply every pending migration of the release; returns the ids it applied, oldest first. */
