@@ -51,7 +51,8 @@ export function jsDataLoss(text: string): string[] {
     const table = lastTableBefore(code, m.index ?? 0);
     found.push(`DELETE FROM ${table ?? '(a table)'}`);
   }
-  for (const m of code.matchAll(/\.(\w+)\(\s*['"`]([^'"`]+)['"`][^)]*\)[^;]*?\.alter\(/g)) {
+  // A column definition, maybe with chained modifiers, ending in .alter(): `t.integer('price').notNullable().alter()`.
+  for (const m of code.matchAll(/\.(\w+)\(\s*['"`]([^'"`]+)['"`][^)]*\)(?:\s*\.\w+\([^)]*\))*\s*\.alter\(/g)) {
     const table = lastTableBefore(code, m.index ?? 0);
     found.push(`ALTER COLUMN ${table ? `${table}.` : ''}${m[2]} TYPE`);
   }
