@@ -39,17 +39,17 @@ export function createCommandTool(options: CommandToolOptions): MigrationTool {
       return `down command for ${id} exited 0`;
     },
     async source(id, releaseDir): Promise<MigrationSource> {
-      // The down command always exists; a file named after the id, when there is one, says what it does.
+      // The down command always exists; files named after the id, when there are any, say what it does.
       const dir = join(releaseDir, config.dir);
-      const names = await options.files.list(dir);
-      const down = names.find((n) => n.startsWith(`${id}.down.`)) ?? names.find((n) => n.startsWith(`${id}.`));
-      const text = down ? ((await options.files.readFile(join(dir, down))) ?? '') : '';
-      const upText = names.filter((n) => n.startsWith(`${id}.`)).length > 0 ? text : '';
+      const mine = (await options.files.list(dir)).filter((n) => n.startsWith(`${id}.`));
+      const down = mine.find((n) => n.startsWith(`${id}.down.`)) ?? mine[0];
+      const texts = await Promise.all(mine.map(async (n) => (await options.files.readFile(join(dir, n))) ?? ''));
+      const downText = down ? ((await options.files.readFile(join(dir, down))) ?? '') : '';
       return {
         id,
-        down: text || `(${(config.down ?? []).join(' ')})`,
+        down: downText || `(${(config.down ?? []).join(' ')})`,
         downPath: down ? join(config.dir, down) : null,
-        markerText: `${upText}\n${text}`,
+        markerText: texts.join('\n'),
         language: down && /\.(c?js|mjs|ts)$/.test(down) ? 'js' : 'sql',
       };
     },

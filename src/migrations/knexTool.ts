@@ -23,7 +23,7 @@ export interface KnexToolOptions {
  * read from knex's own table. Ids are file names without their extension.
  */
 export function createKnexTool(options: KnexToolOptions): MigrationTool {
-  const applied = (): Promise<string[]> => withClient(options.databaseUrl(), async (client) => {
+  const applied = async (): Promise<string[]> => withClient(options.databaseUrl(), async (client) => {
     if (!(await tableExists(client, 'knex_migrations'))) return [];
     return (await client.query<{ name: string }>('select name from knex_migrations order by id')).rows.map((r) => idOf(r.name));
   });

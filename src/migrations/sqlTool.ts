@@ -25,7 +25,7 @@ export interface SqlToolOptions {
  */
 export function createSqlTool(options: SqlToolOptions): MigrationTool {
   const dirOf = (releaseDir: string) => join(releaseDir, options.dir);
-  const applied = (): Promise<string[]> => withClient(options.databaseUrl(), async (client) => {
+  const applied = async (): Promise<string[]> => withClient(options.databaseUrl(), async (client) => {
     if (!(await tableExists(client, TABLE))) return [];
     return (await client.query<{ id: string }>(`select id from ${TABLE} order by seq`)).rows.map((r) => r.id);
   });
