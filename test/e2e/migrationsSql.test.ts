@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
+import { rewind } from '../helpers/cli.js';
 import { makeMigrationWorld, type AppVersion } from '../helpers/migrationWorld.js';
 import { SQL_MIGRATIONS } from '../migrations/fixtures.js';
 
@@ -44,6 +45,25 @@ test('sql migrations: a rollback reverts the column the old code does not know, 
     assert.match(blocked.stderr, /needs approval/);
     assert.deepEqual(await db.columns('items'), ['id', 'name', 'note']);
     assert.equal(await world.current(), 'releases/v2');
+  });
+
+  await t.test('a drill says what it would revert and reverts nothing', async () => {
+    const drill = await cli('rollback', '--dry-run', '--json');
+    assert.equal(drill.code, 0, drill.stdout + drill.stderr);
+    const step = drill.json().steps.find((s: any) => s.name === 'revert migration 002_add_note');
+    assert.match(step.detail, /would revert 002_add_note with v2's db\/migrations\/002_add_note\.down\.sql, losing DROP COLUMN items\.note/);
+    assert.deepEqual(await db.columns('items'), ['id', 'name', 'note']);
+  });
+
+  await t.test('without the database URL variable: one line naming it, exit 2, nothing planned', async () => {
+    const before = (await cli('history', '--json')).json().runs.length;
+    const missing = await rewind(world.root, ['rollback'], { DATABASE_URL: '' });
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+    assert.match(missing.stderr, /migrations\.database_url_env: the variable DATABASE_URL is not set/);
+    const deploy = await rewind(world.root, ['deploy', 'v1'], { DATABASE_URL: '' });
+    assert.equal(deploy.code, 2);
+    assert.equal((await cli('history', '--json')).json().runs.length, before);
   });
 
   await t.test('approved, the down step runs with v2\'s code before the switch; v1 ends healthy', async () => {
