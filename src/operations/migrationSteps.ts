@@ -27,12 +27,24 @@ export function migrateStep(deps: EnvDeps, tool: MigrationTool, release: Release
     name: `migrate the database for ${release.version}`,
     run: async () => {
       const dir = await releaseDirOf(deps, release.version);
-      const applied = await tool.migrate(dir);
-      // A resumed deploy keeps what an earlier attempt of this step recorded.
-      const migrations = [...new Set([...release.migrations, ...applied])];
-      release.migrations = migrations;
-      await deps.ledger.updateRelease(release.id, { migrations });
-      return applied.length > 0 ? `applied ${applied.join(', ')}` : 'no pending migrations';
+      const before = await tool.applied(dir);
+      // What this release applied is the set after minus the set before, recorded even when a
+      // later file fails: a rollback must know about the ones that went in.
+      const record = async (): Promise<string[]> => {
+        const added = (await tool.applied(dir)).filter((id) => !before.includes(id));
+        // A resumed deploy keeps what an earlier attempt of this step recorded.
+        release.migrations = [...new Set([...release.migrations, ...added])];
+        await deps.ledger.updateRelease(release.id, { migrations: release.migrations });
+        return added;
+      };
+      try {
+        await tool.migrate(dir);
+      } catch (error) {
+        await record().catch(() => undefined);
+        throw error;
+      }
+      const added = await record();
+      return added.length > 0 ? `applied ${added.join(', ')}` : 'no pending migrations';
     },
   };
 }

@@ -171,3 +171,17 @@ async function auditEvents(root: string) {
     await ledger.close();
   }
 }
+
+test('sql migrations: a deploy whose migration fails never switches, and records the ones that went in', async (t) => {
+  const bad: AppVersion = { ...V1, files: { ...V1.files, 'db/migrations/002_bad.sql': 'SELECT no_such_function();\n', 'db/migrations/002_bad.down.sql': 'SELECT 1;\n' } };
+  const world = await makeMigrationWorld(t, 'sql', [bad]);
+  if (!world) return;
+  const deployed = await world.cli('deploy', 'v1', '--json');
+  assert.equal(deployed.code, 1);
+  const doc = deployed.json();
+  assert.equal(doc.error.code, 'MIGRATION_FAILED');
+  assert.match(doc.error.message, /migration 002_bad failed: function no_such_function\(\) does not exist/);
+  assert.deepEqual(doc.release.migrations, ['001_items']);
+  assert.equal(doc.release.status, 'failed');
+  assert.equal(await world.current(), undefined);
+});
