@@ -2,7 +2,7 @@ import { needsApproval, type ApprovalPolicy } from './approval.js';
 import { RewindError } from './errors.js';
 import { lastKnownGood, liveRelease } from './lastKnownGood.js';
 import { assertSafeName } from './names.js';
-import { highestRisk, type PlanRelease, type PlanStep, type Risk, type RollbackPlan } from './plan.js';
+import { highestRisk, type PlanMigration, type PlanRelease, type PlanStep, type Risk, type RollbackPlan } from './plan.js';
 import type { Release } from './release.js';
 
 export interface RollbackInput {
@@ -26,6 +26,11 @@ export interface RollbackInput {
   /** See RollbackPlan.ledgerDigest: computed by the caller, which can hash. */
   ledgerDigest: string;
   approvalPolicy: ApprovalPolicy;
+  /**
+   * The migrations to revert, newest first, with what each down step does
+   * (see core/migrations): found by the caller, which can ask the database.
+   */
+  migrations?: readonly PlanMigration[];
 }
 
 /** Pure: the ledger and the observed state in, a plan out (or a RewindError saying why not). */
@@ -36,7 +41,9 @@ export function planRollback(input: RollbackInput): RollbackPlan {
   const targetIndex = input.releases.indexOf(target);
   // Versions passed over on the way back; earlier attempts at the failed version do not count.
   const skipped = [...new Set(input.releases.slice(index + 1, targetIndex).map((r) => r.version))].filter((v) => v !== failed.version);
-  const risks = assessRisks(input, failed, target, skipped);
+  const migrations = [...(input.migrations ?? [])];
+  refuseIrreversible(migrations, failed, target);
+  const risks = [...migrationRisks(migrations, failed), ...assessRisks(input, failed, target, skipped)];
   return {
     kind: 'rollback',
     app: input.app,
@@ -48,7 +55,8 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     to: planRelease(target),
     targetChosenBy: chosenBy,
     skipped,
-    steps: planSteps(input, failed, target),
+    steps: planSteps(input, failed, target, migrations),
+    migrations,
     risks,
     riskLevel: highestRisk(risks),
     approvalRequired: needsApproval(highestRisk(risks), input.approvalPolicy),
@@ -131,10 +139,28 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
   return risks;
 }
 
-function planSteps(input: RollbackInput, failed: Release, target: Release): PlanStep[] {
+/** An irreversible migration halts the plan: nothing is saved to run, nothing is touched. */
+function refuseIrreversible(migrations: readonly PlanMigration[], failed: Release, target: Release): void {
+  const none = migrations.filter((m) => m.reversibility === 'none');
+  if (none.length === 0) return;
+  const ids = none.map((m) => m.id).join(', ');
+  throw new RewindError('IRREVERSIBLE_MIGRATION', `${ids} ${none.length === 1 ? 'is' : 'are'} irreversible: rolling ${failed.version} back to ${target.version} would need ${none.length === 1 ? 'it' : 'them'} reverted; only a forward fix is possible`, { migrations: none.map((m) => m.id) });
+}
+
+function migrationRisks(migrations: readonly PlanMigration[], failed: Release): Risk[] {
+  const risks: Risk[] = [];
+  for (const m of migrations) {
+    if (m.dataLoss.length > 0) risks.push({ code: 'data_loss', level: 'high', message: `reverting ${m.id} loses data: ${m.dataLoss.join(', ')}` });
+    if (m.reversibility === 'manual') risks.push({ code: 'manual_migration', level: 'medium', message: `${m.id} must be reverted by an operator: the run pauses before the switch (with ${failed.version}'s ${m.downPath ?? 'migration files'})` });
+  }
+  return risks;
+}
+
+function planSteps(input: RollbackInput, failed: Release, target: Release, migrations: readonly PlanMigration[]): PlanStep[] {
   const missing = input.missingOn ?? [];
   const steps: PlanStep[] = [
     { kind: 'ensure_release', title: `check ${target.version} is present and intact${missing.length > 0 ? ` (rebuild it on ${missing.join(', ')})` : ''}` },
+    ...migrations.map((m): PlanStep => ({ kind: 'migration', title: m.reversibility === 'manual' ? `pause: an operator reverts migration ${m.id}, then \`rewind resume\`` : `revert migration ${m.id} with ${failed.version}'s down step` })),
     { kind: 'switch', title: `switch to ${target.version}` },
   ];
   if (input.reloadConfigured) steps.push({ kind: 'reload', title: 'reload the app' });

@@ -30,6 +30,8 @@ export interface StepsResult {
   /** The first failure, when !ok. */
   error?: RewindError;
   failedStep?: string;
+  /** The run stopped to wait for an operator (a step threw MANUAL_STEP): not a failure. */
+  paused?: boolean;
 }
 
 export interface StepJournal {
@@ -49,6 +51,8 @@ export interface StepJournal {
  * after it ends, so that a report and a resume know exactly how far a run
  * got. Steps must be idempotent: a resumed run repeats the step it was in. Stops at the first failure and returns it instead of throwing:
  * the caller decides what a failure means (roll back, mark bad, escalate).
+ * A step that throws MANUAL_STEP pauses the run instead: it is journaled as
+ * `pending`, not `failed`, and the result says `paused`.
  */
 export async function runSteps(steps: readonly Step[], journal: StepJournal): Promise<StepsResult> {
   const { ledger, clock, events, runId } = journal;
@@ -68,8 +72,10 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
       error = asRewindError(thrown);
       outcome = { name: step.name, ok: false, durationMs: elapsed(clock, started), detail: error.message };
     }
+    // A step that waits for an operator stays `pending`: a resumed run starts again at it.
+    const paused = error?.code === 'MANUAL_STEP';
     await ledger.finishStep(runId, index, {
-      status: outcome.ok ? 'succeeded' : 'failed',
+      status: outcome.ok ? 'succeeded' : paused ? 'pending' : 'failed',
       at: clock.now().toISOString(),
       durationMs: outcome.durationMs,
       output: outcome.ok ? outcome.detail : '',
@@ -79,7 +85,7 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
     outcomes.push(outcome);
     journal.onBoundary?.(index, 'after');
     index += 1;
-    if (error) return { ok: false, outcomes, error, failedStep: step.name };
+    if (error) return { ok: false, outcomes, error, failedStep: step.name, ...(paused ? { paused: true } : {}) };
   }
   return { ok: true, outcomes };
 }

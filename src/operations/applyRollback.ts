@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { RewindError } from '../core/errors.js';
 import { lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
-import type { StepRecord } from '../core/run.js';
+import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import { runSteps, type StepOutcome } from '../engine/runSteps.js';
 import type { NotifyOutcome } from '../notify/index.js';
@@ -23,6 +24,11 @@ export interface ApplyOptions {
   autoApprove?: boolean;
   /** Held by the run this one is part of (a deploy's automatic rollback): handed over, not taken. */
   parentLock?: HeldLock;
+  /**
+   * Asks whether an operator has done the manual migration step a paused run
+   * waits for (true: continue). Without it, a paused run is not continued.
+   */
+  confirmManual?: (question: string) => Promise<boolean>;
 }
 
 export interface RollbackResult extends PlannedRollback {
@@ -40,6 +46,8 @@ export interface RollbackResult extends PlannedRollback {
   slaBreached: boolean;
   /** Each host: the version it runs now, and the step and error that stopped it, if any. */
   hosts: HostRow[];
+  /** The run waits for an operator (a manual migration): `error` says what to do; reports are written when it finishes. */
+  paused?: boolean;
 }
 
 /**
@@ -60,6 +68,7 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
     const journal = await deps.ledger.listSteps(run.id);
     await refuseIfMoved(deps, run, journal, to.version);
     const resuming = journal.length > 0;
+    const confirmedIndex = run.status === 'paused' ? await confirmPaused(deps, run.id, journal, options) : undefined;
     const startedAt = run.startedAt ?? deps.clock.now().toISOString();
     run = { ...run, status: 'running', startedAt };
     await deps.ledger.updateRun(run.id, { status: 'running', startedAt });
@@ -69,13 +78,14 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
 
     let verification: Verification | undefined;
     // With several hosts, the verification the report shows is the first that failed, else the last.
-    const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], (v) => { if (!verification || verification.ok) verification = v; });
+    const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], (v) => { if (!verification || verification.ok) verification = v; }, { migrations: plan.migrations ?? [], runId: run.id, confirmedIndex });
     const firstIndex = firstUndone(journal);
     const result = await runSteps(steps.slice(firstIndex), {
       ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,
       onBoundary: deps.faults?.kind === 'rollback' ? deps.faults.hook : undefined,
     });
     const record = await deps.ledger.listSteps(run.id);
+    if (result.paused) return await pause(deps, planned, run, record, result.outcomes, result.error as RewindError, startedAt, notified);
     const error = result.ok ? undefined : await failure(deps, result.error, from, to, record, verification);
     const fleetAfter = await observeFleet(deps.targets, deps.fleet.concurrency);
     const liveAfter = describeFleet(fleetAfter.byHost);
@@ -91,6 +101,35 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * A paused run continues only once someone says the manual step is done;
+ * who said so goes to the audit log. Returns the index of that step.
+ */
+async function confirmPaused(deps: EnvDeps, runId: string, journal: readonly StepRecord[], options: ApplyOptions): Promise<number> {
+  const index = firstUndone(journal);
+  const step = journal[index];
+  const what = step ? step.name.replace(/^operator reverts/, 'reverted') : 'done the manual step';
+  const question = `Has an operator ${what} by hand?`;
+  if (!options.confirmManual) throw new RewindError('CONFIRMATION_NEEDED', `run ${runId} is paused: ${question} Confirm with \`rewind resume ${runId} --yes\``, { runId });
+  if (!(await options.confirmManual(question))) throw new RewindError('CANCELLED', `run ${runId} stays paused: the manual step was not confirmed`, { runId });
+  await audit(deps, 'rollback.manual_step_confirmed', 'confirmed', { step: step?.name ?? null, confirmed_by: deps.user }, runId);
+  return index;
+}
+
+/** The run waits for an operator: nothing after the manual step ran, so nothing has switched. */
+async function pause(deps: EnvDeps, planned: PlannedRollback, run: Run, record: StepRecord[], outcomes: StepOutcome[], error: RewindError, startedAt: string, notified: NotifyOutcome[]): Promise<RollbackResult> {
+  await deps.ledger.updateRun(run.id, { status: 'paused', error: error.message });
+  await audit(deps, 'rollback.paused', 'waiting', { step: record.find((s) => s.status === 'pending')?.name ?? null, from: planned.plan.from.version, to: planned.plan.to.version }, run.id);
+  const fleet = await observeFleet(deps.targets, deps.fleet.concurrency);
+  const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);
+  const reportDir = planned.reportDir;
+  const files = { ...planned.files, reportMd: join(reportDir, 'report.md'), summaryJson: join(reportDir, 'summary.json'), incidentMd: join(reportDir, 'incident.md'), deployLog: null, trendCsv: '', slaCsv: null };
+  return {
+    ...planned, run: { ...run, status: 'paused', error: error.message }, ok: false, steps: record, outcomes, verification: undefined, error,
+    liveAfter: describeFleet(fleet.byHost), durationMs, files, notifications: notified, slaBreached: false, hosts: hostRows(fleet.byHost, record), paused: true,
+  };
 }
 
 /** Resume from the first step the journal does not show as succeeded: that step is repeated (steps are idempotent). */

@@ -11,6 +11,7 @@ import { applyRollback, type RollbackResult } from './applyRollback.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
+import { migrateStep } from './migrationSteps.js';
 import { planRollbackRun } from './planRollbackRun.js';
 import { notifyRun } from './notifyRun.js';
 import { newRelease, newRun } from './records.js';
@@ -57,6 +58,8 @@ export interface DeployResult {
  */
 export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<DeployResult> {
   const version = assertSafeName(request.version, 'version');
+  // Bad migration settings fail here, before a release or run is written.
+  deps.migrations?.assertUsable();
   const previous = liveRelease(await deps.ledger.listReleases({ app: deps.app, env: deps.envName }));
   const release = newRelease(deps, { version });
   const plan: DeployPlan = { kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback };
@@ -93,7 +96,9 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}` });
 
   let verification: Verification | undefined;
-  const steps: Step[] = [makeStep(deps, release), ...batchSteps(deps, release, (v) => { if (!verification || verification.ok) verification = v; })];
+  // Migrations run after the release is made and before anything switches to it.
+  const migrate = deps.migrations ? [migrateStep(deps, deps.migrations, release)] : [];
+  const steps: Step[] = [makeStep(deps, release), ...migrate, ...batchSteps(deps, release, (v) => { if (!verification || verification.ok) verification = v; })];
   const done = journal.findIndex((s) => s.status !== 'succeeded');
   const firstIndex = done === -1 ? journal.length : done;
   const result = await runSteps(steps.slice(firstIndex), {

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema/index.js';
 import type { EventSink } from '../core/events.js';
+import type { MigrationTool } from '../core/migrations/tool.js';
 import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
 import type { ProcessIdentity } from '../engine/envLock.js';
 import type { BoundaryHook } from '../engine/runSteps.js';
@@ -40,6 +41,8 @@ export interface EnvDeps {
   notify?: (notification: RunNotification) => Promise<NotifyOutcome[]>;
   /** Values redacted from every report, log line and audit entry (tokens, webhook URLs, passwords). */
   secrets: readonly string[];
+  /** The environment's migration tool, when it has a migrations section. */
+  migrations?: MigrationTool;
   /** Fault injection for tests of resume (REWIND_FAULT_KILL_AT); never set in normal use. */
   faults?: { kind: string; hook: BoundaryHook };
 }

@@ -30,7 +30,7 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   await deps.ledger.updateRun(planned.run.id, { status: 'running', startedAt: started.toISOString() });
   deps.events({ type: 'run.started', runId: planned.run.id, kind: 'drill', title: `drill: roll ${deps.envName} back from ${plan.from.version} to ${plan.to.version} (nothing will change)` });
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
-  const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], () => undefined);
+  const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], () => undefined, { migrations: plan.migrations ?? [], runId: planned.run.id });
   const result = await runSteps(steps, {
     ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: planned.run.id, dryRun: true,
     onBoundary: deps.faults?.kind === 'drill' ? deps.faults.hook : undefined,

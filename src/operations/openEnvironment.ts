@@ -4,7 +4,8 @@ import { ignoreEvents, type EventSink } from '../core/events.js';
 import type { Clock } from '../core/ports.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
-import { secretsFromEnv } from '../exec/redact.js';
+import { secretsFromEnv, secretsInUrls } from '../exec/redact.js';
+import { createMigrationTool } from '../migrations/index.js';
 import { withEnv } from '../exec/withEnv.js';
 import { faultFromEnv } from '../exec/faults.js';
 import { processIdentity } from '../exec/processIdentity.js';
@@ -44,7 +45,10 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const { name, env } = selectEnvironment(loaded, options.envName);
   const paths = resolvePaths(loaded);
   const location = ledgerLocation(loaded, paths.stateDir, processEnv);
-  const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv), ...ledgerSecrets(location)];
+  // The app database's URL is a secret whatever its variable is called.
+  const databaseUrl = env.migrations ? processEnv[env.migrations.database_url_env] : undefined;
+  const dbSecrets = databaseUrl ? [databaseUrl, ...secretsInUrls(databaseUrl)] : [];
+  const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv), ...ledgerSecrets(location), ...dbSecrets];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, '127.0.0.1')]);
@@ -77,6 +81,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     random: () => randomBytes(2).toString('hex'),
     self: processIdentity(),
     secrets,
+    migrations: env.migrations && targets[0] ? createMigrationTool(env.migrations, targets[0], processEnv) : undefined,
     notify: notifier ? (n) => notifier.notify(n) : undefined,
     faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),
     close: async () => {

@@ -4,6 +4,7 @@ import type { RollbackPlan } from '../core/plan.js';
 import { planRollback, type RollbackInput } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
+import { planMigrations } from './migrationSteps.js';
 import { ledgerDigest } from './planBasis.js';
 import { observeFleet, onHosts } from './targets.js';
 import { newRun } from './records.js';
@@ -58,7 +59,10 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   const target = planRollback(input).to.version;
   const guessed = early === undefined ? undefined : await early;
   const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target);
-  const plan = planRollback({ ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) });
+  const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
+  const first = planRollback(located);
+  // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
+  const plan = deps.migrations ? planRollback({ ...located, migrations: await planMigrations(deps, releases, first.from, first.to) }) : first;
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
     status: 'planned',

@@ -1,4 +1,4 @@
-import { applyRollback, type RollbackResult } from './applyRollback.js';
+import { applyRollback, type ApplyOptions, type RollbackResult } from './applyRollback.js';
 import { resumeDeploy, type DeployResult } from './deploy.js';
 import type { EnvDeps } from './deps.js';
 import { plannedFromRun } from './planRollbackRun.js';
@@ -9,11 +9,12 @@ export type ResumeResult = { kind: 'rollback'; result: RollbackResult } | { kind
 
 /**
  * Continue a run that stopped: its process died (`running`, shown as
- * `interrupted`), or it waited for approval. It ends in the same state as a
+ * `interrupted`), it waited for approval, or it paused for a manual
+ * migration step (continued once `confirmManual` says the operator did it). It ends in the same state as a
  * run that was never interrupted; a run still alive elsewhere holds the
  * environment's lock, so resuming it is refused with LOCK_HELD.
  */
-export async function resumeRun(deps: EnvDeps, runId: string, options: { autoApprove?: boolean } = {}): Promise<ResumeResult> {
+export async function resumeRun(deps: EnvDeps, runId: string, options: Pick<ApplyOptions, 'autoApprove' | 'confirmManual'> = {}): Promise<ResumeResult> {
   const run = await getRun(deps, runId);
   if (run.env !== deps.envName || run.app !== deps.app) throw notResumable(run, `belongs to ${run.app} ${run.env}: pass --env ${run.env}`);
   if (run.status === 'planned') throw notResumable(run, `is only a plan: carry it out with \`rewind rollback --apply --run ${run.id}\``);

@@ -77,6 +77,13 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
     reportDir: planned.reportDir,
     stateDir: deps.stateDir,
     hosts: input.hosts,
+    migrationsAppliedNow: appliedNowOf(input.error),
   });
   return { files: { ...planned.files, ...files }, notifications, slaBreached };
+}
+
+/** A failed down step carries the migrations applied at that moment (see migrationSteps). */
+function appliedNowOf(error: RewindError | undefined): string[] | null {
+  const now = error?.code === 'MIGRATION_FAILED' ? error.details.appliedNow : undefined;
+  return Array.isArray(now) ? (now as string[]) : null;
 }

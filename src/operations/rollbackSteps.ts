@@ -1,9 +1,11 @@
 import { RewindError } from '../core/errors.js';
 import { batchesOf } from '../core/fleet.js';
+import type { PlanMigration } from '../core/plan.js';
 import type { Release } from '../core/release.js';
 import type { Step } from '../engine/runSteps.js';
 import type { Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
+import { revertSteps } from './migrationSteps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
 import { onHosts, settle, type HostTarget } from './targets.js';
 
@@ -12,10 +14,23 @@ import { onHosts, settle, type HostTarget } from './targets.js';
  * same plan and hosts: a resumed run rebuilds it and skips what its journal
  * says is done. Every host is checked for the target first; then the hosts
  * change batch by batch (the canary alone first), each batch verified before
- * the next is touched.
+ * the next is touched. Migrations are reverted before the first switch,
+ * with the failed release's code: the target's code may not have them.
  */
-export function rollbackSteps(deps: EnvDeps, from: Release, to: Release, missingOn: readonly string[], onVerified: (v: Verification) => void): Step[] {
-  return [ensureStep(deps, to, missingOn), ...batchSteps(deps, to, onVerified), markStep(deps, from)];
+export function rollbackSteps(deps: EnvDeps, from: Release, to: Release, missingOn: readonly string[], onVerified: (v: Verification) => void, migrations: MigrationPlan = { migrations: [], runId: '' }): Step[] {
+  return [
+    ensureStep(deps, to, missingOn),
+    ...revertSteps(deps, from, migrations.migrations, 1, migrations.runId, migrations.confirmedIndex),
+    ...batchSteps(deps, to, onVerified),
+    markStep(deps, from),
+  ];
+}
+
+export interface MigrationPlan {
+  migrations: readonly PlanMigration[];
+  runId: string;
+  /** The step index of a manual migration an operator confirmed having reverted (resume of a paused run). */
+  confirmedIndex?: number;
 }
 
 /** Switch, reload and verify, batch by batch. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
 import { resumeRun, type ResumeResult } from '../../operations/resumeRun.js';
+import { confirmChange } from '../confirm.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import type { CliIO, GlobalOptions } from '../io.js';
 import { showDeploy } from '../views/deployView.js';
@@ -9,12 +10,14 @@ import { showRollback } from '../views/rollbackView.js';
 export function registerResume(program: Command, io: CliIO): void {
   program
     .command('resume')
-    .description('continue a run that stopped (its process died, or it waited for approval)')
+    .description('continue a run that stopped (its process died, it waited for approval, or it paused for a manual migration)')
     .argument('<run>', 'the run id (rewind history lists them)')
     .option('--auto-approve', 'approve it now if it needs approval (recorded in the audit log)')
-    .action(async (runId: string, options: { autoApprove?: boolean }, command: Command) => {
+    .option('--yes', 'confirm that the manual step a paused run waits for is done (without it you are asked)')
+    .action(async (runId: string, options: { autoApprove?: boolean; yes?: boolean }, command: Command) => {
       const globals = globalsOf(command);
-      const resumed = await withEnvironment(io, globals, (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true }), { warmHosts: true });
+      const confirmManual = (question: string) => confirmChange(io, question, options.yes === true);
+      const resumed = await withEnvironment(io, globals, (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true, confirmManual }), { warmHosts: true });
       io.exitCode = showResumed(io, globals, resumed);
     });
 }

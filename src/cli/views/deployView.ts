@@ -14,20 +14,25 @@ export function showDeploy(io: CliIO, globals: GlobalOptions, result: DeployResu
 function deployExitCode(result: DeployResult): number {
   if (result.ok) return EXIT.ok;
   if (result.rollback?.error?.exitCode === EXIT.noKnownGood) return EXIT.noKnownGood;
+  // The automatic rollback waits for an operator (a manual migration): blocked, not merely failed.
+  if (result.rollback?.paused) return EXIT.blocked;
   return result.error?.exitCode ?? EXIT.runFailed;
 }
 
 function deploySummary(result: DeployResult): string {
   const { release } = result;
   const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
-  if (result.ok) return `deployed ${release.version}${sha}: ${release.status}`;
+  const migrations = release.migrations.length > 0 ? `; migrations applied: ${release.migrations.join(', ')}` : '';
+  if (result.ok) return `deployed ${release.version}${sha}: ${release.status}${migrations}`;
   const lines = [`deploy of ${release.version}${sha} FAILED: ${result.error?.message ?? 'unknown error'}`];
   if (result.rollback) {
     const rb = result.rollback;
     lines.push(rb.ok
       ? `rolled back to ${rb.plan.to.version}: verified, running ${rb.liveAfter ?? 'unknown'}`
-      : `automatic rollback to ${rb.plan.to.version} FAILED: ${rb.error?.message ?? 'unknown error'}; running ${rb.liveAfter ?? 'unknown'}`);
-    lines.push(`report: ${rb.files.reportMd}`);
+      : rb.paused
+        ? `automatic rollback to ${rb.plan.to.version} PAUSED before the switch: ${rb.error?.message ?? 'a manual step'}`
+        : `automatic rollback to ${rb.plan.to.version} FAILED: ${rb.error?.message ?? 'unknown error'}; running ${rb.liveAfter ?? 'unknown'}`);
+    if (!rb.paused) lines.push(`report: ${rb.files.reportMd}`);
   } else if (result.rollbackSkipped) {
     lines.push(`no automatic rollback: ${result.rollbackSkipped}`);
   }
@@ -45,7 +50,7 @@ function deployJson(result: DeployResult): Record<string, unknown> {
     verification: result.verification ?? null,
     error: result.error ? { code: result.error.code, message: result.error.message } : null,
     rollback: result.rollback
-      ? { ok: result.rollback.ok, run_id: result.rollback.run.id, to_version: result.rollback.plan.to.version, live_after: result.rollback.liveAfter, report: result.rollback.files.reportMd, error: result.rollback.error?.message ?? null }
+      ? { ok: result.rollback.ok, paused: result.rollback.paused === true, run_id: result.rollback.run.id, to_version: result.rollback.plan.to.version, live_after: result.rollback.liveAfter, report: result.rollback.files.reportMd, error: result.rollback.error?.message ?? null }
       : null,
     rollback_skipped: result.rollbackSkipped,
     pruned: result.pruned,

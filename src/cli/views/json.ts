@@ -15,6 +15,7 @@ export function releaseJson(release: Release): Record<string, unknown> {
     marked_bad_at: release.markedBadAt,
     artifact: release.artifact,
     source: release.source,
+    migrations: release.migrations,
   };
 }
 

@@ -42,6 +42,8 @@ function rollbackJson(result: RollbackResult): Record<string, unknown> {
     ...plannedJson(result),
     applied: true,
     ok: result.ok,
+    paused: result.paused === true,
+    migrations: result.plan.migrations ?? [],
     run: runJson(result.run),
     live_after: result.liveAfter,
     duration_ms: result.durationMs,
@@ -61,6 +63,9 @@ function rollbackJson(result: RollbackResult): Record<string, unknown> {
 function rollbackSummary(result: RollbackResult): string {
   const { plan } = result;
   const seconds = (result.durationMs / 1000).toFixed(2);
+  if (result.paused) {
+    return [`rollback ${plan.from.version} -> ${plan.to.version} PAUSED before the switch; running ${result.liveAfter ?? 'unknown'}`, `to do: ${result.error?.message ?? 'the manual step'}`].join('\n');
+  }
   const head = result.ok
     ? `rolled back ${plan.env} from ${plan.from.version} to ${plan.to.version} in ${seconds}s: verified, running ${result.liveAfter ?? 'unknown'}`
     : `rollback ${plan.from.version} -> ${plan.to.version} FAILED after ${seconds}s: ${result.error?.message ?? 'unknown error'}; running ${result.liveAfter ?? 'unknown'}`;

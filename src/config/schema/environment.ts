@@ -3,6 +3,7 @@ import { command, commandList } from './common.js';
 import { approvalSchema } from './approval.js';
 import { gitSchema } from './git.js';
 import { healthSchema } from './health.js';
+import { migrationsSchema } from './migrations.js';
 import { notifySchema } from './notify.js';
 import { slaSchema } from './sla.js';
 import { SSH_HOST, sshSchema } from './ssh.js';
@@ -26,6 +27,7 @@ export const environmentSchema = z
     git: gitSchema.optional(),
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
     health: healthSchema.optional(),
+    migrations: migrationsSchema.optional(),
     smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
     approval: approvalSchema.prefault({}),
     sla: slaSchema.prefault({}),

@@ -1,4 +1,5 @@
 import type { RollbackPlan } from '../../core/plan.js';
+import { migrationTable } from './migrationFacts.js';
 
 /** plan.md: what a rollback will do and what could go wrong, for a human to read before --apply. */
 export function planMarkdown(plan: RollbackPlan, runId: string, options: { applying?: boolean } = {}): string {
@@ -18,6 +19,9 @@ export function planMarkdown(plan: RollbackPlan, runId: string, options: { apply
     '',
     ...plan.steps.map((step, i) => `${i + 1}. ${step.title}`),
     '',
+    ...(plan.migrations && plan.migrations.length > 0
+      ? ['## Migrations to revert (newest first, before the switch)', '', ...migrationTable(plan.migrations), '']
+      : []),
     '## Risks',
     '',
     ...(plan.risks.length > 0 ? plan.risks.map((r) => `- ${r.level}: ${r.message}`) : ['- none found']),

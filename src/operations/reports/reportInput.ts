@@ -47,6 +47,8 @@ export interface RollbackReportInput {
   stateDir?: string;
   /** Each host's version after the run and what stopped it; shown as a table when there are several hosts or a failure. */
   hosts?: ReadonlyArray<{ host: string; version: string | null; failedStep: string | null; error: string | null }>;
+  /** The migrations applied in the database when a down step failed (asked then); absent otherwise. */
+  migrationsAppliedNow?: string[] | null;
 }
 
 /** Where the writer puts things: required by it, optional for the renderers. */

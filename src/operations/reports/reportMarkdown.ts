@@ -4,6 +4,7 @@ import type { Verification } from '../../verify/verifyRelease.js';
 import { clockTime, humanDuration, mdCell, mdLine, utcDay } from './format.js';
 import { reportFacts, type NotificationOutcome, type ReportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';
+import { migrationOutcome, migrationTable } from './migrationFacts.js';
 
 /** report.md: what was done, how long each part took, whether it worked, and who said so. */
 export function rollbackReportMarkdown(input: RollbackReportInput): string {
@@ -37,6 +38,7 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     ...(facts.steps.length === 0 ? ['', 'No step ran.'] : []),
     '',
     ...hostLines(input, facts),
+    ...migrationLines(input, facts),
     '## Verification',
     '',
     ...verificationLines(input.verification),
@@ -57,6 +59,20 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     '',
   ];
   return redact(lines.join('\n'), facts.secrets);
+}
+
+function migrationLines(input: RollbackReportInput, facts: ReportFacts): string[] {
+  const outcome = migrationOutcome(input.plan.migrations, facts.steps, input.migrationsAppliedNow);
+  if (outcome.planned.length === 0) return [];
+  return [
+    '## Migrations',
+    '',
+    ...migrationTable(outcome.planned),
+    '',
+    `- reverted: ${outcome.reverted.join(', ') || 'none'}`,
+    ...(outcome.appliedNow ? [`- applied in the database now: ${outcome.appliedNow.join(', ') || 'none'}`] : []),
+    '',
+  ];
 }
 
 /** The per-host table: on a fleet, or whenever a run failed, where each host was left. */

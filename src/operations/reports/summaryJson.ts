@@ -1,10 +1,12 @@
 import { seconds, redactDeep } from './format.js';
+import { migrationOutcome } from './migrationFacts.js';
 import { reportFacts, type RollbackReportInput } from './reportInput.js';
 
 /** summary.json: seed 000's fields first (pipelines read them), then ours. Every string is redacted. */
 export function rollbackSummary(input: RollbackReportInput): Record<string, unknown> {
   const facts = reportFacts(input);
   const { run, plan } = input;
+  const migrations = migrationOutcome(plan.migrations, facts.steps, input.migrationsAppliedNow);
   const summary = {
     workflow: 'rewind_rollback',
     version: input.toolVersion,
@@ -30,6 +32,11 @@ export function rollbackSummary(input: RollbackReportInput): Record<string, unkn
     risk_level: plan.riskLevel,
     started_at: run.startedAt,
     finished_at: run.finishedAt,
+    migrations: {
+      planned: migrations.planned.map((m) => ({ id: m.id, reversibility: m.reversibility, data_loss: m.dataLoss, applied_by: m.appliedBy })),
+      reverted: migrations.reverted,
+      applied_now: migrations.appliedNow,
+    },
     notifications: facts.notifications.map((n) => ({ receiver: n.receiver, event: n.event, ok: n.ok, error: n.error })),
   };
   return redactDeep(summary, facts.secrets) as Record<string, unknown>;
