@@ -7,7 +7,7 @@ import { createLocalExec } from '../../src/exec/localExec.js';
 import { makeSampleRepo } from '../../src/operations/demo/sampleRepo.js';
 import { rewind, type CliRun } from './cli.js';
 import { withTempDatabase, type TempDatabase } from './appDatabase.js';
-import { freePort } from './port.js';
+import { freePort } from '../../src/exec/freePort.js';
 import { tempDir } from './tmp.js';
 import { REPO_NODE_MODULES } from '../migrations/fixtures.js';
 

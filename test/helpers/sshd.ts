@@ -6,7 +6,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { openSshHost, type OpenSshOptions, type SshHost } from '../../src/exec/ssh/connect.js';
 import { parseSshHost } from '../../src/exec/ssh/target.js';
 import { tempDir } from './tmp.js';
+import { freePort } from '../../src/exec/freePort.js';
 
 const run = promisify(execFile);
 
@@ -146,18 +147,6 @@ function sshdConfig(dir: string, port: number, hostKeys: string[], options: Sshd
 
 async function keygen(path: string, type: string): Promise<void> {
   await run('ssh-keygen', ['-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-q', '-C', 'rewind-test', '-f', path]);
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(host: string, port: number, exited: Promise<void>, ms: number): Promise<boolean> {

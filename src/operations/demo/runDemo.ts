@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RewindError } from '../../core/errors.js';
@@ -16,6 +15,7 @@ import { planRollbackRun } from '../planRollbackRun.js';
 import { demoConfigYaml, ecosystemCjs, type DemoLayout } from './demoConfig.js';
 import { SAMPLE_VERSIONS, type SampleVersion } from './sampleApp.js';
 import { makeSampleRepo } from './sampleRepo.js';
+import { freePort } from '../../exec/freePort.js';
 
 export interface DemoOptions {
   /** Where the demo directory is made (default: the OS temp dir). */
@@ -107,17 +107,6 @@ async function demoLayout(root: string): Promise<DemoLayout> {
     port: await freePort(),
     ecosystem: join(root, 'ecosystem.config.cjs'),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function readHealth(port: number): Promise<{ version: string | null; sha: string | null }> {
