@@ -132,9 +132,6 @@ function sshOptions(input: TargetsInput) {
     strictHostKeys: ssh.strict_host_keys,
     connectTimeoutMs: ssh.connect_timeout,
     secrets: input.secrets,
-    // A rollback runs two commands per host on its critical path (the integrity check while
-    // planning, the reload); their shells start while rewind connects and plans.
-    spareSessions: 2,
   };
 }
 

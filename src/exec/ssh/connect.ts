@@ -13,7 +13,6 @@ import { prepareHostKeyCheck } from './hostKeyCheck.js';
 import { describeOffer, readIdentity } from './identity.js';
 import { openWithRetry } from './openRetry.js';
 import { sftpOps, type SftpOps } from './sftpOps.js';
-import { SparePool } from './spareSessions.js';
 import { createSshExec, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
 import { label as labelOf, type SshTarget } from './target.js';
@@ -34,13 +33,6 @@ export interface OpenSshOptions {
   /** A dead peer is noticed after three missed keepalives. */
   keepaliveIntervalMs?: number;
   exec?: Omit<SshExecOptions, 'label' | 'secrets'>;
-  /**
-   * Sessions opened right after login that start their shell while nothing
-   * needs them yet (see spareSessions.ts): the first commands skip the
-   * shell's start-up. At most maxChannels - 2, so SFTP and one more command
-   * always find a slot.
-   */
-  spareSessions?: number;
 }
 
 export interface SshHost {
@@ -137,9 +129,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   const connectMs = Math.round(performance.now() - started);
 
   const gate = new ChannelGate(maxChannels);
-  const spares = new SparePool(client, gate);
-  spares.fill(Math.max(0, Math.min(options.spareSessions ?? 0, maxChannels - 2)));
-  const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, spares);
+  const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] });
   const sftp = sharedSftp(client, gate, label);
   const knownRoots = new Set<string>();
   const files = (roots: readonly string[]): SshFiles => {

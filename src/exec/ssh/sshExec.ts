@@ -14,7 +14,6 @@ import { remoteCommand } from '../shellQuote.js';
 import { TailBuffer } from '../tailBuffer.js';
 import type { ChannelGate } from './channelGate.js';
 import { openWithRetry } from './openRetry.js';
-import { SparePool } from './spareSessions.js';
 import { STOP, supervised } from './supervise.js';
 
 export interface SshExecOptions {
@@ -38,7 +37,7 @@ const DEFAULT_CLOSE_WAIT_MS = 1000;
 /** Beyond the grace period, for the remote KILL to land and the channel to close. */
 const STOP_MARGIN_MS = 1500;
 
-export function createSshExec(client: Client, gate: ChannelGate, options: SshExecOptions, spares?: SparePool): Exec {
+export function createSshExec(client: Client, gate: ChannelGate, options: SshExecOptions): Exec {
   return {
     async run(argv: readonly string[], callOptions: CommandOptions = {}): Promise<CommandResult> {
       const secrets = [...(options.secrets ?? []), ...secretsFromEnv(callOptions.env ?? {})];
@@ -55,13 +54,6 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
         maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
         closeWaitMs: options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS,
       };
-      const spare = await spares?.take();
-      if (spare !== undefined) {
-        const started = performance.now();
-        const result = collect(spare.channel, spare.release, started, settings);
-        SparePool.start(spare, command);
-        return result;
-      }
       const release = await gate.acquire();
       const started = performance.now();
       let channel: ClientChannel;
