@@ -3,6 +3,7 @@ import { RewindError } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { getRun } from './lookups.js';
+import { planMigrations } from './migrationSteps.js';
 import { ledgerDigest } from './planBasis.js';
 import { observeFleet } from './targets.js';
 import type { RollbackPlan } from '../core/plan.js';
@@ -31,6 +32,12 @@ export async function loadSavedPlan(deps: EnvDeps, ref: SavedPlanRef): Promise<P
   const observed = (await observeFleet(deps.targets, deps.fleet.concurrency)).version;
   if (observed !== plan.observedLive) {
     throw stale(run, `the target now runs ${observed ?? 'nothing'}; the plan was made when it ran ${plan.observedLive ?? 'nothing'}`);
+  }
+  // Someone may have run a migration by hand since: the plan would leave it applied under the old code.
+  const plannedIds = (plan.migrations ?? []).map((m) => m.id);
+  const now = (await planMigrations(deps, releases, plan.from, plan.to)).map((m) => m.id);
+  if (plannedIds.join(',') !== now.join(',')) {
+    throw stale(run, `the migrations to revert changed since it was made: it reverts ${plannedIds.join(', ') || 'none'}, now ${now.join(', ') || 'none'} would be`);
   }
   return planned;
 }

@@ -39,6 +39,22 @@ test('sql migrations: a rollback reverts the column the old code does not know, 
     assert.ok(!md.includes(db.url), 'the database URL stays out of plans');
   });
 
+  await t.test('a saved plan is stale once the applied migrations change: refused, exit 2', async () => {
+    const runId = (await cli('rollback', '--json')).json().run_id as string;
+    // Someone reverts 002 by hand meanwhile: the plan would revert what is no longer there.
+    const [row] = await db.query("select seq, applied_at::text as at from rewind_migrations where id = '002_add_note'");
+    assert.ok(row, '002_add_note is recorded as applied');
+    await db.query("delete from rewind_migrations where id = '002_add_note'");
+    try {
+      const refused = await cli('rollback', '--apply', '--yes', '--auto-approve', '--run', runId);
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /stale: the migrations to revert changed since it was made: it reverts 002_add_note, now none would be/);
+      assert.equal(await world.current(), 'releases/v2');
+    } finally {
+      await db.query(`insert into rewind_migrations (seq, id, applied_at) values (${Number(row.seq)}, '002_add_note', '${String(row.at)}')`);
+    }
+  });
+
   await t.test('without approval the rollback is blocked (exit 3) and nothing changes', async () => {
     const blocked = await cli('rollback', '--apply', '--yes');
     assert.equal(blocked.code, 3, blocked.stderr);
