@@ -40,8 +40,11 @@ const revisionFile = path.join(__dirname, 'REVISION');
 const sha = fs.existsSync(revisionFile) ? fs.readFileSync(revisionFile, 'utf8').trim() : 'unknown';
 const broken = ${v.broken};
 
-http.createServer((req, res) => {
+let draining = false;
+const server = http.createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
+  // While draining, every answer closes its connection: a keep-alive client moves to a new worker.
+  if (draining) res.setHeader('connection', 'close');
   if (req.url === '/health') {
     res.statusCode = broken ? 503 : 200;
     res.end(JSON.stringify(broken ? { status: 'error', error: 'database pool: 0 of 10 connections', version, sha } : { status: 'ok', version, sha }));
@@ -49,6 +52,27 @@ http.createServer((req, res) => {
   }
   res.end(JSON.stringify({ hello: 'demo-shop', version }));
 }).listen(Number(process.env.PORT), process.env.BIND || '127.0.0.1');
+
+// PM2 reloads a cluster by starting the new worker, then sending SIGINT to the old one and
+// SIGKILL 1.6 s later. Dying at once would reset the requests in flight and the idle keep-alive
+// connections a client is about to reuse. So: answer with "connection: close" for a moment
+// (busy connections leave cleanly), then stop listening (which also closes the idle ones),
+// and exit once the last connection has gone and a connection the cluster master was still
+// handing over has been refused back to it (it then goes to another worker): 1.3 s at most.
+// In fork mode nobody else is listening yet: free the port at once, the new process waits for it.
+function drain() {
+  if (draining) return;
+  draining = true;
+  if (!require('node:cluster').isWorker) {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 300).unref();
+    return;
+  }
+  setTimeout(() => server.close(() => setTimeout(() => process.exit(0), 200)), 300);
+  setTimeout(() => process.exit(0), 1300).unref();
+}
+process.on('SIGINT', drain);
+process.on('SIGTERM', drain);
 `;
 }
 
