@@ -1,12 +1,26 @@
-/** The sha a host's /health reports, or undefined (no answer, no JSON, aborted). */
-export async function servedSha(baseUrl: string, signal: AbortSignal = AbortSignal.timeout(2000)): Promise<string | undefined> {
-  try {
-    const response = await fetch(`${baseUrl}/health`, { signal });
-    const body = (await response.json()) as { sha?: string };
-    return body.sha;
-  } catch {
-    return undefined;
-  }
+import { get } from 'node:http';
+/**
+ * The sha a host's /health reports, or undefined (no answer, no JSON, aborted).
+ * A new connection every time: a pooled keep-alive connection would stick to
+ * one PM2 worker and see the old release until that worker is retired, long
+ * after a new worker serves the target.
+ */
+export function servedSha(baseUrl: string, signal: AbortSignal = AbortSignal.timeout(2000)): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const request = get(`${baseUrl}/health`, { agent: false, signal }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      response.on('end', () => {
+        try {
+          resolve((JSON.parse(body) as { sha?: string }).sha);
+        } catch {
+          resolve(undefined);
+        }
+      });
+      response.on('error', () => resolve(undefined));
+    });
+    request.on('error', () => resolve(undefined));
+  });
 }
 
 /**
