@@ -80,7 +80,7 @@ Every host is an sshd of its own on 127.0.0.N with its own deploy path and PM2 d
 rewind runs \`node bin/rewind.js rollback --apply --yes --target-version v2\` with health every 50 ms, 1 success, and
 \`pm2 reload demo-shop\` as its reload; the baseline is one \`ssh\` call running
 \`cd <path> && ln -sfn releases/v2 current.tmp && mv -T current.tmp current && PM2_HOME=... node pm2 reload demo-shop\`.
-Times run from the command's start to the moment /health (polled every 5 ms from the benchmark) reports v2's sha.
+Times run from the command's start to the moment /health (polled every 5 ms from the benchmark, on a new connection each time) reports v2's sha.
 The load is 200 requests/s to \`/\` of the first host (node:http, 2 s timeout each; keep-alive connections, or a new connection per request)
 from 0.5 s before the command to 1 s after the target is reported. In (c) the baseline is its one ssh call run on every host at once.
 
