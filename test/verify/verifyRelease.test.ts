@@ -15,7 +15,8 @@ const exec = createLocalExec();
 const expected = { version: 'v1.2.0', sha: SHA };
 const vars = { version: 'v1.2.0', sha: SHA };
 
-function health(url: string, timeout = 1000): HealthConfig {
+// Generous by default: a passing check ends at its second success, and a loaded machine must not fail it.
+function health(url: string, timeout = 8000): HealthConfig {
   return { url, expect_status: 200, expect_version: 'sha', timeout, interval: 20, successes: 2 };
 }
 
