@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+/**
+ * An app's database for the migration tests: a throw-away PostgreSQL database
+ * (see postgres.ts) with the two questions those tests ask of it.
+ */
 import type { TestContext } from 'node:test';
 import pg from 'pg';
+import { postgresSkip, withTempDatabase as tempPostgres } from './postgres.js';
 
-/** The server the project's machines run; REWIND_TEST_PG_URL points elsewhere. */
-export const ADMIN_URL = process.env.REWIND_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export interface TempDatabase {
+export interface AppDatabase {
   name: string;
   url: string;
   /** Run one query against it (a fresh connection each time: tests are short). */
@@ -13,46 +14,17 @@ export interface TempDatabase {
   columns: (table: string) => Promise<string[]>;
 }
 
-let reachable: Promise<string | null> | undefined;
-
-/** null when the server answers, else why not. */
-function serverProblem(): Promise<string | null> {
-  reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return null;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  })();
-  return reachable;
-}
-
 /**
- * A database of its own for one test, `rewind_mig_<random>`, dropped when the
- * test ends (its connections terminated first). Without a server the test is
- * skipped loudly, except in CI, where it fails.
+ * A database of its own for one test, dropped when the test ends. Without a
+ * server the test is skipped loudly (undefined), except in CI, where it fails.
  */
-export async function withTempDatabase(t: TestContext): Promise<TempDatabase | undefined> {
-  const problem = await serverProblem();
-  if (problem !== null) {
-    const message = `PostgreSQL is not reachable at ${ADMIN_URL}: ${problem}`;
-    if (process.env.CI === 'true') throw new Error(message);
-    console.error(`SKIPPED (no PostgreSQL): ${message}`);
-    t.skip(message);
+export async function withTempDatabase(t: TestContext): Promise<AppDatabase | undefined> {
+  const skip = await postgresSkip();
+  if (skip !== false) {
+    t.skip(skip);
     return undefined;
   }
-  const name = `rewind_mig_${randomBytes(5).toString('hex')}`;
-  await admin((c) => c.query(`create database ${name}`));
-  t.after(() => admin(async (c) => {
-    await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
-    await c.query(`drop database if exists ${name}`);
-  }));
-  const url = urlFor(name);
+  const { name, url } = await tempPostgres(t);
   const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -68,20 +40,4 @@ export async function withTempDatabase(t: TestContext): Promise<TempDatabase | u
     query,
     columns: async (table) => (await query<{ column_name: string }>("select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position", [table])).map((r) => r.column_name),
   };
-}
-
-function urlFor(database: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

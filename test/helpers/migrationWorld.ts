@@ -6,7 +6,7 @@ import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
 import { createLocalExec } from '../../src/exec/localExec.js';
 import { makeSampleRepo } from '../../src/operations/demo/sampleRepo.js';
 import { rewind, type CliRun } from './cli.js';
-import { withTempDatabase, type TempDatabase } from './appDatabase.js';
+import { withTempDatabase, type AppDatabase } from './appDatabase.js';
 import { freePort } from '../../src/exec/freePort.js';
 import { tempDir } from './tmp.js';
 import { REPO_NODE_MODULES } from '../migrations/fixtures.js';
@@ -23,7 +23,7 @@ export interface AppVersion {
 
 export interface MigrationWorld {
   root: string;
-  db: TempDatabase;
+  db: AppDatabase;
   cli: (...args: string[]) => Promise<CliRun>;
   current: () => Promise<string | undefined>;
   served: () => Promise<{ http: number; version?: string; error?: string } | null>;
