@@ -122,13 +122,18 @@ async function confirmPaused(deps: EnvDeps, runId: string, journal: readonly Ste
 async function pause(deps: EnvDeps, planned: PlannedRollback, run: Run, record: StepRecord[], outcomes: StepOutcome[], error: RewindError, startedAt: string, notified: NotifyOutcome[]): Promise<RollbackResult> {
   await deps.ledger.updateRun(run.id, { status: 'paused', error: error.message });
   await audit(deps, 'rollback.paused', 'waiting', { step: record.find((s) => s.status === 'pending')?.name ?? null, from: planned.plan.from.version, to: planned.plan.to.version }, run.id);
+  // Somebody has to act, and may not be the one who started the rollback: tell the receivers.
+  const pausedNotice = await notifyRun(deps, 'rollback.paused', { ...run, status: 'paused' }, {
+    message: `${deps.app} ${deps.envName}: the rollback from ${planned.plan.from.version} to ${planned.plan.to.version} is paused before the switch: ${error.message}; then \`rewind resume ${run.id}\``,
+    severity: 'critical',
+  });
   const fleet = await observeFleet(deps.targets, deps.fleet.concurrency);
   const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);
   const reportDir = planned.reportDir;
   const files = { ...planned.files, reportMd: join(reportDir, 'report.md'), summaryJson: join(reportDir, 'summary.json'), incidentMd: join(reportDir, 'incident.md'), deployLog: null, trendCsv: '', slaCsv: null };
   return {
     ...planned, run: { ...run, status: 'paused', error: error.message }, ok: false, steps: record, outcomes, verification: undefined, error,
-    liveAfter: describeFleet(fleet.byHost), durationMs, files, notifications: notified, slaBreached: false, hosts: hostRows(fleet.byHost, record), paused: true,
+    liveAfter: describeFleet(fleet.byHost), durationMs, files, notifications: [...notified, ...pausedNotice], slaBreached: false, hosts: hostRows(fleet.byHost, record), paused: true,
   };
 }
 

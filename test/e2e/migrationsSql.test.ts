@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import { rewind } from '../helpers/cli.js';
+import { startReceiver } from '../notify/receiver.js';
 import { makeMigrationWorld, type AppVersion } from '../helpers/migrationWorld.js';
 import { SQL_MIGRATIONS } from '../migrations/fixtures.js';
 
@@ -109,6 +110,8 @@ test('sql migrations: a manual migration pauses the run before the switch; resum
   const world = await makeMigrationWorld(t, 'sql', [V1, v2({ 'db/migrations/002_add_note.sql': `-- rewind: manual\n${SQL_MIGRATIONS['002_add_note']['db/migrations/002_add_note.sql']}` })]);
   if (!world) return;
   const { cli, db } = world;
+  const hook = await startReceiver(t);
+  await appendFile(join(world.root, 'rewind.yaml'), `    notify:\n      - { type: webhook, url: "${hook.origin}/hook", events: [rollback.paused] }\n`);
   assert.equal((await cli('deploy', 'v1')).code, 0);
   assert.equal((await cli('deploy', 'v2', '--no-auto-rollback')).code, 1);
 
@@ -121,6 +124,10 @@ test('sql migrations: a manual migration pauses the run before the switch; resum
   assert.equal(history.runs.find((r: any) => r.run_id === runId)?.status, 'paused');
   assert.equal(await world.current(), 'releases/v2');
   assert.deepEqual(await db.columns('items'), ['id', 'name', 'note']);
+  // Whoever is on call hears that an operator must act, and what to run after.
+  const notices = hook.received.map((r) => r.body as { event: string; severity: string; status: string; message: string });
+  assert.deepEqual(notices.map((n) => [n.event, n.severity, n.status]), [['rollback.paused', 'critical', 'paused']]);
+  assert.match(notices[0]?.message ?? "", new RegExp(`002_add_note must be reverted by an operator.*rewind resume ${runId}`));
 
   // The operator does it by hand.
   await db.query('ALTER TABLE items DROP COLUMN note');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 export const NOTIFY_EVENTS = [
   'rollback.started',
+  'rollback.paused',
   'rollback.succeeded',
   'rollback.failed',
   'deploy.failed',
