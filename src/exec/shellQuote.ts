@@ -12,7 +12,7 @@ export interface RemoteCommandOptions {
   env?: Readonly<Record<string, string>>;
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** One item as a single-quoted word: `'` becomes `'\''` (close, escaped quote, reopen). */
 function quoteOne(item: string, what: string): string {

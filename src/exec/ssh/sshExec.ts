@@ -11,6 +11,7 @@ import type { CommandOptions, CommandResult, Exec } from '../../core/ports.js';
 import { TIMEOUT_EXIT_CODE } from '../localExec.js';
 import { redact, secretsFromEnv } from '../redact.js';
 import { remoteCommand } from '../shellQuote.js';
+import { envPayload, envPrologue } from './envOverStdin.js';
 import { TailBuffer } from '../tailBuffer.js';
 import type { ChannelGate } from './channelGate.js';
 import { openWithRetry } from './openRetry.js';
@@ -44,7 +45,10 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
       const shownArgv = argv.map((item) => redact(item, secrets));
       const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
       // Refusals (empty argv, NUL, a bad variable name) before any channel is used.
-      const command = supervised(remoteCommand(argv, callOptions), killGraceMs);
+      // Values travel on stdin, never in the command line the host's process list shows.
+      const env = Object.entries(callOptions.env ?? {});
+      const payload = envPayload(env.map(([, value]) => value));
+      const command = supervised(remoteCommand(argv, { cwd: callOptions.cwd }), killGraceMs, envPrologue(env.map(([name]) => name)));
       const settings: RunSettings = {
         shownArgv,
         secrets,
@@ -67,7 +71,9 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
           argv: shownArgv,
         });
       }
-      return collect(channel, release, started, settings);
+      const result = collect(channel, release, started, settings);
+      if (payload !== '') channel.write(payload);
+      return result;
     },
   };
 }

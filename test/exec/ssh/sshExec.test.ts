@@ -87,6 +87,21 @@ test('cwd and env are applied; a missing cwd fails the command, not the connecti
   assert.equal(missing.stdout, '', 'the program did not run elsewhere');
 });
 
+test('environment values reach the command intact but never the host\'s process list', { skip }, async (t) => {
+  const sshd = await startSshd(t);
+  const host = await connectTo(t, sshd);
+  const secret = `postgres://app:pw-${Date.now()}@db/x`;
+  const odd = "it's \"$HOME\" `id` $(id);\nsecond line\n\n";
+  const marker = join(sshd.dir, 'running');
+  const running = host.exec.run(['sh', '-c', 'printf "%s|%s|%s" "$DB_URL" "$ODD" "$EMPTY" > "$1.out"; touch "$1"; sleep 2', '_', marker], { env: { DB_URL: secret, ODD: odd, EMPTY: '' } });
+  assert.ok(await waitFor(() => readFile(marker).then(() => true, () => false), 10_000), 'the command never started');
+  const { stdout: processes } = await run('ps', ['-eo', 'args']);
+  assert.ok(processes.includes(marker), 'the command itself is in the process list');
+  assert.ok(!processes.includes(secret), 'the value is not in the process list');
+  assert.equal((await running).code, 0);
+  assert.equal(await readFile(`${marker}.out`, 'utf8'), `${secret}|${odd}|`);
+});
+
 test('a timeout ends near the limit with 124 and kills the remote process tree', { skip }, async (t) => {
   const sshd = await startSshd(t);
   const host = await connectTo(t, sshd);
