@@ -1,3 +1,4 @@
+import { safeDecode } from '../core/safeDecode.js';
 /**
  * Secret redaction for everything a process prints. Output ends up in the
  * ledger, reports and the audit log, which are shared far more widely than
@@ -116,12 +117,4 @@ export function secretsFromEnv(env: Readonly<Record<string, string | undefined>>
     }
   }
   return [...found];
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

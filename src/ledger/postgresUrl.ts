@@ -1,3 +1,4 @@
+import { safeDecode } from '../core/safeDecode.js';
 /**
  * How a PostgreSQL URL may be shown: without its password, so it can name
  * the ledger in errors, reports and logs. A URL that does not parse is
@@ -36,12 +37,4 @@ export function postgresSecrets(url: string): string[] {
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

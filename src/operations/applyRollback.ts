@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { RewindError } from '../core/errors.js';
 import { lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
@@ -16,6 +15,7 @@ import { rollbackSteps } from './rollbackSteps.js';
 import { hostRows, type HostRow } from './hostRows.js';
 import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
+import { reportDocuments } from './reports/writeRollbackReports.js';
 import { describeFleet, observeFleet } from './targets.js';
 import { refuseIfMoved } from './worldMoved.js';
 
@@ -129,8 +129,7 @@ async function pause(deps: EnvDeps, planned: PlannedRollback, run: Run, record: 
   });
   const fleet = await observeFleet(deps.targets, deps.fleet.concurrency);
   const durationMs = deps.clock.now().getTime() - Date.parse(startedAt);
-  const reportDir = planned.reportDir;
-  const files = { ...planned.files, reportMd: join(reportDir, 'report.md'), summaryJson: join(reportDir, 'summary.json'), incidentMd: join(reportDir, 'incident.md'), deployLog: null, trendCsv: '', slaCsv: null };
+  const files = { ...planned.files, ...reportDocuments(planned.reportDir), deployLog: null, trendCsv: '', slaCsv: null };
   return {
     ...planned, run: { ...run, status: 'paused', error: error.message }, ok: false, steps: record, outcomes, verification: undefined, error,
     liveAfter: describeFleet(fleet.byHost), durationMs, files, notifications: [...notified, ...pausedNotice], slaBreached: false, hosts: hostRows(fleet.byHost, record), paused: true,

@@ -4,7 +4,8 @@ import { ignoreEvents, type EventSink } from '../core/events.js';
 import type { Clock } from '../core/ports.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
-import { secretsFromEnv, secretsInUrls } from '../exec/redact.js';
+import { secretsFromEnv } from '../exec/redact.js';
+import { postgresSecrets } from '../ledger/postgresUrl.js';
 import { createMigrationTool } from '../migrations/index.js';
 import { withEnv } from '../exec/withEnv.js';
 import { faultFromEnv } from '../exec/faults.js';
@@ -47,7 +48,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const location = ledgerLocation(loaded, paths.stateDir, processEnv);
   // The app database's URL is a secret whatever its variable is called.
   const databaseUrl = env.migrations ? processEnv[env.migrations.database_url_env] : undefined;
-  const dbSecrets = databaseUrl ? [databaseUrl, ...secretsInUrls(databaseUrl)] : [];
+  const dbSecrets = databaseUrl ? [databaseUrl, ...postgresSecrets(databaseUrl)] : [];
   const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv), ...ledgerSecrets(location), ...dbSecrets];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;

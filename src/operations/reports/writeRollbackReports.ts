@@ -21,6 +21,11 @@ export interface RollbackReportFiles {
   slaCsv: string | null;
 }
 
+/** The three documents of a run, in its report dir (a paused run names them before they exist). */
+export function reportDocuments(reportDir: string): Pick<RollbackReportFiles, 'reportMd' | 'summaryJson' | 'incidentMd'> {
+  return { reportMd: join(reportDir, 'report.md'), summaryJson: join(reportDir, 'summary.json'), incidentMd: join(reportDir, 'incident.md') };
+}
+
 /** Where the shared logs live: `<stateDir>/reports/`. */
 export function reportsRoot(stateDir: string): string {
   return join(stateDir, 'reports');
@@ -36,10 +41,11 @@ export async function writeRollbackReports(files: Files, input: RollbackReportIn
   const facts = reportFacts(input);
   const root = reportsRoot(input.stateDir);
   const deploysDir = join(root, 'deploys');
+  const paths = reportDocuments(input.reportDir);
   const documents = {
-    reportMd: [join(input.reportDir, 'report.md'), rollbackReportMarkdown(input)],
-    summaryJson: [join(input.reportDir, 'summary.json'), rollbackSummaryJson(input)],
-    incidentMd: [join(input.reportDir, 'incident.md'), incidentMarkdown(input)],
+    reportMd: [paths.reportMd, rollbackReportMarkdown(input)],
+    summaryJson: [paths.summaryJson, rollbackSummaryJson(input)],
+    incidentMd: [paths.incidentMd, incidentMarkdown(input)],
   } as const;
   const deployLog = facts.dryRun ? null : deployLogMarkdown(input, deploysDir, input.reportDir);
   const trend = trendRow(rollbackTrendInput(input));
@@ -65,9 +71,7 @@ export async function writeRollbackReports(files: Files, input: RollbackReportIn
   }
 
   return {
-    reportMd: documents.reportMd[0],
-    summaryJson: documents.summaryJson[0],
-    incidentMd: documents.incidentMd[0],
+    ...paths,
     deployLog: deployLogPath,
     trendCsv,
     slaCsv,
