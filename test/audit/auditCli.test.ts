@@ -5,15 +5,9 @@ import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { rewind } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { MINIMAL_CONFIG } from '../helpers/minimalConfig.js';
 
-const CONFIG = `app: shop
-environments:
-  production:
-    driver: releases
-    releases:
-      path: ./srv
-      source: { dir: "./build/{version}" }
-`;
+const CONFIG = MINIMAL_CONFIG;
 
 /** A project whose ledger holds four audit entries, made through the CLI. */
 async function project(t: TestContext): Promise<{ dir: string; tamper: (sql: string) => void }> {

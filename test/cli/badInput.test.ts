@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { rewind, type CliRun } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { BAD_BUILD, GOOD, makeWorld } from '../helpers/world.js';
+import { MINIMAL_CONFIG } from '../helpers/minimalConfig.js';
 
 /** A loopback port that was just free: nothing listens on it. */
 function closedPort(): Promise<number> {
@@ -26,14 +27,7 @@ function oneLine(run: CliRun, pattern: RegExp): void {
   assert.doesNotMatch(run.stderr, /^\s+at /m);
 }
 
-const VALID = `app: shop
-environments:
-  production:
-    driver: releases
-    releases:
-      path: ./srv
-      source: { dir: "./build/{version}" }
-`;
+const VALID = MINIMAL_CONFIG;
 
 test('configuration errors: one line naming file, line and key; exit 2', async (t) => {
   const dir = await tempDir(t);

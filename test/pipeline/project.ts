@@ -10,6 +10,7 @@ import type { TestContext } from 'node:test';
 import { parse } from 'yaml';
 import { rewind, type CliRun } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { MINIMAL_CONFIG } from '../helpers/minimalConfig.js';
 
 export const PHASES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8'] as const;
 const NAMES = ['requirements', 'research', 'architecture', 'design', 'validation', 'implementation', 'testing', 'integration'];
@@ -25,14 +26,7 @@ export const SEED_PATHS = `  paths:
 `;
 
 export function pipelineConfig(extra = ''): string {
-  return `app: shop
-environments:
-  production:
-    driver: releases
-    releases:
-      path: ./srv
-      source: { dir: "./build/{version}" }
-pipeline:
+  return `${MINIMAL_CONFIG}pipeline:
   dir: .pipeline
   approvers: [boss@example.com]
   phases:
