@@ -16,6 +16,11 @@ export class TailBuffer {
     if (this.size > this.limit * 2) this.compact();
   }
 
+  /** Counts bytes dropped before any reached this buffer (a remote side that sent only the end). */
+  noteDropped(bytes: number): void {
+    this.dropped += bytes;
+  }
+
   /** Bytes thrown away from the start. */
   get truncatedBytes(): number {
     return this.dropped + Math.max(0, this.size - this.limit);

@@ -48,6 +48,8 @@ export interface SshdOptions {
   maxSessions?: number;
   /** Host keys the server has (all listed in knownHostsFile); ['ed25519'] unless given. */
   hostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>;
+  /** Environment sshd gives every session (its SetEnv): e.g. BASH_ENV, which a login bash reads like a .bashrc. */
+  setEnv?: Record<string, string>;
 }
 
 /**
@@ -141,6 +143,7 @@ function sshdConfig(dir: string, port: number, hostKeys: string[], options: Sshd
     `MaxSessions ${options.maxSessions ?? 100}`,
     'MaxStartups 100:30:200',
     'LogLevel VERBOSE',
+    ...Object.entries(options.setEnv ?? {}).map(([name, value]) => `SetEnv ${name}=${value}`),
     '',
   ].join('\n');
 }

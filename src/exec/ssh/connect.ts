@@ -13,7 +13,8 @@ import { prepareHostKeyCheck } from './hostKeyCheck.js';
 import { describeOffer, readIdentity } from './identity.js';
 import { openWithRetry } from './openRetry.js';
 import { sftpOps, type SftpOps } from './sftpOps.js';
-import { createSshExec, type SshExecOptions } from './sshExec.js';
+import { SessionKeeper, ShellSession } from './shellSession.js';
+import { createSshExec, DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
 import { label as labelOf, type SshTarget } from './target.js';
 
@@ -33,6 +34,13 @@ export interface OpenSshOptions {
   /** A dead peer is noticed after three missed keepalives. */
   keepaliveIntervalMs?: number;
   exec?: Omit<SshExecOptions, 'label' | 'secrets'>;
+  /**
+   * Run commands through one long-lived login shell per connection
+   * (shellSession.ts) when it is idle; true by default. Needs at least
+   * three channels: the session, SFTP and one for a command that finds the
+   * session busy.
+   */
+  commandSession?: boolean;
 }
 
 export interface SshHost {
@@ -129,7 +137,10 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   const connectMs = Math.round(performance.now() - started);
 
   const gate = new ChannelGate(maxChannels);
-  const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] });
+  const sessions = options.commandSession !== false && maxChannels >= 3 ? commandSessions(client, gate, options) : undefined;
+  // Started now: the login shell runs while the caller is still planning.
+  sessions?.current();
+  const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
   const sftp = sharedSftp(client, gate, label);
   const knownRoots = new Set<string>();
   const files = (roots: readonly string[]): SshFiles => {
@@ -145,6 +156,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
     files,
     upload: (localPath, remotePath, roots) => createSshFiles({ label, sftp, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
     async close() {
+      sessions?.close();
       if (!closed) {
         client.end();
         // A peer that never acknowledges must not hold the caller up.
@@ -154,6 +166,17 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
       }
     },
   };
+}
+
+const SESSION_READY_TIMEOUT_MS = 15_000;
+
+function commandSessions(client: Client, gate: ChannelGate, options: OpenSshOptions): SessionKeeper {
+  const settings = {
+    killGraceMs: options.exec?.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    maxOutputBytes: options.exec?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
+    readyTimeoutMs: Math.max(SESSION_READY_TIMEOUT_MS, options.connectTimeoutMs),
+  };
+  return new SessionKeeper(() => ShellSession.start(client, gate, settings));
 }
 
 /** One SFTP session per connection, opened on first use and reopened if it ends. */

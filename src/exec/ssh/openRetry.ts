@@ -4,6 +4,8 @@
  * it, so an open sent right after a close can still find MaxSessions
  * reached. A connection that is gone is not retried.
  */
+import type { Client, ClientChannel } from 'ssh2';
+
 const DELAYS_MS = [20, 50, 100, 200, 400, 800];
 
 function refusedByServer(error: unknown): boolean {
@@ -21,4 +23,19 @@ export async function openWithRetry<T>(open: () => Promise<T>): Promise<T> {
     }
   }
   return open();
+}
+
+/** An exec channel running `command`, retried while the server is out of session slots. */
+export function openExecChannel(client: Client, command: string): Promise<ClientChannel> {
+  return openWithRetry(
+    () =>
+      new Promise<ClientChannel>((resolve, reject) => {
+        try {
+          client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
+        } catch (error) {
+          // ssh2 throws at once when the connection is already gone.
+          reject(error);
+        }
+      }),
+  );
 }

@@ -14,7 +14,9 @@ import { remoteCommand } from '../shellQuote.js';
 import { envPayload, envPrologue } from './envOverStdin.js';
 import { TailBuffer } from '../tailBuffer.js';
 import type { ChannelGate } from './channelGate.js';
-import { openWithRetry } from './openRetry.js';
+import { openExecChannel } from './openRetry.js';
+import { sessionScript } from './sessionRunner.js';
+import type { SessionKeeper, SessionOutcome } from './shellSession.js';
 import { STOP, supervised } from './supervise.js';
 
 export interface SshExecOptions {
@@ -32,13 +34,14 @@ export interface SshExecOptions {
 /** What ssh(1) exits with when the connection, not the command, failed. */
 export const CONNECTION_LOST_EXIT_CODE = 255;
 
-const DEFAULT_MAX_OUTPUT = 64 * 1024;
-const DEFAULT_KILL_GRACE_MS = 2000;
+export const DEFAULT_MAX_OUTPUT = 64 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 2000;
 const DEFAULT_CLOSE_WAIT_MS = 1000;
 /** Beyond the grace period, for the remote KILL to land and the channel to close. */
 const STOP_MARGIN_MS = 1500;
 
-export function createSshExec(client: Client, gate: ChannelGate, options: SshExecOptions): Exec {
+/** `sessions`: the connection's command session (shellSession.ts), used whenever it is idle. */
+export function createSshExec(client: Client, gate: ChannelGate, options: SshExecOptions, sessions?: SessionKeeper): Exec {
   return {
     async run(argv: readonly string[], callOptions: CommandOptions = {}): Promise<CommandResult> {
       const secrets = [...(options.secrets ?? []), ...secretsFromEnv(callOptions.env ?? {})];
@@ -58,11 +61,17 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
         maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
         closeWaitMs: options.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS,
       };
+      const session = sessions?.current();
+      if (session !== undefined) {
+        const script = sessionScript(argv, { cwd: callOptions.cwd, env: callOptions.env });
+        const started = performance.now();
+        if (await session.claim()) return sessionResult(await session.run(script, settings.timeoutMs), started, settings);
+      }
       const release = await gate.acquire();
       const started = performance.now();
       let channel: ClientChannel;
       try {
-        channel = await openWithRetry(() => openChannel(client, command));
+        channel = await openExecChannel(client, command);
       } catch (error) {
         release();
         const reason = error instanceof Error ? error.message : String(error);
@@ -76,17 +85,6 @@ export function createSshExec(client: Client, gate: ChannelGate, options: SshExe
       return result;
     },
   };
-}
-
-function openChannel(client: Client, command: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    try {
-      client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
-    } catch (error) {
-      // ssh2 throws at once when the connection is already gone.
-      reject(error);
-    }
-  });
 }
 
 interface RunSettings {
@@ -179,6 +177,25 @@ function collect(channel: ClientChannel, release: () => void, started: number, s
     });
     channel.on('close', finish);
   });
+}
+
+function sessionResult(outcome: SessionOutcome, started: number, settings: RunSettings): CommandResult {
+  const result = (code: number, stdout: string, stderr: string): CommandResult => ({
+    argv: settings.shownArgv,
+    code,
+    stdout,
+    stderr,
+    durationMs: Math.round(performance.now() - started),
+  });
+  if (outcome.kind === 'timed-out') return result(TIMEOUT_EXIT_CODE, '', `rewind: timed out after ${settings.timeoutMs} ms on ${settings.label}; the remote process group was killed\n`);
+  if (outcome.kind === 'lost') return result(CONNECTION_LOST_EXIT_CODE, '', `rewind: the connection to ${settings.label} ended before the command reported how it exited\n`);
+  const tail = (bytes: Buffer, dropped: number): TailBuffer => {
+    const buffer = new TailBuffer(settings.maxOutputBytes);
+    buffer.noteDropped(dropped);
+    buffer.push(bytes);
+    return buffer;
+  };
+  return result(outcome.status, captured(tail(outcome.stdout, outcome.stdoutDropped), settings.secrets), captured(tail(outcome.stderr, outcome.stderrDropped), settings.secrets));
 }
 
 function captured(buffer: TailBuffer, secrets: readonly string[]): string {

@@ -1,0 +1,233 @@
+/**
+ * The local half of a command session (the protocol is in sessionRunner.ts):
+ * one channel per connection, opened right after login so that the login
+ * shell starts while rewind is still planning, then reused by every command
+ * that finds it idle. A command that finds it busy gets a channel of its
+ * own, as before; so does every command on a host where the session cannot
+ * start (a login shell that is not POSIX, no mktemp).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Client, ClientChannel } from 'ssh2';
+import type { ChannelGate } from './channelGate.js';
+import { openExecChannel } from './openRetry.js';
+import { EXIT_REQUEST, parseDone, READY_WORD, runnerScript, runRequest, STOP_REQUEST, type DoneHeader } from './sessionRunner.js';
+
+export interface SessionSettings {
+  killGraceMs: number;
+  maxOutputBytes: number;
+  /** How long the login shell may take to start the runner. */
+  readyTimeoutMs: number;
+}
+
+export type SessionOutcome =
+  | { kind: 'exited'; status: number; stdout: Buffer; stderr: Buffer; stdoutDropped: number; stderrDropped: number }
+  /** Stopped at the deadline: the runner killed the command's process group and itself. */
+  | { kind: 'timed-out' }
+  /** The channel or connection ended before the reply. */
+  | { kind: 'lost' };
+
+/** Beyond the grace period, for the runner's KILL to land and the channel to close. */
+const STOP_MARGIN_MS = 1500;
+/** Kept while looking for the ready line: the login shell may print a banner first. */
+const MAX_PREAMBLE_BYTES = 4096;
+
+type State = 'starting' | 'idle' | 'busy' | 'ended';
+
+export class ShellSession {
+  private state: State = 'starting';
+  private channel: ClientChannel | undefined;
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private wasReady = false;
+  private readonly ready: Promise<boolean>;
+  private markReady: (ok: boolean) => void = () => undefined;
+  private pending: ((outcome: SessionOutcome) => void) | undefined;
+  private readonly closed: Promise<void>;
+  private markClosed: () => void = () => undefined;
+
+  private constructor(private readonly settings: SessionSettings) {
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+    this.closed = new Promise((resolve) => {
+      this.markClosed = resolve;
+    });
+  }
+
+  /** Opens the session's channel in the background; `claim` waits for it. */
+  static start(client: Client, gate: ChannelGate, settings: SessionSettings): ShellSession {
+    const session = new ShellSession(settings);
+    void session.open(client, gate);
+    return session;
+  }
+
+  /** True once ready; false when it ended or never started. */
+  get usable(): boolean {
+    return this.state === 'starting' || this.state === 'idle' || this.state === 'busy';
+  }
+
+  /** Whether it ever ran commands: one that did may be replaced when it ends, one that never started is not tried again. */
+  get startedOnce(): boolean {
+    return this.wasReady;
+  }
+
+  /** Takes the session for one command: waits while it starts; false when busy or gone. */
+  async claim(): Promise<boolean> {
+    if (this.state === 'starting' && !(await this.ready)) return false;
+    if (this.state !== 'idle') return false;
+    this.state = 'busy';
+    return true;
+  }
+
+  /** Runs `script` (see sessionScript) on a claimed session. */
+  run(script: string, timeoutMs: number | undefined): Promise<SessionOutcome> {
+    const channel = this.channel;
+    if (this.state !== 'busy' || channel === undefined) throw new Error('run() needs a claimed session');
+    return new Promise<SessionOutcome>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.pending = (outcome) => {
+        if (timer) clearTimeout(timer);
+        this.pending = undefined;
+        resolve(outcome);
+      };
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.pending = undefined;
+          this.state = 'ended';
+          if (channel.writable) channel.write(STOP_REQUEST);
+          // Reported once the runner has killed everything, or after the margin if something holds the channel.
+          const giveUp = setTimeout(() => resolve({ kind: 'timed-out' }), this.settings.killGraceMs + STOP_MARGIN_MS);
+          void this.closed.then(() => {
+            clearTimeout(giveUp);
+            resolve({ kind: 'timed-out' });
+          });
+        }, timeoutMs);
+      }
+      channel.write(runRequest(this.nextId++, script));
+    });
+  }
+
+  /** Ends the session: at once when idle; a running command is stopped by the runner (end of input). */
+  close(): void {
+    const channel = this.channel;
+    const idle = this.state === 'idle';
+    this.end();
+    if (channel === undefined) return;
+    try {
+      if (idle && channel.writable) channel.write(EXIT_REQUEST);
+      channel.end();
+    } catch {
+      // Already closing.
+    }
+  }
+
+  private async open(client: Client, gate: ChannelGate): Promise<void> {
+    const release = await gate.acquire();
+    const token = randomBytes(12).toString('hex');
+    let channel: ClientChannel;
+    try {
+      const script = runnerScript({ token, killGraceMs: this.settings.killGraceMs, maxOutputBytes: this.settings.maxOutputBytes });
+      channel = await openExecChannel(client, script);
+    } catch {
+      release();
+      this.end();
+      this.markClosed();
+      return;
+    }
+    this.channel = channel;
+    if (this.state === 'ended') channel.close();
+    const readyLine = Buffer.from(`${READY_WORD} ${token}\n`);
+    const notReady = setTimeout(() => this.close(), this.settings.readyTimeoutMs);
+    channel.on('error', () => undefined);
+    channel.stderr.on('data', () => undefined);
+    channel.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      if (this.state === 'starting') {
+        const at = this.buffer.indexOf(readyLine);
+        if (at === -1) {
+          if (this.buffer.length > MAX_PREAMBLE_BYTES) this.buffer = this.buffer.subarray(-readyLine.length);
+          return;
+        }
+        clearTimeout(notReady);
+        this.buffer = this.buffer.subarray(at + readyLine.length);
+        this.state = 'idle';
+        this.wasReady = true;
+        this.markReady(true);
+      }
+      this.readReply();
+    });
+    channel.on('close', () => {
+      clearTimeout(notReady);
+      release();
+      this.end();
+      this.markClosed();
+    });
+  }
+
+  /** A complete reply settles the command; anything else where a reply belongs ends the session. */
+  private readReply(): void {
+    if (this.buffer.length === 0) return;
+    let header: DoneHeader | undefined;
+    try {
+      if (this.state !== 'busy' || this.pending === undefined) throw new Error('output while no command runs');
+      header = parseDone(this.buffer);
+    } catch {
+      this.close();
+      return;
+    }
+    if (header === undefined) return;
+    const end = header.length + header.outSent + header.errSent;
+    if (this.buffer.length < end) return;
+    const body = this.buffer.subarray(header.length, end);
+    const leftover = this.buffer.subarray(end);
+    this.buffer = Buffer.alloc(0);
+    this.state = 'idle';
+    this.pending({
+      kind: 'exited',
+      status: header.status,
+      stdout: Buffer.from(body.subarray(0, header.outSent)),
+      stderr: Buffer.from(body.subarray(header.outSent)),
+      stdoutDropped: header.outBytes - header.outSent,
+      stderrDropped: header.errBytes - header.errSent,
+    });
+    if (leftover.length > 0) this.close();
+  }
+
+  private end(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    this.state = 'ended';
+    this.markReady(false);
+    pending?.({ kind: 'lost' });
+  }
+}
+
+/**
+ * The connection's session: started at login, replaced when a timeout ended
+ * it, given up for good when it never started (the host's login shell
+ * cannot run it).
+ */
+export class SessionKeeper {
+  private session: ShellSession | undefined;
+  private disabled = false;
+
+  constructor(private readonly start: () => ShellSession) {}
+
+  current(): ShellSession | undefined {
+    if (this.disabled) return undefined;
+    if (this.session !== undefined && !this.session.usable) {
+      if (!this.session.startedOnce) {
+        this.disabled = true;
+        return undefined;
+      }
+      this.session = undefined;
+    }
+    this.session ??= this.start();
+    return this.session;
+  }
+
+  close(): void {
+    this.disabled = true;
+    this.session?.close();
+  }
+}
