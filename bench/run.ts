@@ -13,7 +13,7 @@ import { ledgerPhases, type Phases } from './ledgerPhases.js';
 import { leftovers } from './leftovers.js';
 import { machineLine } from './machine.js';
 import { probes } from './probes.js';
-import { breakdownTable, goals, goalsTable, mainTable, timelineTable, type Results } from './report.js';
+import { breakdownTable, fleetCpuTable, goals, goalsTable, mainTable, timelineTable, type Results } from './report.js';
 import { rollbackTimes } from './rollbackTime.js';
 import { rollbackTimeline } from './timeline.js';
 import { underLoad } from './underLoad.js';
@@ -61,7 +61,7 @@ try {
 
   const results: Results = { times: cluster.times, cluster: cluster.load, fork: fork.load, fleet, phases: { one: cluster.phases, sixteen }, probes: cluster.probes, timeline: cluster.timeline };
   const table = mainTable(results);
-  process.stdout.write(`\n${table}\n\n${goalsTable(goals(results))}\n`);
+  process.stdout.write(`\n${table}\n\n${fleetCpuTable(results)}\n\n${goalsTable(goals(results))}\n`);
   await writeFile(join(REPO, 'bench', 'results.md'), resultsMarkdown(results, table, machine));
   log(`bench [${elapsed()}]: done; bench/results.md written`);
 } catch (thrown) {
@@ -85,6 +85,8 @@ The load is 200 requests/s to \`/\` of the first host (node:http, 2 s timeout ea
 from 0.5 s before the command to 1 s after the target is reported. In (c) the baseline is its one ssh call run on every host at once.
 
 ${table}
+
+${fleetCpuTable(results)}
 
 ${goalsTable(goals(results))}
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, type Finished } from './cli.js';
+import { cpuTicks, cpuUse, type CpuUse } from './cpu.js';
 import { startLoad, summarize, type Connections, type LoadSummary } from './load.js';
 import { whenAllServe } from './poll.js';
 
@@ -9,18 +10,23 @@ export interface Timed {
   /** From the command's start to its exit. */
   toExitMs: number;
   run: Finished;
+  /** The whole machine's CPU from the start to the last host's sha (Linux only). */
+  cpu?: CpuUse;
 }
 
 /** Start a rollback command and time it until every host reports `sha` (and until it exits 0). */
 export async function timedRollback(start: () => Promise<Finished>, baseUrls: string[], sha: string): Promise<Timed> {
+  const before = cpuTicks();
   const running = start();
   const seen = await whenAllServe(baseUrls, sha, 60_000).catch(async (error: unknown) => {
     await running.catch(() => undefined);
     throw error;
   });
+  const after = cpuTicks();
   const run = await running;
   if (run.code !== 0) throw new Error(`bench: the rollback failed: ${describe(run)}`);
-  return { toHealthMs: seen - run.startedAt, toExitMs: run.endedAt - run.startedAt, run };
+  const cpu = cpuUse(before, after, seen - run.startedAt);
+  return { toHealthMs: seen - run.startedAt, toExitMs: run.endedAt - run.startedAt, run, ...(cpu ? { cpu } : {}) };
 }
 
 /**
