@@ -55,7 +55,7 @@ async function readSqliteHistory(file: string): Promise<HistoryRows> {
 
 async function fillPostgres(url: string, rows: HistoryRows): Promise<HistoryCounts> {
   const label = postgresLabel(url);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: createPool(url, { poolSize: 1 }) }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: () => createPool(url, { poolSize: 1 }) }) });
   try {
     await migrateLedger(db, label);
     return await db.transaction().execute(async (trx) => {
