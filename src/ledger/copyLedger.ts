@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { RewindError } from '../core/errors.js';
 import { findChainBreak, type ChainBreak } from './auditHash.js';
+import { loadBetterSqlite3 } from './betterSqlite3.js';
 import { ledgerError } from './errors.js';
 import { countHistory, readHistory, schemaMismatch, writeHistory, type HistoryCounts, type HistoryRows } from './history.js';
 import { migrateLedger } from './migrate.js';
@@ -37,7 +38,7 @@ async function readSqliteHistory(file: string): Promise<HistoryRows> {
   }
   let raw: BetterSqlite3.Database;
   try {
-    raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    raw = new (loadBetterSqlite3())(file, { readonly: true, fileMustExist: true });
   } catch (error) {
     throw ledgerError(file, 'opening', error);
   }
@@ -55,7 +56,7 @@ async function readSqliteHistory(file: string): Promise<HistoryRows> {
 
 async function fillPostgres(url: string, rows: HistoryRows): Promise<HistoryCounts> {
   const label = postgresLabel(url);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: createPool(url, { poolSize: 1 }) }) });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: () => createPool(url, { poolSize: 1 }) }) });
   try {
     await migrateLedger(db, label);
     return await db.transaction().execute(async (trx) => {

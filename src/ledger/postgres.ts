@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Ledger } from '../core/ports.js';
 import { ledgerError } from './errors.js';
 import { createKyselyLedger } from './kyselyLedger.js';
@@ -28,7 +28,7 @@ export const PG_LOCK_TIMEOUT_MS = 10_000;
  */
 export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   const label = postgresLabel(url);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(url, options) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: () => createPool(url, options) }) });
   try {
     await migrateLedger(db, label);
   } catch (error) {
@@ -38,8 +38,13 @@ export async function openPostgresLedger(url: string, options: PostgresLedgerOpt
   return createKyselyLedger({ db, label, writeTransaction: postgresWriteTransaction(db) });
 }
 
-/** Exported for `ledger copy`, which needs a pool of its own for one long transaction. */
-export function createPool(url: string, options: PostgresLedgerOptions = {}): pg.Pool {
+/**
+ * Exported for `ledger copy`, which needs a pool of its own for one long transaction.
+ * pg is imported here, when a pool is first needed, not with this module: loading it
+ * costs every run of the CLI (it even loads Node's fetch), and only PostgreSQL users need it.
+ */
+export async function createPool(url: string, options: PostgresLedgerOptions = {}): Promise<pg.Pool> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 4,

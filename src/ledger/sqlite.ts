@@ -1,6 +1,7 @@
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Ledger } from '../core/ports.js';
+import { loadBetterSqlite3 } from './betterSqlite3.js';
 import { ledgerError } from './errors.js';
 import { createKyselyLedger } from './kyselyLedger.js';
 import { migrateLedger } from './migrate.js';
@@ -27,7 +28,7 @@ export async function openSqliteLedger(file: string): Promise<Ledger> {
 function openRaw(file: string): BetterSqlite3.Database {
   let raw: BetterSqlite3.Database | undefined;
   try {
-    raw = new BetterSqlite3(file);
+    raw = new (loadBetterSqlite3())(file);
     raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // WAL lets readers (status, the dashboard) work while a run writes.
     raw.pragma('journal_mode = WAL');

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { RewindError } from '../core/errors.js';
 
 /**
@@ -6,6 +6,8 @@ import { RewindError } from '../core/errors.js';
  * connect, and a held connection would outlive a crashed run.
  */
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  // Imported on first use: the CLI starts without pg unless it connects to PostgreSQL.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();

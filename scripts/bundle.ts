@@ -1,0 +1,53 @@
+/**
+ * Builds dist/rewind.bundle.cjs, the program bin/rewind.js runs, then its V8 code cache.
+ * Usage: node --import tsx scripts/bundle.ts (npm run bundle, part of npm run build)
+ */
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { writeCodeCache } from './writeCodeCache.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundleFile = `${root}dist/rewind.bundle.cjs`;
+const cacheFile = `${bundleFile}.cache`;
+
+// V8 checks a cache against its source by length only: a cache left from an older bundle must
+// never sit next to a new one, so it goes first and is only written again from the new bundle.
+await rm(cacheFile, { force: true });
+// The ESM bundle this one replaced.
+await rm(`${root}dist/rewind.bundle.mjs`, { force: true });
+
+const { metafile } = await build({
+  entryPoints: [`${root}src/bin/main.ts`],
+  outfile: bundleFile,
+  bundle: true,
+  platform: 'node',
+  // CommonJS rather than ESM: it can be compiled with a code cache (vm.Script), and a module
+  // reached only through import() (ssh2 behind src/exec/ssh/connect.ts) is evaluated only when used.
+  format: 'cjs',
+  target: 'node20',
+  // Native addons, and packages that find their own files at run time, load from node_modules.
+  external: ['better-sqlite3', 'ssh2', 'cpu-features', 'pm2', 'pg-native'],
+  // import.meta does not exist in CommonJS: give it the bundle's own file...
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },
+  // ...and fail the build on any other use of it, which esbuild would otherwise replace with {}.
+  logOverride: { 'empty-import-meta': 'error' },
+  // Drops the comments, the only place esbuild leaves non-ASCII text: an ASCII bundle loads faster
+  // (src/bin/loadBundle.ts). Names stay, so stack traces (--verbose) still say where.
+  minifyWhitespace: true,
+  charset: 'ascii',
+  logLevel: 'warning',
+  metafile: true,
+});
+
+// esbuild turns import() of a bundled module into a require, but leaves import() of an external
+// as is, which the bundle cannot run: with a code cache, vm.Script in Node 20 loses the dynamic
+// import callback (and without one, asking for Node's own prints an experimental warning).
+// Externals loaded on demand go through require (src/ledger/betterSqlite3.ts).
+const dynamicImports = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external && i.kind === 'dynamic-import'));
+if (dynamicImports.length > 0) {
+  throw new Error(`bundle: import() of a package left out of the bundle cannot run in it; require it instead: ${dynamicImports.map((i) => i.path).join(', ')}`);
+}
+
+await writeCodeCache(bundleFile, cacheFile);
