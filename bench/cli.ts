@@ -35,8 +35,8 @@ export function runProcess(argv: string[], options: { cwd?: string; env?: NodeJS
 }
 
 /** The built CLI (`node bin/rewind.js`), as a user runs it. */
-export function rewindCli(cwd: string, args: string[], timeoutMs = 60_000): Promise<Finished> {
-  return runProcess([process.execPath, BIN, ...args], { cwd, env: { REWIND_USER: 'bench@example.com' }, timeoutMs });
+export function rewindCli(cwd: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<Finished> {
+  return runProcess([process.execPath, BIN, ...args], { cwd, env: { REWIND_USER: 'bench@example.com', ...env }, timeoutMs });
 }
 
 export function describe(run: Finished): string {

@@ -5,10 +5,13 @@ import type { Sshd } from '../test/helpers/sshd.js';
 import { REPO, runProcess } from './cli.js';
 import type { BenchFleet } from './fleet.js';
 import { median } from './stats.js';
+import { SANDBOX_EXTRA_CA_CERTS, sandboxCaEnv } from './userEnv.js';
 
 /** What the pieces of a rollback cost on their own (median ms of a few runs each). */
 export interface Probes {
   nodeStart: number;
+  /** `node -e 0` with the sandbox's NODE_EXTRA_CA_CERTS (userEnv.ts); undefined when it is not set. */
+  nodeStartWithCa: number | undefined;
   rewindVersion: number;
   opensshTrue: number;
   /** `ssh host true` over an already open connection (OpenSSH ControlMaster): what one more session costs. */
@@ -56,6 +59,7 @@ export async function probes(bf: BenchFleet): Promise<Probes> {
   return {
     opensshSession,
     nodeStart: await repeat(5, () => timeOf([node, '-e', '0'])),
+    nodeStartWithCa: SANDBOX_EXTRA_CA_CERTS === undefined ? undefined : await repeat(5, () => timeOf([node, '-e', '0'], sandboxCaEnv())),
     rewindVersion: await repeat(5, () => timeOf([node, join(REPO, 'bin', 'rewind.js'), '--version'])),
     opensshTrue: await repeat(5, () => timeOf(['ssh', ...sshArgs, login, 'true'])),
     ssh2Connect: median(ssh2Runs.map((r) => r.connect)),

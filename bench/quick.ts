@@ -11,10 +11,12 @@ import { timelineTable } from './report.js';
 import { rollbackTimes } from './rollbackTime.js';
 import { rollbackTimeline } from './timeline.js';
 import { median, min } from './stats.js';
+import { runAsAUsersShell } from './userEnv.js';
 
 const samples = Number(process.argv[2] ?? 7);
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 
+runAsAUsersShell();
 stopFleetsOnSignal();
 const watchdog = setTimeout(() => abortFleets('still running after 5 minutes', 1), 5 * 60_000);
 try {
@@ -28,6 +30,7 @@ try {
   const line = (label: string, pick: (v: number[]) => number) =>
     `${label}: rewind ${Math.round(of('rewind', pick))} ms, baseline ${Math.round(of('baseline', pick))} ms, ${(of('rewind', pick) / of('baseline', pick)).toFixed(2)}x`;
   process.stdout.write(`${line(`median of ${samples}`, median)}\n${line(`min of ${samples}`, min)}\n`);
+  if (times.rewindWithCa.length > 0) process.stdout.write(`  rewind with the sandbox's NODE_EXTRA_CA_CERTS: median ${Math.round(median(times.rewindWithCa.map((t) => t.toHealthMs)))} ms\n`);
   const phase = (pick: (p: (typeof phases)[number]) => number) => Math.round(median(phases.map(pick)));
   process.stdout.write(`  before the run: ${phase((p) => p.beforeRun)} ms; before the steps: ${phase((p) => p.beforeSteps)} ms; health after the reload step: ${phase((p) => p.healthAfterReload)} ms\n`);
   for (const name of Object.keys(phases[0]?.steps ?? {})) process.stdout.write(`  step ${name}: ${phase((p) => p.steps[name] ?? Number.NaN)} ms\n`);

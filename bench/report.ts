@@ -42,6 +42,7 @@ export function mainTable(r: Results): string {
   return markdownTable(['measure', 'rewind', 'baseline', 'ratio rewind/baseline'], [
     [`(a) 1 host, PM2 cluster x2: start to /health reporting the target sha, median of ${n}`, ms(median(health('rewind'))), ms(median(health('baseline'))), ratio(median(health('rewind')) / median(health('baseline')))],
     [`(a) same, min of ${n}`, ms(min(health('rewind'))), ms(min(health('baseline'))), ratio(min(health('rewind')) / min(health('baseline')))],
+    ...(r.times.rewindWithCa.length === 0 ? [] : [[`(a) same, rewind with the NODE_EXTRA_CA_CERTS this sandbox sets, median of ${r.times.rewindWithCa.length}`, ms(healthMedian(r.times.rewindWithCa)), ms(median(health('baseline'))), ratio(healthMedian(r.times.rewindWithCa) / median(health('baseline')))]]),
     [`(a) same, start to the command's exit, median of ${n}`, ms(median(exit('rewind'))), ms(median(exit('baseline'))), ratio(median(exit('rewind')) / median(exit('baseline')))],
     ...r.cluster.map((runs) => loads('cluster x2', runs)),
     loads('fork x1', r.fork),
@@ -113,11 +114,12 @@ export function breakdownTable(r: Results): string {
   const p = r.probes;
   const pieces = markdownTable(['piece, on its own (1 host)', 'median'], [
     ['`node -e 0` (node start-up)', ms(p.nodeStart)],
+    ...(p.nodeStartWithCa === undefined ? [] : [['`node -e 0` with the NODE_EXTRA_CA_CERTS this sandbox sets', ms(p.nodeStartWithCa)]]),
     ['`node bin/rewind.js --version` (node start-up + loading the CLI)', ms(p.rewindVersion)],
     ['`ssh host true` (OpenSSH client: connect, log in, run, exit)', ms(p.opensshTrue)],
     ['`ssh host true` over an open connection (OpenSSH ControlMaster): one more session', ms(p.opensshSession)],
     ['ssh2 connect + log in (what rewind uses), in a warm process', ms(p.ssh2Connect)],
-    ['ssh2 exec `true` on an open connection (rewind\'s exec, one session)', ms(p.ssh2Exec)],
+    ['ssh2: the first command on a new connection (waits for its command session\'s login shell to start)', ms(p.ssh2Exec)],
     ['`pm2 reload demo-shop` run locally, cluster x2 (no SSH)', ms(p.pm2Reload)],
   ]);
   return `${phases}\n\n${pieces}`;

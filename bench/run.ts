@@ -17,6 +17,7 @@ import { breakdownTable, fleetCpuTable, goals, goalsTable, mainTable, timelineTa
 import { rollbackTimes } from './rollbackTime.js';
 import { rollbackTimeline } from './timeline.js';
 import { underLoad } from './underLoad.js';
+import { runAsAUsersShell } from './userEnv.js';
 
 const SAMPLES = { time: 7, load: 2, fleet: 3 };
 const LIMIT_MS = 10 * 60_000;
@@ -25,6 +26,7 @@ const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 const started = performance.now();
 const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)}s`;
 
+runAsAUsersShell();
 stopFleetsOnSignal();
 const watchdog = setTimeout(() => abortFleets(`still running after ${LIMIT_MS / 60_000} minutes`, 1), LIMIT_MS);
 
@@ -80,6 +82,8 @@ Every host is an sshd of its own on 127.0.0.N with its own deploy path and PM2 d
 rewind runs \`node bin/rewind.js rollback --apply --yes --target-version v2\` with health every 50 ms, 1 success, and
 \`pm2 reload demo-shop\` as its reload; the baseline is one \`ssh\` call running
 \`cd <path> && ln -sfn releases/v2 current.tmp && mv -T current.tmp current && PM2_HOME=... node pm2 reload demo-shop\`.
+Every command runs without the NODE_EXTRA_CA_CERTS this sandbox sets for all processes (bench/userEnv.ts: Node reads that file at every
+start, ~0.1 s here; a user's shell does not set it); the rows marked so measure rewind with it.
 Times run from the command's start to the moment /health (polled every 5 ms from the benchmark, on a new connection each time) reports v2's sha.
 The load is 200 requests/s to \`/\` of the first host (node:http, 2 s timeout each; keep-alive connections, or a new connection per request)
 from 0.5 s before the command to 1 s after the target is reported. In (c) the baseline is its one ssh call run on every host at once.

@@ -4,7 +4,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { resolve, sep } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 import { writeCodeCache } from './writeCodeCache.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,6 +18,23 @@ await rm(cacheFile, { force: true });
 // The ESM bundle this one replaced.
 await rm(`${root}dist/rewind.bundle.mjs`, { force: true });
 
+/**
+ * A package's compiled addon (ssh2's sshcrypto.node) stays where npm put it:
+ * the bundle requires it by its path inside the package, which Node finds in
+ * node_modules wherever the package was installed.
+ */
+const nativeAddons: Plugin = {
+  name: 'native-addons',
+  setup(on) {
+    on.onResolve({ filter: /\.node$/ }, (args) => {
+      const file = resolve(args.resolveDir, args.path);
+      const at = file.lastIndexOf(`${sep}node_modules${sep}`);
+      if (at === -1) return { errors: [{ text: `native addon outside node_modules: ${file}` }] };
+      return { path: file.slice(at + `${sep}node_modules${sep}`.length).split(sep).join('/'), external: true };
+    });
+  },
+};
+
 const { metafile } = await build({
   entryPoints: [`${root}src/bin/main.ts`],
   outfile: bundleFile,
@@ -27,7 +45,10 @@ const { metafile } = await build({
   format: 'cjs',
   target: 'node20',
   // Native addons, and packages that find their own files at run time, load from node_modules.
-  external: ['better-sqlite3', 'ssh2', 'cpu-features', 'pm2', 'pg-native'],
+  // ssh2 is bundled (so its code is in the code cache: it loads before every remote command's
+  // first packet), all but its native addon, which nativeAddons leaves to node_modules.
+  external: ['better-sqlite3', 'cpu-features', 'pm2', 'pg-native'],
+  plugins: [nativeAddons],
   // import.meta does not exist in CommonJS: give it the bundle's own file...
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },

@@ -10,15 +10,24 @@ import { promisify } from 'node:util';
  * command does first (read and check rewind.yaml, open the ledger), which `status` goes through.
  * Measured: `status` starts about 10 ms sooner with it than with a cache of `--version` alone.
  */
-const WARM_UP_RUNS = [['--version'], ['--help'], ['status']];
+const WARM_UP_RUNS = [['--version'], ['--help'], ['status'], ['status', '--env', 'remote']];
 
 /** A project of its own for the runs, so that no command looks upward for a rewind.yaml to act on. */
 const WARM_UP_CONFIG = `app: warm-up
+default_env: production
 environments:
   production:
     driver: releases
     releases:
       path: ./srv
+      source: { dir: "./build/{version}" }
+  # Loads the SSH code (ssh2 is in the bundle) without reaching anything: nothing listens on port 1.
+  remote:
+    driver: releases
+    hosts: ["ssh://rewind@127.0.0.1:1"]
+    ssh: { known_hosts: ./known_hosts, connect_timeout: 2s }
+    releases:
+      path: /srv/warm-up
       source: { dir: "./build/{version}" }
 `;
 

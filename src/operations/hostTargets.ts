@@ -29,10 +29,11 @@ export interface Targets {
   targets: HostTarget[];
   /**
    * Start connecting to every remote host now, so that logging in overlaps
-   * with opening the ledger and planning; a failure still surfaces where
-   * the host is first used, as that host's failure.
+   * with opening the ledger and planning; resolves once every connection
+   * is under way (its TCP connect sent, or failed). A failure still
+   * surfaces where the host is first used, as that host's failure.
    */
-  warmUp(): void;
+  warmUp(): Promise<void>;
   /** Close every SSH connection that was opened. */
   close(): Promise<void>;
 }
@@ -50,7 +51,7 @@ export function driverWriteRoots(env: EnvironmentConfig, configDir: string, host
  */
 export function hostTargets(input: TargetsInput): Targets {
   const opened: Promise<SshHost>[] = [];
-  const connectors: Array<() => Promise<SshHost>> = [];
+  const connectors: Array<() => Promise<unknown>> = [];
   const packs = new Map<string, Promise<{ tarball: string; sha: string | null }>>();
   const targets = input.env.hosts.map((host): HostTarget => {
     if (host === 'local') {
@@ -63,15 +64,24 @@ export function hostTargets(input: TargetsInput): Targets {
     }
     const roots = driverWriteRoots(input.env, '/', target.host);
     let connection: Promise<SshHost> | undefined;
+    let underWay: Promise<void> | undefined;
     const connect = (): Promise<SshHost> => {
       if (connection) return connection;
+      let markUnderWay: () => void = () => undefined;
+      underWay = new Promise((resolve) => {
+        markUnderWay = resolve;
+      });
       // ssh2 is loaded only for environments that have remote hosts.
-      const opening = import('../exec/ssh/connect.js').then(({ openSshHost }) => openSshHost(target, sshOptions(input)));
+      const opening = import('../exec/ssh/connect.js').then(({ openSshHost }) => openSshHost(target, { ...sshOptions(input), onConnecting: markUnderWay }));
+      opening.then(markUnderWay, markUnderWay);
       connection = opening;
       opened.push(opening);
       return opening;
     };
-    connectors.push(connect);
+    connectors.push(() => {
+      connect().catch(() => undefined);
+      return underWay as Promise<void>;
+    });
     const exec: Exec = withEnv({ run: async (argv, options?: CommandOptions) => (await connect()).exec.run(argv, options) }, input.env.env);
     const files = lazyFiles(async () => (await connect()).files(roots));
     const hostDriver = makeDriver(input, target.host, exec, files, '/');
@@ -80,8 +90,8 @@ export function hostTargets(input: TargetsInput): Targets {
   });
   return {
     targets,
-    warmUp: () => {
-      for (const connect of connectors) connect().catch(() => undefined);
+    warmUp: async () => {
+      await Promise.all(connectors.map((start) => start()));
     },
     close: async () => {
       await Promise.all(opened.map((p) => p.then((h) => h.close(), () => undefined)));

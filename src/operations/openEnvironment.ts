@@ -55,7 +55,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, '127.0.0.1')]);
   const hosts = hostTargets({ app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir, localExec: exec, localFiles: files, secrets });
   const { targets } = hosts;
-  if (options.warmHosts) hosts.warmUp();
+  // Before anything else that takes the CPU: the handshakes go on meanwhile.
+  if (options.warmHosts) await hosts.warmUp();
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
   // Opened last, so that nothing above can fail and leave it open.

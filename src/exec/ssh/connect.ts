@@ -41,6 +41,8 @@ export interface OpenSshOptions {
    * session busy.
    */
   commandSession?: boolean;
+  /** Called once the TCP connect is sent: from then on the handshake goes on while the caller works. */
+  onConnecting?: () => void;
 }
 
 export interface SshHost {
@@ -130,6 +132,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
     client.once('close', () => settle(closedBeforeLogin(facts)));
     try {
       client.connect(config);
+      options.onConnecting?.();
     } catch (error) {
       settle(connectError(error, { ...facts, hostKey: hostKeys.outcome() }));
     }
