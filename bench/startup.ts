@@ -9,6 +9,9 @@
 import { join } from 'node:path';
 import { describe, REPO, runProcess } from './cli.js';
 import { median } from './stats.js';
+import { runAsAUsersShell } from './userEnv.js';
+
+runAsAUsersShell();
 
 const runs = Math.min(Math.max(Math.trunc(Number(process.argv[2] ?? 15)) || 15, 3), 200);
 

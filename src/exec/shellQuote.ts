@@ -14,6 +14,13 @@ export interface RemoteCommandOptions {
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Refuses a variable name a shell would not take as one (it would be a command, or an injection). */
+export function assertEnvName(name: string): void {
+  if (!ENV_NAME.test(name)) {
+    throw new RewindError('STEP_FAILED', `environment variable name ${JSON.stringify(name)} is not valid: expected letters, digits and _ not starting with a digit`, { name });
+  }
+}
+
 /** One item as a single-quoted word: `'` becomes `'\''` (close, escaped quote, reopen). */
 function quoteOne(item: string, what: string): string {
   if (typeof item !== 'string') {
@@ -48,11 +55,7 @@ export function remoteCommand(argv: readonly string[], options: RemoteCommandOpt
   }
   const env = Object.entries(options.env ?? {});
   if (env.length > 0) {
-    for (const [name] of env) {
-      if (!ENV_NAME.test(name)) {
-        throw new RewindError('STEP_FAILED', `environment variable name ${JSON.stringify(name)} is not valid: expected letters, digits and _ not starting with a digit`, { name });
-      }
-    }
+    for (const [name] of env) assertEnvName(name);
     // env(1) takes the first word containing `=` after its assignments as one more assignment.
     if (program.includes('=')) {
       throw new RewindError('STEP_FAILED', `program name ${JSON.stringify(program)} contains "=", which env(1) would take for a variable`, { program });

@@ -10,16 +10,12 @@
  * supervised wrapper's watcher (see supervise.ts).
  */
 import { RewindError } from '../../core/errors.js';
-import { ENV_NAME } from '../shellQuote.js';
+import { assertEnvName } from '../shellQuote.js';
 
 /** Shell text that reads the values and exports them; exits 255 if stdin ends first. */
 export function envPrologue(names: readonly string[]): string {
   if (names.length === 0) return '';
-  for (const name of names) {
-    if (!ENV_NAME.test(name)) {
-      throw new RewindError('STEP_FAILED', `environment variable name ${JSON.stringify(name)} is not valid: expected letters, digits and _ not starting with a digit`, { name });
-    }
-  }
+  for (const name of names) assertEnvName(name);
   // The trailing x keeps trailing newlines of a value, which $(...) would strip.
   const read = 'IFS= read -r __rewind_n && __rewind_v=$(dd bs=1 count="$__rewind_n" 2>/dev/null; printf x) && __rewind_v=${__rewind_v%x}';
   return `${names.map((name) => `{ ${read} && export ${name}="$__rewind_v"; } || exit 255; `).join('')}unset __rewind_n __rewind_v; `;

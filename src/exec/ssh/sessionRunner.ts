@@ -26,7 +26,7 @@
  * (nothing is running then).
  */
 import { RewindError } from '../../core/errors.js';
-import { ENV_NAME, remoteCommand, shellQuote } from '../shellQuote.js';
+import { assertEnvName, remoteCommand, shellQuote } from '../shellQuote.js';
 
 export const READY_WORD = 'rewind-session-ready';
 export const DONE_WORD = 'rewind-done';
@@ -88,9 +88,7 @@ export function runnerScript(settings: RunnerSettings): string {
  */
 export function sessionScript(argv: readonly string[], options: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): string {
   const exports = Object.entries(options.env ?? {}).map(([name, value]) => {
-    if (!ENV_NAME.test(name)) {
-      throw new RewindError('STEP_FAILED', `environment variable name ${JSON.stringify(name)} is not valid: expected letters, digits and _ not starting with a digit`, { name });
-    }
+    assertEnvName(name);
     if (value.includes('\0')) throw new RewindError('STEP_FAILED', `the value of ${name} contains a NUL byte, which no environment can hold`, { name });
     return `export ${name}=${shellQuote([value])}; `;
   });
