@@ -35,8 +35,9 @@ export function runProcess(argv: string[], options: { cwd?: string; env?: NodeJS
 }
 
 /** The built CLI (`node bin/rewind.js`), as a user runs it. */
-export function rewindCli(cwd: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): Promise<Finished> {
-  return runProcess([process.execPath, BIN, ...args], { cwd, env: { REWIND_USER: 'bench@example.com', ...env }, timeoutMs });
+/** `prefix`: a program that runs the CLI, such as /usr/bin/time (ownCpu.ts). */
+export function rewindCli(cwd: string, args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}, prefix: string[] = []): Promise<Finished> {
+  return runProcess([...prefix, process.execPath, BIN, ...args], { cwd, env: { REWIND_USER: 'bench@example.com', ...env }, timeoutMs });
 }
 
 export function describe(run: Finished): string {

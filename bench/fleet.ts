@@ -19,7 +19,7 @@ export interface BenchFleet {
   baseUrls: string[];
   sha: { v1: string; v2: string; v3: string };
   /** The measured rollback (to v2), not awaited here so that its start can be timed. */
-  rollback: (extra?: string[], env?: NodeJS.ProcessEnv) => Promise<Finished>;
+  rollback: (extra?: string[], env?: NodeJS.ProcessEnv, prefix?: string[]) => Promise<Finished>;
   /** The baseline rollback to v2: one call of the system ssh client per host, all at once. */
   baseline: () => Promise<Finished>;
   /**
@@ -62,7 +62,7 @@ export async function benchFleet(cleanups: Cleanups, count: number, mode: ExecMo
   const sha = { v1: await fleet.shaOf('v1'), v2: await fleet.shaOf('v2'), v3: await fleet.shaOf('v3') };
   return {
     fleet, root: fleet.root, port, mode, baseUrls, sha,
-    rollback: (extra = [], env = {}) => rewindCli(fleet.root, ['--config', fleet.configFile, 'rollback', '--apply', '--yes', '--target-version', 'v2', ...extra], 60_000, env),
+    rollback: (extra = [], env = {}, prefix = []) => rewindCli(fleet.root, ['--config', fleet.configFile, 'rollback', '--apply', '--yes', '--target-version', 'v2', ...extra], 60_000, env, prefix),
     baseline: () => baselineOnAll(fleet, 'v2'),
     putBackV3: async (before) => {
       if (before === 'rewind') await deployV3();

@@ -65,7 +65,11 @@ export function fleetCpuTable(r: Results): string {
     if (measured.length === 0) return 'n/a';
     return `${Math.round(median(measured.map((c) => c.busyShare)) * 100)}% busy, ${(median(measured.map((c) => c.cpuMs)) / 1000).toFixed(2)} CPU-s`;
   };
-  return markdownTable(['(c) hosts: the whole machine from the start to the last host\'s sha, medians', 'rewind', 'baseline'], r.fleet.map((f) => [String(f.hosts), cell(f.rewind), cell(f.baseline)]));
+  const own = (f: FleetRun): string => (f.rewindOwnCpuMs.length === 0 ? 'n/a' : `${(median(f.rewindOwnCpuMs) / 1000).toFixed(2)} CPU-s`);
+  return markdownTable(
+    ['(c) hosts: the whole machine from the start to the last host\'s sha, medians', 'rewind', 'baseline', 'rewind\'s own process, start to exit'],
+    r.fleet.map((f) => [String(f.hosts), cell(f.rewind), cell(f.baseline), own(f)]),
+  );
 }
 
 export interface Goal {
