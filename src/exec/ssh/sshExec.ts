@@ -137,14 +137,14 @@ function collect(channel: ClientChannel, release: () => void, started: number, s
       let code: number;
       if (timedOut) {
         code = TIMEOUT_EXIT_CODE;
-        note(`rewind: timed out after ${settings.timeoutMs} ms on ${settings.label}; the remote process group was killed`);
+        note(timedOutNote(settings));
       } else if (exitCode !== undefined) {
         code = exitCode;
       } else if (exitSignal !== undefined) {
         code = 128 + ((osConstants.signals as Record<string, number>)[exitSignal] ?? 0);
       } else {
         code = CONNECTION_LOST_EXIT_CODE;
-        note(`rewind: the connection to ${settings.label} ended before the command reported how it exited`);
+        note(lostNote(settings));
       }
       resolve({
         argv: settings.shownArgv,
@@ -179,6 +179,14 @@ function collect(channel: ClientChannel, release: () => void, started: number, s
   });
 }
 
+function timedOutNote(settings: RunSettings): string {
+  return `rewind: timed out after ${settings.timeoutMs} ms on ${settings.label}; the remote process group was killed`;
+}
+
+function lostNote(settings: RunSettings): string {
+  return `rewind: the connection to ${settings.label} ended before the command reported how it exited`;
+}
+
 function sessionResult(outcome: SessionOutcome, started: number, settings: RunSettings): CommandResult {
   const result = (code: number, stdout: string, stderr: string): CommandResult => ({
     argv: settings.shownArgv,
@@ -187,8 +195,8 @@ function sessionResult(outcome: SessionOutcome, started: number, settings: RunSe
     stderr,
     durationMs: Math.round(performance.now() - started),
   });
-  if (outcome.kind === 'timed-out') return result(TIMEOUT_EXIT_CODE, '', `rewind: timed out after ${settings.timeoutMs} ms on ${settings.label}; the remote process group was killed\n`);
-  if (outcome.kind === 'lost') return result(CONNECTION_LOST_EXIT_CODE, '', `rewind: the connection to ${settings.label} ended before the command reported how it exited\n`);
+  if (outcome.kind === 'timed-out') return result(TIMEOUT_EXIT_CODE, '', `${timedOutNote(settings)}\n`);
+  if (outcome.kind === 'lost') return result(CONNECTION_LOST_EXIT_CODE, '', `${lostNote(settings)}\n`);
   const tail = (bytes: Buffer, dropped: number): TailBuffer => {
     const buffer = new TailBuffer(settings.maxOutputBytes);
     buffer.noteDropped(dropped);
