@@ -61,9 +61,9 @@ export class ShellSession {
     return session;
   }
 
-  /** True once ready; false when it ended or never started. */
+  /** False once it has ended (or failed to start); a starting session counts as usable. */
   get usable(): boolean {
-    return this.state === 'starting' || this.state === 'idle' || this.state === 'busy';
+    return this.state !== 'ended';
   }
 
   /** Whether it ever ran commands: one that did may be replaced when it ends, one that never started is not tried again. */
