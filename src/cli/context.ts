@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openEnvironment, type OpenEnvironment } from '../operations/openEnvironment.js';
+import { openEnvironment, type OpenEnvironment } from '../wiring/openEnvironment.js';
 import type { CliIO, GlobalOptions } from './io.js';
 import { progressView } from './views/progress.js';
 

@@ -1,5 +1,5 @@
 import { RewindError } from '../core/errors.js';
-import { NAME_PATTERN } from './schema/common.js';
+import { NAME_PATTERN } from '../core/configParts.js';
 
 export function isValidAppName(name: string): boolean {
   return NAME_PATTERN.test(name);

@@ -1,5 +1,5 @@
 import { RewindError } from '../core/errors.js';
-import type { LoadedConfig } from './load.js';
+import type { LoadedConfig } from './loaded.js';
 import type { EnvironmentConfig, RewindConfig } from './schema/index.js';
 
 /** Environment names in the order the file declares them. */

@@ -13,5 +13,5 @@ export type { ConfigPaths } from './paths.js';
 export { configReference } from './reference.js';
 export { starterConfig } from './starter.js';
 export { configSchema } from './schema/index.js';
-export { parseDuration } from './schema/common.js';
-export type { EnvironmentConfig, HealthConfig, ReleasesConfig, RewindConfig, SourceConfig } from './schema/index.js';
+export { parseDuration } from '../core/configParts.js';
+export type { EnvironmentConfig, HealthConfig, RewindConfig } from './schema/index.js';

@@ -3,17 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { RewindError } from '../core/errors.js';
 import { parseConfigText } from './parse.js';
-import type { RewindConfig } from './schema/index.js';
+import type { LoadedConfig } from './loaded.js';
 
 export const CONFIG_FILE_NAMES = ['rewind.yaml', 'rewind.yml'] as const;
 
-export interface LoadedConfig {
-  /** Absolute path of the file read. */
-  file: string;
-  /** The file's directory: relative paths in the config are relative to it. */
-  dir: string;
-  config: RewindConfig;
-}
+export type { LoadedConfig } from './loaded.js';
 
 /** The nearest rewind.yaml (then rewind.yml) in startDir or any parent. */
 export function findConfigFile(startDir: string): string | undefined {
@@ -71,7 +65,3 @@ function isFile(path: string): boolean {
   }
 }
 
-// Callers that load a config usually pick an environment and its paths next.
-export { environmentNames, selectEnvironment } from './environments.js';
-export { resolvePaths } from './paths.js';
-export type { ConfigPaths } from './paths.js';

@@ -2,6 +2,8 @@
  * How a kind of target is switched between versions. One module per driver
  * (src/drivers/*) implements this; the engine and operations only see this.
  */
+import type { ZodType } from 'zod';
+import type { Clock, Exec, Files } from './ports.js';
 import type { TemplateVars } from './template.js';
 
 /** What the target is really running, read from the target itself. */
@@ -44,4 +46,61 @@ export interface Driver {
   prune(protect: readonly string[]): Promise<string[]>;
   /** Variables for commands that run against a release: {release_dir}, {previous_release_dir}, ... */
   vars(version: string): Promise<TemplateVars>;
+}
+
+/**
+ * Where one driver instance acts. A host-scoped driver gets one per host of
+ * the environment; an environment-scoped driver gets one for the whole
+ * environment, acting from this machine.
+ */
+export interface DriverHost {
+  /** `local` or `user@host:port`; for an environment-scoped driver, the environment's name. */
+  name: string;
+  /** What `{host}` stands for in the driver's settings. */
+  address: string;
+  /** Reached over SSH: its paths must be absolute, and releases are built here and shipped to it. */
+  remote: boolean;
+  /** What relative paths of the driver's section are resolved against: the config file's dir here, `/` on a remote host. */
+  base: string;
+}
+
+/** The I/O a driver instance is given: it acts only through these. */
+export interface DriverIo {
+  app: string;
+  env: string;
+  host: DriverHost;
+  /** Runs processes on the host (this machine for a local or environment-scoped driver). */
+  exec: Exec;
+  /** The host's files, behind the write guard of the module's writeRoots. */
+  files: Files;
+  clock: Clock;
+  /** The config file's directory on this machine, where sources named in the config are found. */
+  configDir: string;
+  /** rewind's state dir on this machine: scratch space such as a staging dir for releases built here. */
+  stateDir: string;
+  /** This machine's runner and files (the same as exec and files when the host is local). */
+  local: { exec: Exec; files: Files };
+  /** Copy a file of this machine to the host; only for remote hosts. */
+  upload?: (localPath: string, remotePath: string) => Promise<void>;
+  /** One map per environment, shared by the instances of every host: for work done once for all of them. */
+  shared: Map<string, unknown>;
+}
+
+/**
+ * A kind of driver, as `src/drivers/index.ts` lists it. Adding a driver is
+ * one folder that exports one of these and one line in that list.
+ */
+export interface DriverModule<Config = unknown> {
+  /** The `driver:` value, and the key of the driver's own section of an environment. */
+  readonly kind: string;
+  readonly scope: 'host' | 'environment';
+  /** One line for the reference: what the driver switches and how. */
+  readonly summary: string;
+  /** The zod schema of the driver's section; the config schema, the JSON Schema and the README are built from it. */
+  readonly schema: ZodType<Config>;
+  /** What a missing section must hold, for the error: `path, source`. */
+  readonly needs: string;
+  /** The paths the driver may write on `host`, handed to that host's write guard. */
+  writeRoots(config: Config, host: DriverHost): string[];
+  create(config: Config, io: DriverIo): Driver;
 }

@@ -5,7 +5,7 @@ import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
 import type { ProcessIdentity } from '../engine/envLock.js';
 import type { BoundaryHook } from '../engine/runSteps.js';
 import type { NotifyOutcome, RunNotification } from '../notify/index.js';
-import type { HostTarget } from './targets.js';
+import type { Target } from '../core/target.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -19,11 +19,13 @@ export interface EnvDeps {
   stateDir: string;
   ledger: Ledger;
   /** Every host of the environment, in the order of its config; one for a local environment. */
-  targets: HostTarget[];
+  targets: Target[];
   /** How hosts change together: `concurrency` at a time, the first `canary` alone, then batches of `batch`. */
   fleet: FleetPolicy;
   /** The driver kind, for plans and reports. */
   driverKind: string;
+  /** host: one target per host; environment: one target, named after the environment, for the whole of it. */
+  scope: 'host' | 'environment';
   /** Runs processes on this machine (git config, for instance), never on a target host. */
   exec: Exec;
   /** This machine's files under the write roots: the ledger's reports, plans and logs. */

@@ -8,7 +8,7 @@ import type { PlanMigration } from '../core/plan.js';
 import type { Release } from '../core/release.js';
 import type { Step } from '../engine/runSteps.js';
 import type { EnvDeps } from './deps.js';
-import type { HostTarget } from './targets.js';
+import type { Target } from '../core/target.js';
 
 /**
  * Migrations run once per environment, with the code of the first host: the
@@ -58,7 +58,7 @@ export async function planMigrations(deps: EnvDeps, releases: readonly Release[]
   const dir = await releaseDirOf(deps, failed.version);
   const toRevert = migrationsToRevert(releases, failed.releaseId, target.releaseId, await tool.applied(dir));
   // Without the failed release's files every migration would look irreversible: say what is really wrong.
-  if (toRevert.length > 0 && !(await (deps.targets[0] as HostTarget).files.exists(dir))) {
+  if (toRevert.length > 0 && !(await (deps.targets[0] as Target).files.exists(dir))) {
     throw new RewindError('MIGRATIONS_MISCONFIGURED', `the down steps of ${toRevert.map((m) => m.id).join(', ')} are in ${failed.version}'s release dir ${dir}, which is missing: restore it (or redeploy ${failed.version}) before rolling back`);
   }
   return Promise.all(toRevert.map(async ({ id, appliedBy }) => {

@@ -8,7 +8,8 @@ import type { Step } from '../engine/runSteps.js';
 import { probeOnce } from '../verify/probeOnce.js';
 import { verifyRelease, type Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
-import { onHosts, settle, type HostTarget } from './targets.js';
+import type { Target } from '../core/target.js';
+import { onHosts, settle } from './targets.js';
 import { reasonLine } from '../core/reasonLine.js';
 
 /**
@@ -22,12 +23,12 @@ const SMOKE_TIMEOUT_MS = 5 * 60_000;
 /** Nor may a reload that never returns. */
 const RELOAD_TIMEOUT_MS = 5 * 60_000;
 
-export async function releaseVars(deps: EnvDeps, target: HostTarget, release: Pick<Release, 'version' | 'sha'>): Promise<TemplateVars> {
+export async function releaseVars(deps: EnvDeps, target: Target, release: Pick<Release, 'version' | 'sha'>): Promise<TemplateVars> {
   return { ...(await target.driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app, host: target.address };
 }
 
 /** The name of the step that switches `hosts` to `version`: a journal is read by it. */
-export function switchStepName(deps: Pick<EnvDeps, 'targets'>, version: string, hosts: readonly HostTarget[]): string {
+export function switchStepName(deps: Pick<EnvDeps, 'targets'>, version: string, hosts: readonly Target[]): string {
   return `switch to ${version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`;
 }
 
@@ -36,7 +37,7 @@ export function switchStepName(deps: Pick<EnvDeps, 'targets'>, version: string, 
  * release live: until then the environment still belongs to the release it
  * is leaving, so running the same rollback again converges the fleet.
  */
-export function switchStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[], final: boolean): Step {
+export function switchStep(deps: EnvDeps, release: Release, hosts: readonly Target[], final: boolean): Step {
   return {
     name: switchStepName(deps, release.version, hosts),
     run: async () => {
@@ -51,7 +52,7 @@ export function switchStep(deps: EnvDeps, release: Release, hosts: readonly Host
   };
 }
 
-export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[]): Step | undefined {
+export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly Target[]): Step | undefined {
   const reload = deps.env.reload;
   if (!reload) return undefined;
   return {
@@ -80,7 +81,7 @@ export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly Host
  * Verifies the release on every host of the batch and records the verdict on
  * it; throws VERIFY_FAILED when any host does not pass.
  */
-export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly HostTarget[], final: boolean, onResult: (verification: Verification) => void): Step {
+export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Target[], final: boolean, onResult: (verification: Verification) => void): Step {
   return {
     name: `verify ${release.version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`,
     run: async () => {
@@ -121,7 +122,7 @@ export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Host
 }
 
 /** The health check as it applies to one host: `{host}` in the URL becomes that host's address. */
-function healthFor(deps: EnvDeps, target: HostTarget): HealthConfig | undefined {
+function healthFor(deps: EnvDeps, target: Target): HealthConfig | undefined {
   const health = deps.env.health;
   return health ? { ...health, url: expandItem(health.url, { host: target.address }) } : undefined;
 }

@@ -7,7 +7,8 @@ import type { Verification } from '../verify/verifyRelease.js';
 import type { EnvDeps } from './deps.js';
 import { revertSteps } from './migrationSteps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
-import { onHosts, settle, type HostTarget } from './targets.js';
+import type { Target } from '../core/target.js';
+import { onHosts, settle } from './targets.js';
 
 /**
  * The steps of a rollback from `from` to `to`, always the same list for the
@@ -38,7 +39,7 @@ export function batchSteps(deps: EnvDeps, release: Release, onVerified: (v: Veri
   const byName = new Map(deps.targets.map((t) => [t.name, t]));
   const batches = batchesOf(deps.targets.map((t) => t.name), deps.fleet.canary, deps.fleet.batch);
   return batches.flatMap((names, index) => {
-    const hosts = names.map((n) => byName.get(n) as HostTarget);
+    const hosts = names.map((n) => byName.get(n) as Target);
     const reload = reloadStep(deps, release, hosts);
     const final = index === batches.length - 1;
     return [switchStep(deps, release, hosts, final), ...(reload ? [reload] : []), verifyStep(deps, release, hosts, final, onVerified)];

@@ -1,18 +1,7 @@
 import { RewindError, asRewindError } from '../core/errors.js';
-import type { Driver, LiveState } from '../core/driver.js';
+import type { LiveState } from '../core/driver.js';
 import { commonVersion } from '../core/fleet.js';
-import type { Exec, Files } from '../core/ports.js';
-
-/** One host of an environment: how to switch it, run commands on it, and touch its files. */
-export interface HostTarget {
-  /** `local`, or `user@host:port`. */
-  name: string;
-  driver: Driver;
-  exec: Exec;
-  files: Files;
-  /** What `{host}` stands for in the health URL: the host name alone. */
-  address: string;
-}
+import type { Target } from '../core/target.js';
 
 export interface HostOutcome<T> {
   host: string;
@@ -26,13 +15,13 @@ export interface HostOutcome<T> {
  * of them: one host failing does not stop the others, so every host ends in
  * a known state that the caller can report.
  */
-export async function onHosts<T>(targets: readonly HostTarget[], concurrency: number, work: (target: HostTarget) => Promise<T>): Promise<HostOutcome<T>[]> {
+export async function onHosts<T>(targets: readonly Target[], concurrency: number, work: (target: Target) => Promise<T>): Promise<HostOutcome<T>[]> {
   const outcomes: HostOutcome<T>[] = new Array(targets.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const index = next++;
-      const target = targets[index] as HostTarget;
+      const target = targets[index] as Target;
       try {
         outcomes[index] = { host: target.name, ok: true, value: await work(target) };
       } catch (error) {
@@ -68,7 +57,7 @@ export interface FleetState {
 }
 
 /** Ask every host what it runs. A host that cannot be asked counts as running nothing known, with the reason. */
-export async function observeFleet(targets: readonly HostTarget[], concurrency: number): Promise<FleetState> {
+export async function observeFleet(targets: readonly Target[], concurrency: number): Promise<FleetState> {
   const outcomes = await onHosts(targets, concurrency, (t) => t.driver.inspect());
   const byHost: Record<string, LiveState> = {};
   for (const o of outcomes) byHost[o.host] = o.ok ? (o.value as LiveState) : { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };

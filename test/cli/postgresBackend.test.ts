@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openEnvironment } from '../../src/operations/openEnvironment.js';
+import { openEnvironment } from '../../src/wiring/openEnvironment.js';
 import { redact } from '../../src/exec/redact.js';
 import { rewind, type CliRun } from '../helpers/cli.js';
 import { postgresSkip, withTempDatabase } from '../helpers/postgres.js';

@@ -4,7 +4,7 @@ import { environmentNames, selectEnvironment } from '../../src/config/environmen
 import type { LoadedConfig } from '../../src/config/load.js';
 import { parseConfigText } from '../../src/config/parse.js';
 import { resolvePaths } from '../../src/config/paths.js';
-import { FULL_CONFIG } from './fixtures.js';
+import { FULL_CONFIG, releasesOf } from './fixtures.js';
 
 function loaded(text: string, dir = '/work/app'): LoadedConfig {
   return { file: `${dir}/rewind.yaml`, dir, config: parseConfigText(text, 'rewind.yaml') };
@@ -24,7 +24,7 @@ test('an explicit name wins over default_env', () => {
 test('default_env is used when no name is given', () => {
   const selected = selectEnvironment(loaded(two('default_env: staging\n')));
   assert.equal(selected.name, 'staging');
-  assert.equal(selected.env.releases?.path, 'staging');
+  assert.equal(releasesOf(selected.env)?.path, 'staging');
 });
 
 test('the environment marked default: true is used when neither name nor default_env is given', () => {

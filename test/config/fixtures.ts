@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { ReleasesConfig } from '../../src/drivers/releases/schema.js';
 import { join } from 'node:path';
 
 /** A complete, valid rewind.yaml using every key. */
@@ -44,4 +45,9 @@ export async function writeConfig(dir: string, text: string, name = 'rewind.yaml
   const file = join(dir, name);
   await writeFile(file, text);
   return file;
+}
+
+/** An environment's releases section: each driver's section is typed by its own module, not by the config's type. */
+export function releasesOf(env: unknown): ReleasesConfig | undefined {
+  return (env as { releases?: ReleasesConfig } | undefined)?.releases;
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { parseConfigText } from '../../src/config/parse.js';
 import { starterConfig } from '../../src/config/starter.js';
 import { tempDir } from '../helpers/tmp.js';
+import { releasesOf } from './fixtures.js';
 
 const writeFileText = (path: string, text: string): Promise<void> => writeFile(path, text);
 
@@ -17,7 +18,7 @@ test('the starter config validates against the schema and has what a new user ne
   assert.equal(config.default_env, 'production');
   const production = config.environments.production;
   assert.equal(production?.driver, 'releases');
-  assert.deepEqual(production?.releases?.source, { git: '.', ref: '{version}' });
+  assert.deepEqual(releasesOf(production)?.source, { git: '.', ref: '{version}' });
   assert.equal(production?.reload?.[0], 'pm2');
   assert.equal(production?.health?.url, 'http://127.0.0.1:3000/health');
   assert.equal(production?.health?.expect_version, 'sha');

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { RewindError } from '../../src/core/errors.js';
 import { findConfigFile, loadConfig } from '../../src/config/load.js';
 import { tempDir } from '../helpers/tmp.js';
-import { FULL_CONFIG, minimal, writeConfig } from './fixtures.js';
+import { FULL_CONFIG, minimal, releasesOf, writeConfig } from './fixtures.js';
 
 test('a full config loads with defaults filled and durations in milliseconds', async (t) => {
   const dir = await tempDir(t);
@@ -16,12 +16,12 @@ test('a full config loads with defaults filled and durations in milliseconds', a
   const production = loaded.config.environments.production;
   assert.equal(production?.health?.timeout, 30_000);
   assert.equal(production?.health?.interval, 250);
-  assert.deepEqual(production?.releases?.source, { git: '.', ref: '{version}' });
-  assert.deepEqual(production?.releases?.build, [['npm', 'ci', '--omit=dev'], ['npm', 'run', 'build']]);
+  assert.deepEqual(releasesOf(production)?.source, { git: '.', ref: '{version}' });
+  assert.deepEqual(releasesOf(production)?.build, [['npm', 'ci', '--omit=dev'], ['npm', 'run', 'build']]);
   const staging = loaded.config.environments.staging;
   assert.deepEqual(staging?.hosts, ['local']);
-  assert.equal(staging?.releases?.keep, 5);
-  assert.deepEqual(staging?.releases?.build, []);
+  assert.equal(releasesOf(staging)?.keep, 5);
+  assert.deepEqual(releasesOf(staging)?.build, []);
   assert.deepEqual(staging?.smoke, []);
   assert.equal(staging?.health, undefined);
 });

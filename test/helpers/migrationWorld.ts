@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
 import { createLocalExec } from '../../src/exec/localExec.js';
-import { makeSampleRepo } from '../../src/operations/demo/sampleRepo.js';
+import { makeSampleRepo } from '../../src/wiring/demo/sampleRepo.js';
 import { rewind, type CliRun } from './cli.js';
 import { withTempDatabase, type AppDatabase } from './appDatabase.js';
 import { freePort } from '../../src/exec/freePort.js';

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
 import { createLocalExec } from '../../src/exec/localExec.js';
-import type { DemoLayout } from '../../src/operations/demo/demoConfig.js';
-import { setUpDemo, stopDemoPm2 } from '../../src/operations/demo/runDemo.js';
+import type { DemoLayout } from '../../src/wiring/demo/demoConfig.js';
+import { setUpDemo, stopDemoPm2 } from '../../src/wiring/demo/runDemo.js';
 import { tempDir } from './tmp.js';
-import type { SampleVersion } from '../../src/operations/demo/sampleApp.js';
+import type { SampleVersion } from '../../src/wiring/demo/sampleApp.js';
 
 export interface World {
   root: string;

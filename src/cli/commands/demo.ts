@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../core/errors.js';
-import { runDemo, type DemoResult } from '../../operations/demo/runDemo.js';
+import { runDemo, type DemoResult } from '../../wiring/demo/runDemo.js';
 import { globalsOf } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
 import { progressView } from '../views/progress.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describeCounts } from '../../ledger/copyLedger.js';
-import { copyLedger } from '../../operations/copyLedger.js';
+import { copyLedger } from '../../wiring/copyLedger.js';
 import { globalsOf } from '../context.js';
 import { err, out, printJson, type CliIO } from '../io.js';
 

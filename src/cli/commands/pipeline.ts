@@ -4,7 +4,7 @@ import { requirePhase } from '../../core/pipeline/phaseLookup.js';
 import { ROLLBACK_TRIGGERS, type RollbackTrigger } from '../../core/pipeline/phases.js';
 import { checkPhaseRollbackRequest, type PhaseRollbackRequest } from '../../core/pipeline/planPhaseRollback.js';
 import { advancePhase } from '../../operations/pipeline/advancePhase.js';
-import { loadPipeline, withPipeline, type PipelineSetup } from '../../operations/pipeline/openPipeline.js';
+import { loadPipeline, withPipeline, type PipelineSetup } from '../../wiring/openPipeline.js';
 import { phaseContext, pipelineStatus } from '../../operations/pipeline/pipelineStatus.js';
 import { applyPhaseRollback, preparePhaseRollback } from '../../operations/pipeline/rollbackPhases.js';
 import { confirmChange } from '../confirm.js';

@@ -3,7 +3,7 @@ import { EXIT, RewindError } from '../../core/errors.js';
 import { applyRollback } from '../../operations/applyRollback.js';
 import { cancelRun } from '../../operations/cancelRun.js';
 import { drill } from '../../operations/drill.js';
-import type { OpenEnvironment } from '../../operations/openEnvironment.js';
+import type { OpenEnvironment } from '../../wiring/openEnvironment.js';
 import { planRollbackRun, type PlannedRollback } from '../../operations/planRollbackRun.js';
 import { planMarkdown } from '../../operations/reports/planMarkdown.js';
 import { loadSavedPlan } from '../../operations/savedPlan.js';

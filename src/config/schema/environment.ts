@@ -1,17 +1,21 @@
 import { z } from 'zod';
-import { command, commandList } from './common.js';
+import { command, commandList } from '../../core/configParts.js';
 import { approvalSchema } from './approval.js';
-import { gitSchema } from './git.js';
 import { healthSchema } from './health.js';
 import { migrationsSchema } from './migrations.js';
 import { notifySchema } from './notify.js';
 import { slaSchema } from './sla.js';
 import { SSH_HOST, sshSchema } from './ssh.js';
-import { releasesSchema } from './releases.js';
+import { DRIVERS } from '../../drivers/index.js';
+
+const kinds = DRIVERS.map((d) => d.kind) as [string, ...string[]];
+
+/** Each driver's own section (`releases:`, `git:`, ...), optional here: the driver named must have its own. */
+const driverSections = Object.fromEntries(DRIVERS.map((d) => [d.kind, d.schema.optional()])) as Record<string, z.ZodOptional<z.ZodType<unknown>>>;
 
 export const environmentSchema = z
   .strictObject({
-    driver: z.enum(['releases', 'git']).meta({ description: 'How this environment is switched between versions: releases (release dirs and a current symlink, switched atomically) or git (a checkout moved to the tag in place: the slow path).' }),
+    driver: z.enum(kinds).meta({ description: `How this environment is switched between versions: ${DRIVERS.map((d) => `${d.kind} (${d.summary})`).join(', ')}.` }),
     hosts: z
       .array(z.union([z.literal('local'), z.string().regex(SSH_HOST)], { error: 'expected "local" or ssh://user@host:port' }))
       .min(1)
@@ -23,8 +27,7 @@ export const environmentSchema = z
     canary: z.number().int().min(0).default(0).meta({ description: 'The first N hosts change alone and are verified before any other host is touched.' }),
     batch: z.number().int().min(1).optional().meta({ description: 'After the canary, hosts change in batches of this many, each verified before the next (default: all the rest at once).' }),
     default: z.boolean().optional().meta({ description: 'Use this environment when --env is not given and default_env is not set.' }),
-    releases: releasesSchema.optional(),
-    git: gitSchema.optional(),
+    ...driverSections,
     reload: command.optional().meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
     health: healthSchema.optional(),
     migrations: migrationsSchema.optional(),
@@ -38,13 +41,21 @@ export const environmentSchema = z
       .meta({ description: 'Environment variables for the build, reload and smoke commands (e.g. NODE_ENV, PM2_HOME); values that look secret are redacted from output.' }),
   })
   .superRefine((env, ctx) => {
-    if (env.driver === 'releases' && !env.releases) {
-      ctx.addIssue({ code: 'custom', path: ['releases'], message: 'driver "releases" needs a releases section (path, source)' });
+    const module = DRIVERS.find((d) => d.kind === env.driver);
+    if (!module) return;
+    if ((env as Record<string, unknown>)[module.kind] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [module.kind], message: `driver "${module.kind}" needs a ${module.kind} section (${module.needs})` });
     }
-    if (env.driver === 'git' && !env.git) {
-      ctx.addIssue({ code: 'custom', path: ['git'], message: 'driver "git" needs a git section (path of the checkout)' });
+    if (module.scope === 'environment' && (env.hosts.length !== 1 || env.hosts[0] !== 'local')) {
+      ctx.addIssue({ code: 'custom', path: ['hosts'], message: `driver "${module.kind}" acts on the whole environment, not on hosts: remove hosts` });
     }
   })
   .meta({ description: 'One place the app runs.' });
 
-export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+/** The common settings, typed; each driver's section is read by its own module (see driverSection). */
+export type EnvironmentConfig = z.infer<typeof environmentSchema> & { readonly [section: string]: unknown };
+
+/** The section of the environment's own driver (`releases:` for driver: releases), as its schema parsed it. */
+export function driverSection(env: EnvironmentConfig): unknown {
+  return env[env.driver];
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NAME_PATTERN as NAME } from './common.js';
+import { NAME_PATTERN as NAME } from '../../core/configParts.js';
 import { environmentSchema } from './environment.js';
 import { pipelineSchema } from './pipeline.js';
 import { safetySchema } from './safety.js';
@@ -37,4 +37,3 @@ export type RewindConfig = z.infer<typeof configSchema>;
 export type { EnvironmentConfig } from './environment.js';
 export type { HealthConfig } from './health.js';
 export type { PipelineConfig } from './pipeline.js';
-export type { ReleasesConfig, SourceConfig } from './releases.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PLACEHOLDERS, unknownPlaceholders } from '../../core/template.js';
-import { command } from './common.js';
+import { command } from '../../core/configParts.js';
 
 /** Like `command`, plus {migration}: the id being reverted. */
 const downCommand = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NAME_PATTERN } from './common.js';
+import { NAME_PATTERN } from '../../core/configParts.js';
 
 // Phase ids name directories under pipeline.dir, so they get the same rules as app names.
 const phaseId = z.string().regex(NAME_PATTERN, 'expected a phase id of up to 64 letters, digits, "_" or "-", starting with a letter or digit (e.g. P1)');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from './common.js';
+import { duration } from '../../core/configParts.js';
 
 export const sshSchema = z
   .strictObject({

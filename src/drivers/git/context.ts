@@ -1,5 +1,5 @@
 /** What every part of the git driver is handed: its I/O, its checkout and its settings. */
-import type { GitConfig } from '../../config/schema/git.js';
+import type { GitConfig } from './schema.js';
 import type { Exec, Files } from '../../core/ports.js';
 
 export interface GitDriverContext {

@@ -9,7 +9,7 @@
  * when handed an SSH Exec and Files.
  */
 import { posix } from 'node:path';
-import type { GitConfig } from '../../config/schema/git.js';
+import type { GitConfig } from './schema.js';
 import type { Driver, PreparedRelease } from '../../core/driver.js';
 import { RewindError } from '../../core/errors.js';
 import { assertSafeName, isSafeName } from '../../core/names.js';

@@ -1,5 +1,5 @@
 /** What every part of the releases driver is handed: its I/O and its layout. */
-import type { ReleasesConfig } from '../../config/schema/releases.js';
+import type { ReleasesConfig } from './schema.js';
 import type { Clock, Exec, Files } from '../../core/ports.js';
 import type { BuildTracker } from './building.js';
 import type { Layout } from './layout.js';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isAbsolute } from 'node:path';
-import type { ReleasesConfig } from '../../config/schema/releases.js';
+import type { ReleasesConfig } from './schema.js';
 import type { Driver } from '../../core/driver.js';
 import { RewindError } from '../../core/errors.js';
 import { assertSafeName, isSafeName } from '../../core/names.js';

@@ -22,6 +22,9 @@ export interface Shipping {
   upload(localPath: string, remotePath: string): Promise<void>;
 }
 
+/** Packs made in this run, by version: a release is built and packed once for every host. */
+export type Packs = Map<string, Promise<{ tarball: string; sha: string | null }>>;
+
 export interface ShippedOptions {
   /** The releases driver on the host, whose source is the tarball at `incoming(version)` and whose build is empty. */
   host: Driver;
@@ -29,7 +32,7 @@ export interface ShippedOptions {
   incoming(version: string): string;
   shipping: Shipping;
   /** Packs made in this run, shared by every host so a release is built and packed once. */
-  packs: Map<string, Promise<{ tarball: string; sha: string | null }>>;
+  packs: Packs;
 }
 
 export function createShippedDriver(options: ShippedOptions): Driver {

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { FileStat, Files } from '../../core/ports.js';
-import type { SourceConfig } from '../../config/schema/releases.js';
+import type { SourceConfig } from './schema.js';
 import { expandItem, type TemplateVars } from '../../core/template.js';
 import { commandFailed } from './failures.js';
 import { locateGit, type GitContext } from './gitSource.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { GitConfig } from '../../../src/config/schema/git.js';
+import type { GitConfig } from '../../../src/drivers/git/schema.js';
 import type { Driver } from '../../../src/core/driver.js';
 import type { Exec, Files } from '../../../src/core/ports.js';
 import { createGitDriver, gitWriteRoots } from '../../../src/drivers/git/index.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gitSchema } from '../../../src/config/schema/git.js';
+import { gitSchema } from '../../../src/drivers/git/schema.js';
 
 test('the git section needs only a path; the rest has defaults', () => {
   assert.deepEqual(gitSchema.parse({ path: '/srv/shop' }), {

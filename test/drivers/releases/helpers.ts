@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { ReleasesConfig, SourceConfig } from '../../../src/config/schema/releases.js';
+import type { ReleasesConfig, SourceConfig } from '../../../src/drivers/releases/schema.js';
 import type { Driver } from '../../../src/core/driver.js';
 import type { Clock, Exec, Files } from '../../../src/core/ports.js';
 import { createReleasesDriver } from '../../../src/drivers/releases/index.js';

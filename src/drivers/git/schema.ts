@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandList } from './common.js';
+import { commandList } from '../../core/configParts.js';
 
 /**
  * A remote's name as git allows it, minus anything a tool could read as a

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMissing } from '../../exec/realPaths.js';
-import type { ArtifactReader } from './pipelineDeps.js';
+import { isMissing } from '../exec/realPaths.js';
+import type { ArtifactReader } from '../operations/pipeline/pipelineDeps.js';
 
 /**
  * The real file system as an ArtifactReader. Only regular files count:

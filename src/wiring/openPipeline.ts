@@ -5,16 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { loadConfig, resolvePaths, type LoadedConfig } from '../../config/load.js';
-import { RewindError } from '../../core/errors.js';
-import type { PipelineDefinition } from '../../core/pipeline/phases.js';
-import { createGuardedFiles } from '../../exec/guardedFiles.js';
-import { createLocalExec } from '../../exec/localExec.js';
-import { ledgerLocation, openLedger } from '../openLedger.js';
-import { whoIsActing } from '../actor.js';
-import { systemClock } from '../openEnvironment.js';
-import { fsArtifactReader } from './digestTree.js';
-import type { PipelineDeps } from './pipelineDeps.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { resolvePaths } from '../config/paths.js';
+import { RewindError } from '../core/errors.js';
+import type { PipelineDefinition } from '../core/pipeline/phases.js';
+import { createGuardedFiles } from '../exec/guardedFiles.js';
+import { createLocalExec } from '../exec/localExec.js';
+import { ledgerLocation, openLedger } from './openLedger.js';
+import { whoIsActing } from './actor.js';
+import { systemClock } from './clock.js';
+import { fsArtifactReader } from './artifactReader.js';
+import type { PipelineDeps } from '../operations/pipeline/pipelineDeps.js';
 
 export interface PipelineSetup {
   loaded: LoadedConfig;

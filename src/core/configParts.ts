@@ -1,5 +1,9 @@
+/**
+ * Pieces of the configuration schema that every section uses, drivers' own
+ * sections included: durations, commands as argument arrays, names. Pure.
+ */
 import { z } from 'zod';
-import { PLACEHOLDERS, unknownPlaceholders } from '../../core/template.js';
+import { PLACEHOLDERS, unknownPlaceholders } from './template.js';
 
 /** App and environment names: they appear in paths, process names and report file names. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

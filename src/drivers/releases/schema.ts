@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandList } from './common.js';
+import { commandList } from '../../core/configParts.js';
 
 const source = z.union([
   z.strictObject({

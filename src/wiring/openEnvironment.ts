@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, resolvePaths, selectEnvironment, type LoadedConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { selectEnvironment } from '../config/environments.js';
+import { resolvePaths } from '../config/paths.js';
 import { ignoreEvents, type EventSink } from '../core/events.js';
-import type { Clock } from '../core/ports.js';
+import type { DriverModule } from '../core/driver.js';
+import { systemClock } from './clock.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
 import { secretsFromEnv } from '../exec/redact.js';
@@ -12,8 +15,8 @@ import { faultFromEnv } from '../exec/faults.js';
 import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { whoIsActing } from './actor.js';
-import type { EnvDeps } from './deps.js';
-import { driverWriteRoots, hostTargets } from './hostTargets.js';
+import type { EnvDeps } from '../operations/deps.js';
+import { driverWriteRoots, environmentTargets } from './targets.js';
 import { ledgerLocation, ledgerSecrets, openLedger } from './openLedger.js';
 
 export interface OpenOptions {
@@ -25,6 +28,8 @@ export interface OpenOptions {
   warmHosts?: boolean;
   /** Defaults to process.env: where REWIND_USER and secrets to redact come from. */
   processEnv?: NodeJS.ProcessEnv;
+  /** The driver list; the real one (src/drivers/index.ts) unless a test brings its own. */
+  drivers?: readonly DriverModule<any>[];
 }
 
 export interface OpenEnvironment extends EnvDeps {
@@ -34,7 +39,7 @@ export interface OpenEnvironment extends EnvDeps {
   close(): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock };
 
 /**
  * The composition root for one environment: load the config, then build the
@@ -52,8 +57,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv), ...ledgerSecrets(location), ...dbSecrets];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
-  const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, '127.0.0.1')]);
-  const hosts = hostTargets({ app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir, localExec: exec, localFiles: files, secrets });
+  const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, options.drivers)]);
+  const hosts = environmentTargets({ app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir, localExec: exec, localFiles: files, secrets, drivers: options.drivers });
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.
   if (options.warmHosts) await hosts.warmUp();
@@ -75,6 +80,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     targets,
     fleet: { concurrency: env.concurrency, canary: env.canary, batch: env.batch ?? targets.length },
     driverKind: env.driver,
+    scope: hosts.scope,
     exec,
     files,
     clock: systemClock,

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { loadConfig, resolvePaths, type LoadedConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { resolvePaths } from '../config/paths.js';
 import { RewindError } from '../core/errors.js';
 import { copySqliteToPostgres, type LedgerCopy } from '../ledger/copyLedger.js';
 import { isPostgresUrl, postgresLabel } from '../ledger/postgresUrl.js';
