@@ -28,6 +28,15 @@ export interface PreparedRelease {
 export interface PrepareOptions {
   /** Make it again even if it looks ready: it was found damaged (its checksums no longer hold). */
   rebuild?: boolean;
+  run?: RunContext;
+}
+
+/** The run a driver call is part of: a driver that runs the user's commands hands it on as REWIND_* variables (see rewindEnv). */
+export interface RunContext {
+  runId: string;
+  user: string;
+  /** The version the target ran when the run began: the one being left. */
+  previousVersion: string | null;
 }
 
 export interface Driver {
@@ -41,7 +50,7 @@ export interface Driver {
   /** Is the release present and intact on the target? (read-only) */
   isPresent(version: string): Promise<boolean>;
   /** Point the target at a prepared release; atomic where the driver allows. */
-  activate(version: string): Promise<void>;
+  activate(version: string, run?: RunContext): Promise<void>;
   /** Remove old releases, never one whose version is in `protect`; returns the versions removed. */
   prune(protect: readonly string[]): Promise<string[]>;
   /** Variables for commands that run against a release: {release_dir}, {previous_release_dir}, ... */

@@ -4,6 +4,7 @@
  * A failure is returned rather than thrown, because each caller (preflight,
  * switch, restore) tells it differently.
  */
+import { rewindEnv } from '../../core/rewindEnv.js';
 import type { Exec } from '../../core/ports.js';
 import { expandArgv, type TemplateVars } from '../../core/template.js';
 import { failureOf, startFailure, type CommandFailure } from './failures.js';
@@ -32,5 +33,5 @@ export async function runCommands(commands: readonly (readonly string[])[], run:
 
 /** What the commands of one version see in their environment. */
 export function versionEnv(version: string, sha: string, dir: string): Record<string, string> {
-  return { REWIND_VERSION: version, REWIND_SHA: sha, REWIND_RELEASE_DIR: dir };
+  return rewindEnv({ version, sha, releaseDir: dir });
 }

@@ -2,6 +2,7 @@
  * The configured build commands, run in order inside the new release dir.
  * Placeholders are substituted per argument; nothing passes through a shell.
  */
+import { rewindEnv } from '../../core/rewindEnv.js';
 import { RewindError } from '../../core/errors.js';
 import type { Exec } from '../../core/ports.js';
 import { expandArgv, type TemplateVars } from '../../core/template.js';
@@ -16,11 +17,7 @@ export interface BuildContext {
 }
 
 export async function runBuild(commands: readonly (readonly string[])[], ctx: BuildContext): Promise<void> {
-  const env = {
-    REWIND_VERSION: ctx.version,
-    REWIND_SHA: ctx.vars.sha ?? '',
-    REWIND_RELEASE_DIR: ctx.releaseDir,
-  };
+  const env = rewindEnv({ version: ctx.version, sha: ctx.vars.sha, releaseDir: ctx.releaseDir });
   for (const command of commands) {
     const argv = expandArgv(command, ctx.vars);
     let result;
