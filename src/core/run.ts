@@ -49,6 +49,8 @@ export interface StepRecord {
   /** What the step printed or concluded, already redacted. */
   output: string;
   error: string | null;
+  /** The id of the plan step it carries out (`switch:v1.1.0`); absent in runs journaled before ids existed. */
+  stepId?: string;
 }
 
 export interface AuditEvent {

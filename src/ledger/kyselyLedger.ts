@@ -43,7 +43,7 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
     getRun: (id) => read('getRun', (db) => runs.getRun(db, id)),
     listRuns: (query) => read('listRuns', (db) => runs.listRuns(db, query)),
 
-    startStep: (runId, index, name, at) => write('startStep', (trx) => runs.startStep(trx, runId, index, name, at)),
+    startStep: (runId, index, name, at, stepId) => write('startStep', (trx) => runs.startStep(trx, runId, index, name, at, stepId ?? null)),
     finishStep: (runId, index, result) => write('finishStep', (trx) => runs.finishStep(trx, runId, index, result)),
     listSteps: (runId) => read('listSteps', (db) => runs.listSteps(db, runId)),
 

@@ -139,6 +139,7 @@ export function rowToStep(row: Selectable<StepsTable>): StepRecord {
     durationMs: row.duration_ms,
     output: row.output,
     error: row.error,
+    ...(row.step_id ? { stepId: row.step_id } : {}),
   };
 }
 

@@ -58,6 +58,8 @@ export interface StepsTable {
   duration_ms: number | null;
   output: string;
   error: string | null;
+  /** Added by migration 006: the plan step's stable id; null for steps journaled before. */
+  step_id: string | null;
 }
 
 export interface AuditTable {

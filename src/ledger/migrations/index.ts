@@ -4,6 +4,7 @@ import { audit } from './002_audit.js';
 import { activatedAt } from './003_activated_at.js';
 import { locks } from './004_locks.js';
 import { pipeline } from './005_pipeline.js';
+import { stepIds } from './006_step_ids.js';
 
 /**
  * Every schema migration, by name. Names sort in the order they run; kysely
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003_activated_at': activatedAt,
   '004_locks': locks,
   '005_pipeline': pipeline,
+  '006_step_ids': stepIds,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
