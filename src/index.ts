@@ -1,0 +1,90 @@
+/**
+ * rewind as a library: what `import ... from 'rewind'` gives.
+ *
+ * A curated surface, not the whole tree: load a configuration, open one
+ * environment (the ledger, runners, drivers and write guard the CLI uses),
+ * then call the operations with it. Every operation takes its I/O as its
+ * first argument (the `EnvDeps` that `openEnvironment` returns), so nothing
+ * here reaches for globals, and importing this module starts nothing: no
+ * process is spawned, no file or database is opened, argv is not read, and
+ * the heavy packages (better-sqlite3, pg, ssh2) are loaded only when an
+ * environment first needs them. Call `close()` on what `openEnvironment`
+ * returns when done: it closes the ledger and any SSH connections.
+ *
+ *     import { openEnvironment, planRollbackRun, applyRollback } from 'rewind';
+ *     const env = await openEnvironment({ cwd: process.cwd(), envName: 'production' });
+ *     try {
+ *       const planned = await planRollbackRun(env, { reason: 'error rate' });
+ *       const result = await applyRollback(env, planned);
+ *     } finally {
+ *       await env.close();
+ *     }
+ */
+
+// The configuration.
+export { environmentNames, findConfigFile, loadConfig, parseConfigText, selectEnvironment } from './config/index.js';
+export type { ConfigIssue, EnvironmentConfig, HealthConfig, LoadedConfig, RewindConfig } from './config/index.js';
+
+// One environment, opened: the composition root.
+export { openEnvironment } from './wiring/openEnvironment.js';
+export type { OpenEnvironment, OpenOptions } from './wiring/openEnvironment.js';
+export type { EnvDeps, FleetPolicy } from './operations/deps.js';
+
+// Rollback: plan (read-only, saved as plan.json and plan.md), then apply; or carry out a saved plan.
+export { planRollbackRun } from './operations/planRollbackRun.js';
+export type { PlannedRollback, RollbackRequest } from './operations/planRollbackRun.js';
+export { loadSavedPlan } from './operations/savedPlan.js';
+export type { SavedPlanRef } from './operations/savedPlan.js';
+export { applyRollback } from './operations/applyRollback.js';
+export type { ApplyOptions, RollbackResult } from './operations/applyRollback.js';
+export type { RollbackFiles } from './operations/rollbackRecord.js';
+export type { HostRow } from './operations/hostRows.js';
+
+// Gated and stopped runs: approve, carry on, or decline.
+export { approveRun } from './operations/approveRun.js';
+export { resumeRun } from './operations/resumeRun.js';
+export type { ResumeResult } from './operations/resumeRun.js';
+export { cancelRun } from './operations/cancelRun.js';
+
+// Deploy, record a deployment made elsewhere, drill.
+export { deploy } from './operations/deploy.js';
+export type { DeployPlan, DeployRequest, DeployResult } from './operations/deploy.js';
+export { recordDeployment } from './operations/record.js';
+export type { RecordRequest } from './operations/record.js';
+export { drill } from './operations/drill.js';
+export type { DrillResult } from './operations/drill.js';
+
+// Reading: what runs now, and what happened.
+export { status } from './operations/status.js';
+export type { HostStatus, StatusReport } from './operations/status.js';
+export { history } from './operations/history.js';
+export type { History } from './operations/history.js';
+
+// Parts of the results above, named (derived, so that this file imports only what DESIGN allows it).
+import type { DeployResult } from './operations/deploy.js';
+import type { RollbackResult } from './operations/applyRollback.js';
+import type { StatusReport } from './operations/status.js';
+/** What verifying a release found: health checks and smoke commands, and whether it passed. */
+export type Verification = NonNullable<DeployResult['verification']>;
+/** One health probe's answer. */
+export type HealthResult = NonNullable<StatusReport['health']>;
+/** How one step of a run went. */
+export type StepOutcome = RollbackResult['outcomes'][number];
+/** Whether one notification receiver was told. */
+export type NotifyOutcome = RollbackResult['notifications'][number];
+
+// The records.
+export type { Release, ReleaseStatus } from './core/release.js';
+export type { AuditEvent, Run, RunKind, RunStatus, StepRecord, StepStatus } from './core/run.js';
+export type { PlanMigration, PlanRelease, PlanStep, PlanStepKind, Risk, RiskLevel, RollbackPlan } from './core/plan.js';
+export type { Reversibility } from './core/migrations/tool.js';
+
+// Errors: one table of codes, each with its exit code.
+export { ERRORS, EXIT, RewindError, isRewindError } from './core/errors.js';
+export type { ErrorCode, ExitCode } from './core/errors.js';
+
+// Progress, drivers and the ports operations are given.
+export type { EventSink, RunEvent } from './core/events.js';
+export type { Driver, DriverHost, DriverIo, DriverModule, LiveState, PreparedRelease, PrepareOptions, RunContext } from './core/driver.js';
+export type { Target } from './core/target.js';
+export type { Clock, CommandOptions, CommandResult, Exec, FileStat, Files, Ledger, ReleaseQuery } from './core/ports.js';
