@@ -6,8 +6,8 @@
  * substituted as a real run would run them, without running them.
  */
 import type { RunContext } from '../../core/driver.js';
-import type { CommandDriverContext } from './context.js';
 import { reasonLine } from '../../core/reasonLine.js';
+import type { CommandDriverContext } from './context.js';
 import { commandFailed, expand, runCommand } from './run.js';
 import { showArgv, showCommands } from './show.js';
 
@@ -22,7 +22,7 @@ export async function activateVersion(ctx: CommandDriverContext, version: string
       throw commandFailed('activate', result, 'STEP_FAILED', note);
     }
     // What a switch script prints last is usually what it did ("current -> v1").
-    const last = reasonLine(result.stdout) || reasonLine(result.stderr);
+    const last = clip(reasonLine(result.stdout) || reasonLine(result.stderr));
     said.push(`\`${showArgv(result.argv)}\` exited 0${last === '' ? '' : `: ${last}`}`);
   }
   return said.join('; ');
@@ -31,4 +31,9 @@ export async function activateVersion(ctx: CommandDriverContext, version: string
 /** What activate would run for `version`, for a drill: nothing is run. */
 export function describeActivation(ctx: CommandDriverContext, version: string): string {
   return `would run ${showCommands(ctx.config.activate.map((command) => expand(ctx, command, { version })))} in ${ctx.cwd}`;
+}
+
+/** The step's output is journaled: one script's very long last line must not fill it. */
+function clip(line: string, max = 200): string {
+  return line.length > max ? `${line.slice(0, max)}...` : line;
 }
