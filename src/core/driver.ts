@@ -49,8 +49,18 @@ export interface Driver {
   prepare(version: string, options?: PrepareOptions): Promise<PreparedRelease>;
   /** Is the release present and intact on the target? (read-only) */
   isPresent(version: string): Promise<boolean>;
-  /** Point the target at a prepared release; atomic where the driver allows. */
-  activate(version: string, run?: RunContext): Promise<void>;
+  /**
+   * Point the target at a prepared release; atomic where the driver allows.
+   * A driver that runs the user's commands may return one line saying what
+   * ran and what it said, for the step's output.
+   */
+  activate(version: string, run?: RunContext): Promise<string | void>;
+  /**
+   * What activate would do for `version`, said without doing it (a drill):
+   * `would run ./switch.sh v1.1.0 in /srv/app`. Optional: without it a drill
+   * says the switch in general terms.
+   */
+  describeActivate?(version: string): Promise<string>;
   /** Remove old releases, never one whose version is in `protect`; returns the versions removed. */
   prune(protect: readonly string[]): Promise<string[]>;
   /** Variables for commands that run against a release: {release_dir}, {previous_release_dir}, ... */

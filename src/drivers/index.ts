@@ -4,12 +4,14 @@
  * JSON Schema, the README's reference and the wiring all read this list.
  */
 import type { DriverModule } from '../core/driver.js';
+import { commandDriver } from './command/module.js';
 import { gitDriver } from './git/module.js';
 import { releasesDriver } from './releases/module.js';
 
 export const DRIVERS: readonly DriverModule<any>[] = [
   releasesDriver,
   gitDriver,
+  commandDriver,
 ];
 
 /** The module of a `driver:` value; the schema has already refused unknown kinds. */
