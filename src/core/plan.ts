@@ -12,11 +12,33 @@ export interface Risk {
   message: string;
 }
 
-export type PlanStepKind = 'snapshot' | 'ensure_release' | 'migration' | 'switch' | 'reload' | 'verify' | 'mark';
+export type PlanStepKind = 'snapshot' | 'make' | 'migrate' | 'ensure_release' | 'migration' | 'switch' | 'reload' | 'verify' | 'mark';
 
+/** One step of a plan, as shown and as run (see core/planSteps). */
 export interface PlanStep {
+  /** Stable: `switch:v1.1.0`, `switch:v1.1.0:batch-2`, `migration:003_add_index`; the journal and resume find steps by it. */
+  id: string;
   kind: PlanStepKind;
   title: string;
+  /** The version it acts for: the target of a switch, the failed release whose code reverts a migration. */
+  version: string;
+  /** The targets it acts on; absent: all of them. */
+  hosts?: string[];
+  /** The last batch: only its switch makes the release live, only its verify makes it verified. */
+  final?: boolean;
+  /** A migration step's migration id. */
+  migration?: string;
+}
+
+/** What a deploy run carries out, saved on the run so that `rewind resume` carries out the same steps. */
+export interface DeployPlan {
+  kind: 'deploy';
+  version: string;
+  releaseId: string;
+  previousReleaseId: string | null;
+  autoRollback: boolean;
+  /** Absent on deploys saved before step ids: they are made again from the same facts. */
+  steps?: PlanStep[];
 }
 
 export interface PlanRelease {
@@ -64,7 +86,10 @@ export interface RollbackPlan {
   ledgerDigest: string;
   /** Whether approval is needed before it runs, under the environment's policy. */
   approvalRequired: boolean;
+  /** The hosts that change; empty for an environment-scoped driver, which acts on the environment as a whole. */
   hosts: string[];
+  /** host: the driver acts on each host; environment: on the whole environment (absent in plans saved before). */
+  scope?: 'host' | 'environment';
 }
 
 export const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };

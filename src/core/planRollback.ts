@@ -2,7 +2,8 @@ import { needsApproval, type ApprovalPolicy } from './approval.js';
 import { RewindError } from './errors.js';
 import { lastKnownGood, liveRelease } from './lastKnownGood.js';
 import { assertSafeName } from './names.js';
-import { highestRisk, type PlanMigration, type PlanRelease, type PlanStep, type Risk, type RollbackPlan } from './plan.js';
+import { highestRisk, type PlanMigration, type PlanRelease, type Risk, type RollbackPlan } from './plan.js';
+import { rollbackPlanSteps, type FleetShape } from './planSteps.js';
 import type { Release } from './release.js';
 
 export interface RollbackInput {
@@ -13,6 +14,10 @@ export interface RollbackInput {
   now: string;
   /** Every release of this app and environment, newest first. */
   releases: readonly Release[];
+  /** How the targets change together; all at once when absent. */
+  fleet?: Omit<FleetShape, 'targets'>;
+  /** environment: `hosts` holds the environment alone, and the plan speaks of it, not of hosts. */
+  scope?: 'host' | 'environment';
   /** The version the driver says is running now. */
   observedLive: string | null;
   /** A release id, or a version (its newest release). Default: the live release. */
@@ -55,7 +60,10 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     to: planRelease(target),
     targetChosenBy: chosenBy,
     skipped,
-    steps: planSteps(input, failed, target, migrations),
+    steps: rollbackPlanSteps({
+      from: failed, to: target, migrations, missingOn: input.missingOn ?? [], reload: input.reloadConfigured,
+      fleet: { targets: input.hosts, canary: input.fleet?.canary ?? 0, batch: input.fleet?.batch },
+    }),
     migrations,
     risks,
     riskLevel: highestRisk(risks),
@@ -63,7 +71,8 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     observedLive: input.observedLive,
     missingOn: [...(input.missingOn ?? [])],
     ledgerDigest: input.ledgerDigest,
-    hosts: [...input.hosts],
+    hosts: input.scope === 'environment' ? [] : [...input.hosts],
+    scope: input.scope ?? 'host',
   };
 }
 
@@ -122,7 +131,7 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
   if (skipped.length > 0) {
     risks.push({ code: 'distance', level: 'medium', message: `goes back ${skipped.length + 1} releases, past ${skipped.join(', ')}` });
   }
-  if (input.hosts.length > 1) {
+  if (input.scope !== 'environment' && input.hosts.length > 1) {
     risks.push({ code: 'several_hosts', level: 'medium', message: `${input.hosts.length} hosts change` });
   }
   if (!input.healthConfigured) {
@@ -154,19 +163,6 @@ function migrationRisks(migrations: readonly PlanMigration[], failed: Release): 
     if (m.reversibility === 'manual') risks.push({ code: 'manual_migration', level: 'medium', message: `${m.id} must be reverted by an operator: the run pauses before the switch (with ${failed.version}'s ${m.downPath ?? 'migration files'})` });
   }
   return risks;
-}
-
-function planSteps(input: RollbackInput, failed: Release, target: Release, migrations: readonly PlanMigration[]): PlanStep[] {
-  const missing = input.missingOn ?? [];
-  const steps: PlanStep[] = [
-    { kind: 'ensure_release', title: `check ${target.version} is present and intact${missing.length > 0 ? ` (rebuild it on ${missing.join(', ')})` : ''}` },
-    ...migrations.map((m): PlanStep => ({ kind: 'migration', title: m.reversibility === 'manual' ? `pause: an operator reverts migration ${m.id}, then \`rewind resume\`` : `revert migration ${m.id} with ${failed.version}'s down step` })),
-    { kind: 'switch', title: `switch to ${target.version}` },
-  ];
-  if (input.reloadConfigured) steps.push({ kind: 'reload', title: 'reload the app' });
-  steps.push({ kind: 'verify', title: `verify ${target.version}${target.sha ? ` reports ${target.sha.slice(0, 7)}` : ''}` });
-  steps.push({ kind: 'mark', title: `mark ${failed.version} rolled_back` });
-  return steps;
 }
 
 function planRelease(release: Release): PlanRelease {

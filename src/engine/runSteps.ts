@@ -3,6 +3,9 @@ import type { EventSink } from '../core/events.js';
 import type { Clock, Ledger } from '../core/ports.js';
 
 export interface Step {
+  /** The plan step's id (see core/planSteps), journaled with the step. */
+  id?: string;
+  /** What the journal and the step list show. */
   name: string;
   /** Returns a one-line summary of what it did (journaled and shown). */
   run: () => Promise<string | void>;
@@ -18,6 +21,7 @@ export interface Step {
 export type BoundaryHook = (index: number, phase: 'before' | 'after') => void;
 
 export interface StepOutcome {
+  id?: string;
   name: string;
   ok: boolean;
   durationMs: number;
@@ -60,17 +64,17 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
   let index = journal.firstIndex ?? 0;
   for (const step of steps) {
     const started = clock.now();
-    await ledger.startStep(runId, index, step.name, started.toISOString());
+    await ledger.startStep(runId, index, step.name, started.toISOString(), step.id);
     events({ type: 'step.started', runId, index, name: step.name });
     journal.onBoundary?.(index, 'before');
     let outcome: StepOutcome;
     let error: RewindError | undefined;
     try {
       const detail = (await (journal.dryRun && step.simulate ? step.simulate() : step.run())) ?? '';
-      outcome = { name: step.name, ok: true, durationMs: elapsed(clock, started), detail };
+      outcome = { id: step.id, name: step.name, ok: true, durationMs: elapsed(clock, started), detail };
     } catch (thrown) {
       error = asRewindError(thrown);
-      outcome = { name: step.name, ok: false, durationMs: elapsed(clock, started), detail: error.message };
+      outcome = { id: step.id, name: step.name, ok: false, durationMs: elapsed(clock, started), detail: error.message };
     }
     // A step that waits for an operator stays `pending`: a resumed run starts again at it.
     const paused = error?.code === 'MANUAL_STEP';

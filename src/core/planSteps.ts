@@ -1,0 +1,75 @@
+/**
+ * The steps of a plan, with stable ids: the plan is the program. The engine
+ * builds what runs from these (one factory per kind), journals each step by
+ * its id and resumes by it, so what plan.md shows is what runs.
+ */
+import { batchesOf, onHostsLabel } from './fleet.js';
+import type { PlanMigration, PlanStep } from './plan.js';
+
+export interface FleetShape {
+  /** The names of the targets, in config order: hosts, or the environment alone. */
+  targets: readonly string[];
+  canary: number;
+  /** Hosts per batch after the canary; all the rest at once when absent. */
+  batch?: number;
+}
+
+/** Switch, reload and verify, batch by batch (the canary alone first); one batch has no batch suffix. */
+export function batchPlanSteps(version: string, sha: string | null, fleet: FleetShape, reload: boolean): PlanStep[] {
+  const batches = batchesOf(fleet.targets, fleet.canary, fleet.batch ?? fleet.targets.length);
+  return batches.flatMap((hosts, index) => {
+    const suffix = batches.length === 1 ? '' : `:batch-${index + 1}`;
+    const on = onHostsLabel(hosts, fleet.targets);
+    const final = index === batches.length - 1;
+    const steps: PlanStep[] = [{ id: `switch:${version}${suffix}`, kind: 'switch', title: `switch to ${version}${on}`, version, hosts, final }];
+    if (reload) steps.push({ id: `reload:${version}${suffix}`, kind: 'reload', title: `reload the app${on}`, version, hosts, final });
+    steps.push({ id: `verify:${version}${suffix}`, kind: 'verify', title: `verify ${version}${sha ? ` reports ${sha.slice(0, 7)}` : ''}${on}`, version, hosts, final });
+    return steps;
+  });
+}
+
+export interface RollbackStepFacts {
+  from: { version: string };
+  to: { version: string; sha: string | null };
+  migrations: readonly PlanMigration[];
+  missingOn: readonly string[];
+  fleet: FleetShape;
+  reload: boolean;
+}
+
+export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
+  const { from, to, missingOn } = facts;
+  return [
+    { id: `ensure:${to.version}`, kind: 'ensure_release', title: `check ${to.version} is present and intact${missingOn.length > 0 ? ` (rebuild it on ${missingOn.join(', ')})` : ''}`, version: to.version },
+    ...facts.migrations.map((m): PlanStep => ({
+      id: `migration:${m.id}`,
+      kind: 'migration',
+      title: m.reversibility === 'manual' ? `pause: an operator reverts migration ${m.id}, then \`rewind resume\`` : `revert migration ${m.id} with ${from.version}'s down step`,
+      version: from.version,
+      migration: m.id,
+    })),
+    ...batchPlanSteps(to.version, to.sha, facts.fleet, facts.reload),
+    { id: `mark:${from.version}`, kind: 'mark', title: `mark ${from.version} rolled_back`, version: from.version },
+  ];
+}
+
+export interface DeployStepFacts {
+  version: string;
+  migrations: boolean;
+  fleet: FleetShape;
+  reload: boolean;
+}
+
+export function deployPlanSteps(facts: DeployStepFacts): PlanStep[] {
+  const { version } = facts;
+  return [
+    { id: `make:${version}`, kind: 'make', title: `make release ${version}`, version },
+    ...(facts.migrations ? [{ id: `migrate:${version}`, kind: 'migrate', title: `migrate the database for ${version}`, version } satisfies PlanStep] : []),
+    ...batchPlanSteps(version, null, facts.fleet, facts.reload),
+  ];
+}
+
+/** The steps of the kinds given, e.g. every switch: how a run tells whether it got that far. */
+export function stepIdsOf(steps: readonly PlanStep[], kind: PlanStep['kind']): string[] {
+  return steps.filter((s) => s.kind === kind).map((s) => s.id);
+}
