@@ -6,7 +6,7 @@
  * `overallTimeoutMs`, and every outcome is redacted.
  */
 import type { NotifyConfig, NotifyEvent } from '../config/schema/notify.js';
-import { MIN_SECRET_LENGTH, redact } from '../exec/redact.js';
+import { MIN_SECRET_LENGTH, redact } from '../core/redact.js';
 import { deliver } from './deliver.js';
 import type { RunNotification } from './payload.js';
 import { prepareRequest, receiverLabel, receiverSecrets } from './receivers.js';

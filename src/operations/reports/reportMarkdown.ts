@@ -1,5 +1,5 @@
 import type { StepRecord } from '../../core/run.js';
-import { redact } from '../../exec/redact.js';
+import { redact } from '../../core/redact.js';
 import type { Verification } from '../../verify/verifyRelease.js';
 import { clockTime, humanDuration, mdCell, mdLine, utcDay } from './format.js';
 import { reportFacts, type NotificationOutcome, type ReportFacts, type RollbackReportInput } from './reportInput.js';
