@@ -2,8 +2,8 @@ import type { EnvironmentConfig } from '../config/schema/index.js';
 import type { EventSink } from '../core/events.js';
 import type { MigrationTool } from '../core/migrations/tool.js';
 import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
-import type { ProcessIdentity } from '../engine/envLock.js';
-import type { BoundaryHook } from '../engine/runSteps.js';
+import type { ProcessIdentity } from '../core/lock.js';
+import type { BoundaryHook } from '../core/boundaryHook.js';
 import type { NotifyOutcome, RunNotification } from '../notify/index.js';
 import type { Target } from '../core/target.js';
 
