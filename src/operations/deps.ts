@@ -4,7 +4,7 @@ import type { MigrationTool } from '../core/migrations/tool.js';
 import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
 import type { ProcessIdentity } from '../core/lock.js';
 import type { BoundaryHook } from '../core/boundaryHook.js';
-import type { NotifyOutcome, RunNotification } from '../notify/index.js';
+import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
 
 /**
