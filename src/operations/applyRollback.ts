@@ -5,7 +5,7 @@ import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import { runSteps, type StepOutcome } from '../engine/runSteps.js';
 import type { NotifyOutcome } from '../core/notification.js';
-import type { Verification } from '../verify/verifyRelease.js';
+import type { Verification } from '../core/verification.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
