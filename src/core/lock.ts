@@ -13,6 +13,13 @@ export interface LockHolder {
   expiresAt: string;
 }
 
+/** Who this process is, for lock holders and for judging whether another holder is still alive. */
+export interface ProcessIdentity {
+  host: string;
+  pid: number;
+  isAlive: (pid: number) => boolean;
+}
+
 export function lockKey(app: string, env: string): string {
   return `${app}:${env}`;
 }

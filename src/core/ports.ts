@@ -6,6 +6,7 @@ import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus }
 import type { LockHolder } from './lock.js';
 import type { PhaseChange, PhaseRollbackEntry, StoredPhaseStatus } from './pipeline/phases.js';
 import type { Release, ReleasePatch } from './release.js';
+import type { ExpectedBuild, HealthCheck, HealthResult, ProbeAnswer, Verification, VerifyInput } from './verification.js';
 
 export interface Clock {
   now(): Date;
@@ -124,4 +125,23 @@ export interface Files {
 export interface FileStat {
   type: 'file' | 'dir' | 'symlink' | 'other';
   mtimeMs: number;
+}
+
+/** A stand-in for the global fetch; tests hand one in (EnvDeps.fetch), normal use leaves it out. */
+export interface FetchSeam {
+  fetch?: typeof fetch | undefined;
+}
+
+/**
+ * How a release is proven healthy (DESIGN's Probe): the HTTP health check,
+ * the smoke commands, a one-off probe of an endpoint. Operations decide what
+ * to check and what a verdict means; this does the asking.
+ */
+export interface Verifier {
+  /** The health check, then (on a healthy service only) the smoke commands, run through `exec` (the host's). */
+  verify(input: VerifyInput, io: FetchSeam & { exec: Exec }): Promise<Verification>;
+  /** One health check, with whatever limits the caller sets (status reports; it does not verify). */
+  checkHealth(health: HealthCheck, expected: ExpectedBuild, io?: FetchSeam): Promise<HealthResult>;
+  /** Ask an endpoint once whether it answers at all (a drill: the target is not running yet). */
+  probe(url: string, io?: FetchSeam): Promise<ProbeAnswer>;
 }

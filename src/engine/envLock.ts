@@ -1,13 +1,8 @@
 import { RewindError } from '../core/errors.js';
-import { describeHolder, isStale, type LockHolder } from '../core/lock.js';
+import { describeHolder, isStale, type LockHolder, type ProcessIdentity } from '../core/lock.js';
 import type { Clock, Ledger } from '../core/ports.js';
 
-/** Who this process is, for lock holders and for judging whether another holder is still alive. */
-export interface ProcessIdentity {
-  host: string;
-  pid: number;
-  isAlive: (pid: number) => boolean;
-}
+export type { ProcessIdentity };
 
 export interface LockDeps {
   ledger: Ledger;

@@ -1,6 +1,7 @@
 import { asRewindError, type RewindError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { Clock, Ledger } from '../core/ports.js';
+import type { BoundaryHook } from '../core/boundaryHook.js';
 
 export interface Step {
   /** The plan step's id (see core/planSteps), journaled with the step. */
@@ -17,8 +18,7 @@ export interface Step {
   simulate?: () => Promise<string>;
 }
 
-/** Where a run can be made to stop dead, for tests of resume: see openEnvironment. */
-export type BoundaryHook = (index: number, phase: 'before' | 'after') => void;
+export type { BoundaryHook };
 
 export interface StepOutcome {
   id?: string;

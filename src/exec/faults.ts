@@ -1,4 +1,4 @@
-import type { BoundaryHook } from '../engine/runSteps.js';
+import type { BoundaryHook } from '../core/boundaryHook.js';
 
 /**
  * Fault injection for the tests that prove `rewind resume`: with

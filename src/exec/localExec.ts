@@ -8,7 +8,8 @@ import { constants as osConstants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { RewindError } from '../core/errors.js';
 import type { CommandOptions, CommandResult, Exec } from '../core/ports.js';
-import { redact, secretsFromEnv } from './redact.js';
+import { redact } from '../core/redact.js';
+import { secretsFromEnv } from './redact.js';
 import { TailBuffer } from './tailBuffer.js';
 
 export interface LocalExecOptions {

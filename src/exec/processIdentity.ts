@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { ProcessIdentity } from '../engine/envLock.js';
+import type { ProcessIdentity } from '../core/lock.js';
 
 /** This process, as lock holders record it. */
 export function processIdentity(): ProcessIdentity {

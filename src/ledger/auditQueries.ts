@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditEvent, NewAuditEvent } from '../core/run.js';
-import { GENESIS_HASH, auditHash, hashedFields } from './auditHash.js';
+import { GENESIS_HASH, auditHash, hashedFields } from '../core/auditHash.js';
 import { auditToRow, rowToAudit } from './rows.js';
 import type { Database } from './tables.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { RewindError } from '../core/errors.js';
-import { findChainBreak, type ChainBreak } from './auditHash.js';
+import { findChainBreak, type ChainBreak } from '../core/auditHash.js';
 import { loadBetterSqlite3 } from './betterSqlite3.js';
 import { ledgerError } from './errors.js';
 import { countHistory, readHistory, schemaMismatch, writeHistory, type HistoryCounts, type HistoryRows } from './history.js';

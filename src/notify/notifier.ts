@@ -5,25 +5,14 @@
  * So notify() resolves with one outcome per receiver, always, within
  * `overallTimeoutMs`, and every outcome is redacted.
  */
-import type { NotifyConfig, NotifyEvent } from '../config/schema/notify.js';
-import { MIN_SECRET_LENGTH, redact } from '../exec/redact.js';
+import type { NotifyConfig } from '../config/schema/notify.js';
+import type { NotifyOutcome, RunNotification } from '../core/notification.js';
+import { MIN_SECRET_LENGTH, redact } from '../core/redact.js';
 import { deliver } from './deliver.js';
-import type { RunNotification } from './payload.js';
 import { prepareRequest, receiverLabel, receiverSecrets } from './receivers.js';
 import type { Env } from './receivers.js';
 
-export interface NotifyOutcome {
-  /** A safe label: "webhook hooks.example.com", "slack", "telegram chat 123". */
-  receiver: string;
-  event: NotifyEvent;
-  ok: boolean;
-  /** HTTP requests made; 0 when nothing could be sent (say, a missing token). */
-  attempts: number;
-  /** The last HTTP status, or null when none came back. */
-  status: number | null;
-  /** One redacted line, or null when delivered. */
-  error: string | null;
-}
+export type { NotifyOutcome };
 
 export interface Notifier {
   notify(n: RunNotification): Promise<NotifyOutcome[]>;

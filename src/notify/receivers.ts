@@ -5,7 +5,7 @@
  * a Telegram request URL holds the bot token.
  */
 import type { NotifyConfig } from '../config/schema/notify.js';
-import { secretsInUrls } from '../exec/redact.js';
+import { secretsInUrls } from '../core/redact.js';
 import { slackRequest } from './formats/slack.js';
 import { telegramRequest, telegramToken } from './formats/telegram.js';
 import { webhookRequest } from './formats/webhook.js';

@@ -1,6 +1,6 @@
 import type { Ledger } from '../core/ports.js';
 import type { AuditEvent } from '../core/run.js';
-import { GENESIS_HASH, auditHash } from '../ledger/auditHash.js';
+import { GENESIS_HASH, auditHash } from '../core/auditHash.js';
 
 export interface AuditVerdict {
   ok: boolean;

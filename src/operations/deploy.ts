@@ -6,7 +6,7 @@ import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import { runSteps, type Step, type StepOutcome } from '../engine/runSteps.js';
-import type { Verification } from '../verify/verifyRelease.js';
+import type { Verification } from '../core/verification.js';
 import { applyRollback, type RollbackResult } from './applyRollback.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';

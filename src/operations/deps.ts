@@ -1,10 +1,10 @@
 import type { EnvironmentConfig } from '../config/schema/index.js';
 import type { EventSink } from '../core/events.js';
 import type { MigrationTool } from '../core/migrations/tool.js';
-import type { Clock, Exec, Files, Ledger } from '../core/ports.js';
-import type { ProcessIdentity } from '../engine/envLock.js';
-import type { BoundaryHook } from '../engine/runSteps.js';
-import type { NotifyOutcome, RunNotification } from '../notify/index.js';
+import type { Clock, Exec, Files, Ledger, Verifier } from '../core/ports.js';
+import type { ProcessIdentity } from '../core/lock.js';
+import type { BoundaryHook } from '../core/boundaryHook.js';
+import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
 
 /**
@@ -36,6 +36,9 @@ export interface EnvDeps {
   events: EventSink;
   /** A short random suffix for ids (4 hex characters). */
   random: () => string;
+  /** Health checks, smoke commands and probes (src/verify/ in normal use). */
+  verifier: Verifier;
+  /** Handed to every verifier call: a test's stand-in for the global fetch. */
   fetch?: typeof fetch;
   /** This process: lock holders name it; another holder on this host is judged alive by pid. */
   self: ProcessIdentity;

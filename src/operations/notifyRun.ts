@@ -1,7 +1,5 @@
-import type { NotifyEvent } from '../config/schema/notify.js';
+import type { NotifyEvent, NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Run } from '../core/run.js';
-import type { NotifyOutcome } from '../notify/notifier.js';
-import type { RunNotification } from '../notify/payload.js';
 import type { EnvDeps } from './deps.js';
 
 export interface NotifyFacts {

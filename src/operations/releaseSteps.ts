@@ -5,8 +5,7 @@ import { onHostsLabel } from '../core/fleet.js';
 import type { Release } from '../core/release.js';
 import { expandArgv, expandItem, type TemplateVars } from '../core/template.js';
 import type { Step } from '../engine/runSteps.js';
-import { probeOnce } from '../verify/probeOnce.js';
-import { verifyRelease, type Verification } from '../verify/verifyRelease.js';
+import type { Verification } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
 import type { Target } from '../core/target.js';
 import { onHosts, settle } from './targets.js';
@@ -87,7 +86,7 @@ export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Targ
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
         const vars = await releaseVars(deps, t, release);
-        const verification = await verifyRelease(
+        const verification = await deps.verifier.verify(
           { health: healthFor(deps, t), smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(release, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
           { exec: t.exec, fetch: deps.fetch },
         );
@@ -112,7 +111,7 @@ export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Targ
         const health = healthFor(deps, t);
         if (!health) return 'no health check configured: a real rollback could not prove its result';
         // The target is not running yet, so only ask whether the endpoint answers at all.
-        const probe = await probeOnce(health.url, { fetch: deps.fetch });
+        const probe = await deps.verifier.probe(health.url, { fetch: deps.fetch });
         if (probe.status === null) throw new RewindError('VERIFY_FAILED', `the health endpoint does not answer: ${probe.reason}`);
         return `health endpoint answers (status ${probe.status} now); would check that ${release.version} reports ${release.sha?.slice(0, 7) ?? 'its version'}`;
       });

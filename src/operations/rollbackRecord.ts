@@ -1,8 +1,8 @@
 import type { RewindError } from '../core/errors.js';
 import type { Run, StepRecord } from '../core/run.js';
-import type { NotifyOutcome } from '../notify/index.js';
+import type { NotifyOutcome } from '../core/notification.js';
 import type { HostRow } from './hostRows.js';
-import type { Verification } from '../verify/verifyRelease.js';
+import type { Verification } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
 import { notifyRun } from './notifyRun.js';
 import type { PlannedRollback } from './planRollbackRun.js';

@@ -3,7 +3,7 @@ import { batchesOf } from '../core/fleet.js';
 import type { PlanMigration } from '../core/plan.js';
 import type { Release } from '../core/release.js';
 import type { Step } from '../engine/runSteps.js';
-import type { Verification } from '../verify/verifyRelease.js';
+import type { Verification } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
 import { revertSteps } from './migrationSteps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';

@@ -2,7 +2,7 @@ import type { LiveState } from '../core/driver.js';
 import { expandItem } from '../core/template.js';
 import { lastKnownGood, liveRelease } from '../core/lastKnownGood.js';
 import type { Release } from '../core/release.js';
-import { checkHealth, type HealthResult } from '../verify/httpHealth.js';
+import type { HealthResult } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
 import { describeFleet, observeFleet, onHosts } from './targets.js';
 
@@ -46,7 +46,7 @@ export async function status(deps: EnvDeps): Promise<StatusReport> {
   const probes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
     const release = releases.find((r) => r.version === fleet.byHost[t.name]?.version);
     if (!health || !release) return null;
-    return checkHealth(
+    return deps.verifier.checkHealth(
       { ...health, url: expandItem(health.url, { host: t.address }), successes: 1, timeout: Math.min(health.timeout, STATUS_HEALTH_TIMEOUT_MS) },
       { version: release.version, sha: release.sha },
       { fetch: deps.fetch },

@@ -5,39 +5,12 @@
  * thrown error, so the caller always gets a result it can report.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { HealthConfig } from '../config/schema/health.js';
 import { healthVerdict } from '../core/healthVerdict.js';
 import type { HealthObservation } from '../core/healthVerdict.js';
+import type { ExpectedBuild, HealthAttempt, HealthCheck, HealthResult } from '../core/verification.js';
 import { describeFetchFailure } from './fetchFailure.js';
 
-export interface ExpectedBuild {
-  version: string;
-  sha: string | null;
-}
-
-export interface HealthAttempt {
-  /** 1-based. */
-  attempt: number;
-  ok: boolean;
-  status: number | null;
-  reason: string;
-  reported: string | null;
-  /** Passing attempts in a row, this one included. */
-  consecutive: number;
-  durationMs: number;
-}
-
-export interface HealthResult {
-  ok: boolean;
-  url: string;
-  attempts: number;
-  durationMs: number;
-  /** One line: why it passed, or the last failure and how long we tried. */
-  reason: string;
-  /** The last build value the service reported, if any. */
-  reported: string | null;
-  lastStatus: number | null;
-}
+export type { ExpectedBuild, HealthAttempt, HealthResult };
 
 export interface HealthDeps {
   fetch?: typeof fetch;
@@ -55,7 +28,7 @@ export const MAX_REQUEST_MS = 5000;
 /** Starting a request with less time than this left only produces a meaningless timeout. */
 const MIN_REQUEST_MS = 50;
 
-export async function checkHealth(health: HealthConfig, expected: ExpectedBuild, deps: HealthDeps = {}): Promise<HealthResult> {
+export async function checkHealth(health: HealthCheck, expected: ExpectedBuild, deps: HealthDeps = {}): Promise<HealthResult> {
   const fetchImpl = deps.fetch ?? fetch;
   const now = deps.now ?? (() => performance.now());
   const sleep = deps.sleep ?? ((ms: number) => pause(ms, deps.signal));

@@ -1,11 +1,7 @@
+import type { ProbeAnswer } from '../core/verification.js';
 import { describeFetchFailure } from './fetchFailure.js';
 
-export interface ProbeAnswer {
-  /** The HTTP status, or null when nothing answered. */
-  status: number | null;
-  /** Why nothing answered, in one line. */
-  reason: string | null;
-}
+export type { ProbeAnswer };
 
 /** Ask an endpoint once whether it answers at all (a drill: the target is not running yet). */
 export async function probeOnce(url: string, deps: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<ProbeAnswer> {

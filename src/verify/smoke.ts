@@ -6,22 +6,9 @@
 import type { Exec } from '../core/ports.js';
 import { expandArgv } from '../core/template.js';
 import type { TemplateVars } from '../core/template.js';
+import type { SmokeCommandResult, SmokeResult } from '../core/verification.js';
 
-export interface SmokeCommandResult {
-  argv: string[];
-  /** The exit code; null when the program could not be started at all. */
-  code: number | null;
-  durationMs: number;
-  /** The end of stdout then stderr, enough to see why it failed. */
-  outputTail: string;
-}
-
-export interface SmokeResult {
-  ok: boolean;
-  results: SmokeCommandResult[];
-  /** One line naming the failing command; null when all passed. */
-  reason: string | null;
-}
+export type { SmokeCommandResult, SmokeResult };
 
 export interface SmokeDeps {
   exec: Exec;

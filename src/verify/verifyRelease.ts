@@ -3,45 +3,12 @@
  * commands. Smoke runs only on a healthy service, because a smoke failure
  * against a service that is not up says nothing new and costs time.
  */
-import type { HealthConfig } from '../config/schema/health.js';
 import type { Exec } from '../core/ports.js';
-import type { TemplateVars } from '../core/template.js';
+import type { HealthAttempt, Verification, VerificationCheck, VerifyInput } from '../core/verification.js';
 import { checkHealth } from './httpHealth.js';
-import type { ExpectedBuild, HealthAttempt, HealthResult } from './httpHealth.js';
 import { runSmoke } from './smoke.js';
-import type { SmokeResult } from './smoke.js';
 
-export interface VerificationCheck {
-  name: 'health' | 'smoke';
-  ok: boolean;
-  /** One line: what passed, or why it failed. */
-  detail: string;
-  durationMs: number;
-}
-
-export interface Verification {
-  /** True also when nothing is configured: the caller decides what "unverifiable" means. */
-  ok: boolean;
-  /** Only the checks that ran: smoke is left out when health failed. */
-  checks: VerificationCheck[];
-  /** The first failing check's one line; null when all passed. */
-  reason: string | null;
-  /** The full results, for reports that want every attempt and command. */
-  health?: HealthResult;
-  smoke?: SmokeResult;
-}
-
-export interface VerifyInput {
-  health?: HealthConfig | undefined;
-  smoke: readonly (readonly string[])[];
-  expected: ExpectedBuild;
-  /** Where smoke commands run (usually the release dir). */
-  cwd?: string | undefined;
-  vars: TemplateVars;
-  env?: Record<string, string>;
-  /** Per smoke command; unbounded when absent. */
-  smokeTimeoutMs?: number;
-}
+export type { Verification, VerificationCheck, VerifyInput };
 
 export interface VerifyDeps {
   exec: Exec;

@@ -6,6 +6,9 @@ import { copySqliteToPostgres, type LedgerCopy } from '../ledger/copyLedger.js';
 import { isPostgresUrl, postgresLabel } from '../ledger/postgresUrl.js';
 import { SQLITE_LEDGER_FILE } from './openLedger.js';
 
+/** How a copy's counts read ("3 releases, 5 runs, 12 steps, 20 audit events"), for the command that reports it. */
+export { describeCounts } from '../ledger/copyLedger.js';
+
 export interface CopyLedgerRequest {
   cwd: string;
   /** --config; found upward from cwd otherwise. Read only when --from or --to is left out. */

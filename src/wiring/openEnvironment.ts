@@ -14,6 +14,7 @@ import { withEnv } from '../exec/withEnv.js';
 import { faultFromEnv } from '../exec/faults.js';
 import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
+import { httpVerifier } from '../verify/verifier.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from '../operations/deps.js';
 import { driverWriteRoots, environmentTargets } from './targets.js';
@@ -88,6 +89,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     events: options.events ?? ignoreEvents,
     random: () => randomBytes(2).toString('hex'),
     self: processIdentity(),
+    verifier: httpVerifier,
     secrets,
     migrations: env.migrations && targets[0] ? createMigrationTool(env.migrations, targets[0], processEnv) : undefined,
     notify: notifier ? (n) => notifier.notify(n) : undefined,

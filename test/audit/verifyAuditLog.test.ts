@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AuditEvent, NewAuditEvent } from '../../src/core/run.js';
-import { GENESIS_HASH, auditHash } from '../../src/ledger/auditHash.js';
+import { GENESIS_HASH, auditHash } from '../../src/core/auditHash.js';
 import { exportAuditLog, verifyAuditLog } from '../../src/operations/auditLog.js';
 
 /** A well-formed chain of n entries, built the way the ledger builds it. */

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openEnvironment } from '../../src/wiring/openEnvironment.js';
-import { redact } from '../../src/exec/redact.js';
+import { redact } from '../../src/core/redact.js';
 import { rewind, type CliRun } from '../helpers/cli.js';
 import { postgresSkip, withTempDatabase } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/tmp.js';

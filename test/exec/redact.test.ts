@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSecretName, redact, secretsFromEnv, secretsInUrls } from '../../src/exec/redact.js';
+import { isSecretName, redact, secretsInUrls } from '../../src/core/redact.js';
+import { secretsFromEnv } from '../../src/exec/redact.js';
 
 test('redact replaces every occurrence of every secret', () => {
   assert.equal(redact('token=hunter22 again hunter22.', ['hunter22']), 'token=*** again ***.');

@@ -8,7 +8,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { Ledger } from '../../src/core/ports.js';
 import type { PhaseRollbackEntry, PhaseStatus } from '../../src/core/pipeline/phases.js';
 import type { AuditEvent } from '../../src/core/run.js';
-import { GENESIS_HASH, auditHash, findChainBreak } from '../../src/ledger/auditHash.js';
+import { GENESIS_HASH, auditHash, findChainBreak } from '../../src/core/auditHash.js';
 import { release, run } from './fixtures.js';
 
 export type LedgerFactory = (t: TestContext) => Promise<Ledger>;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { LEDGER_WRITE_LOCK_KEY } from '../../src/ledger/postgresLock.js';
-import { findChainBreak } from '../../src/ledger/auditHash.js';
+import { findChainBreak } from '../../src/core/auditHash.js';
 import { MIGRATION_NAMES } from '../../src/ledger/migrations/index.js';
 import { databaseUrl, postgresSkip, withAdmin, withTempDatabase } from '../helpers/postgres.js';
 import { ledgerContract, rejectsWith } from './contract.js';

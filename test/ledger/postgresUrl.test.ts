@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redact } from '../../src/exec/redact.js';
+import { redact } from '../../src/core/redact.js';
 import { isPostgresUrl, postgresLabel, postgresSecrets } from '../../src/ledger/postgresUrl.js';
 
 test('a PostgreSQL URL is shown without its password, wherever the password is', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
-import { findChainBreak } from '../../src/ledger/auditHash.js';
+import { findChainBreak } from '../../src/core/auditHash.js';
 import { beginImmediate } from '../../src/ledger/sqliteLock.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ledgerContract, rejectsWith } from './contract.js';

@@ -1,7 +1,7 @@
 import type { RollbackPlan } from '../../src/core/plan.js';
 import type { Run, StepRecord } from '../../src/core/run.js';
 import type { RollbackReportInput } from '../../src/operations/reports/reportInput.js';
-import type { Verification } from '../../src/verify/verifyRelease.js';
+import type { Verification } from '../../src/core/verification.js';
 
 /** A webhook token that must never reach any file. */
 export const SECRET = 'xoxb-7731-SUPERSECRET';

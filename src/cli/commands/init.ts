@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { initConfig } from '../../config/init.js';
-import { createGuardedFiles } from '../../exec/guardedFiles.js';
+import { initProject } from '../../wiring/initProject.js';
 import { globalsOf } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
 
@@ -12,9 +11,7 @@ export function registerInit(program: Command, io: CliIO): void {
     .option('--force', 'overwrite an existing rewind.yaml')
     .action(async (options: { app?: string; force?: boolean }, command: Command) => {
       const globals = globalsOf(command);
-      // The only file init may write is the new rewind.yaml in this directory.
-      const files = createGuardedFiles([io.cwd]);
-      const { file } = await initConfig({ dir: io.cwd, app: options.app, force: options.force === true, write: (path, text) => files.writeFileAtomic(path, text) });
+      const { file } = await initProject({ dir: io.cwd, app: options.app, force: options.force === true });
       if (globals.json) printJson(io, { file });
       else if (!globals.quiet) out(io, `wrote ${file}: edit the production environment, then run \`rewind deploy <version>\``);
     });

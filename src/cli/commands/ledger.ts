@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { describeCounts } from '../../ledger/copyLedger.js';
-import { copyLedger } from '../../wiring/copyLedger.js';
+import { copyLedger, describeCounts } from '../../wiring/copyLedger.js';
 import { globalsOf } from '../context.js';
 import { err, out, printJson, type CliIO } from '../io.js';
 

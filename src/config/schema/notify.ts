@@ -1,16 +1,7 @@
 import { z } from 'zod';
+import { NOTIFY_EVENTS, type NotifyEvent } from '../../core/notification.js';
 
-export const NOTIFY_EVENTS = [
-  'rollback.started',
-  'rollback.paused',
-  'rollback.succeeded',
-  'rollback.failed',
-  'deploy.failed',
-  'sla.breached',
-  'approval.requested',
-] as const;
-
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export { NOTIFY_EVENTS, type NotifyEvent };
 
 const events = z
   .array(z.enum(NOTIFY_EVENTS))

@@ -1,4 +1,4 @@
-import { redact } from '../../exec/redact.js';
+import { redact } from '../../core/redact.js';
 
 export type CsvValue = string | number | boolean | null;
 

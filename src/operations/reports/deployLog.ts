@@ -1,5 +1,5 @@
 import { join, relative, sep } from 'node:path';
-import { redact } from '../../exec/redact.js';
+import { redact } from '../../core/redact.js';
 import { humanDuration, mdLine, utcDay, utcStamp } from './format.js';
 import { reportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';

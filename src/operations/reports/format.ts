@@ -1,4 +1,4 @@
-import { redact } from '../../exec/redact.js';
+import { redact } from '../../core/redact.js';
 
 /** Seconds with millisecond precision, as a number for JSON and CSV. */
 export function seconds(ms: number): number {

@@ -1,4 +1,4 @@
-import { redact } from '../../exec/redact.js';
+import { redact } from '../../core/redact.js';
 import { clockTime, humanDuration, mdLine, utcDay } from './format.js';
 import { reportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';

@@ -1,7 +1,7 @@
 import type { RollbackPlan } from '../../core/plan.js';
 import type { Run, RunKind, StepRecord } from '../../core/run.js';
 import type { StepOutcome } from '../../engine/runSteps.js';
-import type { Verification } from '../../verify/verifyRelease.js';
+import type { Verification } from '../../core/verification.js';
 
 /** What happened to one notification: who was told what, and whether it got through. */
 export interface NotificationOutcome {

@@ -1,6 +1,6 @@
 import type { StepRecord } from '../../core/run.js';
-import { redact } from '../../exec/redact.js';
-import type { Verification } from '../../verify/verifyRelease.js';
+import { redact } from '../../core/redact.js';
+import type { Verification } from '../../core/verification.js';
 import { clockTime, humanDuration, mdCell, mdLine, utcDay } from './format.js';
 import { reportFacts, type NotificationOutcome, type ReportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { AuditEvent } from '../../src/core/run.js';
-import { GENESIS_HASH, auditHash, canonicalJson, findChainBreak } from '../../src/ledger/auditHash.js';
+import { GENESIS_HASH, auditHash, canonicalJson, findChainBreak } from '../../src/core/auditHash.js';
 
 const base = { at: '2025-01-01T00:00:00.000Z', actor: 'alice', action: 'rollback.applied', app: 'shop', env: 'production', runId: 'run1', outcome: 'ok', detail: { b: 2, a: 1 } };
 

@@ -1,5 +1,12 @@
+/**
+ * The audit log's hash chain, defined once. The ledger fills the hashes when
+ * it appends and `rewind audit verify` recomputes them, so both must use the
+ * very same function: it is a rule about data (node:crypto computes, it
+ * touches no file, network or process), which is why it is core and not a
+ * port that two implementations could disagree on.
+ */
 import { createHash } from 'node:crypto';
-import type { AuditEvent, NewAuditEvent } from '../core/run.js';
+import type { AuditEvent, NewAuditEvent } from './run.js';
 
 /** The prevHash of the first entry of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
