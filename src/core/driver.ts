@@ -6,6 +6,13 @@ import type { ZodType } from 'zod';
 import type { Clock, Exec, Files } from './ports.js';
 import type { TemplateVars } from './template.js';
 
+/**
+ * The detail a driver sets on a BUILD_FAILED error when the version itself
+ * cannot be made (its code does not build), as opposed to the place failing:
+ * a rollback whose target is broken that way has no known good version.
+ */
+export const VERSION_BROKEN = 'versionBroken';
+
 /** What the target is really running, read from the target itself. */
 export interface LiveState {
   /** The version the target points at, or null when nothing is deployed. */

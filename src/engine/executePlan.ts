@@ -43,9 +43,12 @@ export function firstUndone(plan: readonly PlanStep[], journal: readonly StepRec
   return index === -1 ? plan.length : index;
 }
 
-/** True when the journal shows one of `ids` as succeeded. */
-export function journalShows(journal: readonly StepRecord[], ids: readonly string[]): boolean {
-  return journal.some((s) => s.status === 'succeeded' && s.stepId !== undefined && ids.includes(s.stepId));
+/** Did the run get that far: does its journal show a step of this kind as succeeded? */
+export function journalReached(plan: readonly PlanStep[], journal: readonly StepRecord[], kind: PlanStepKind): boolean {
+  return journal.some((record) => {
+    const step = plan[record.index];
+    return record.status === 'succeeded' && step?.kind === kind && (record.stepId === undefined || record.stepId === step.id);
+  });
 }
 
 export async function executePlan<Context>(plan: readonly PlanStep[], factories: StepFactories<Context>, context: Context, journal: StepJournal): Promise<PlanExecution> {

@@ -3,7 +3,12 @@ import { lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
-import { runSteps, type StepOutcome } from '../engine/runSteps.js';
+import type { StepOutcome } from '../engine/runSteps.js';
+import { executePlan, firstUndone, journalReached } from '../engine/executePlan.js';
+import type { PlanStep } from '../core/plan.js';
+import { VERSION_BROKEN } from '../core/driver.js';
+import { STEP_FACTORIES } from './stepFactories.js';
+import { rollbackStepsOf } from './planSteps.js';
 import type { NotifyOutcome } from '../core/notification.js';
 import type { Verification } from '../core/verification.js';
 import { audit } from './audit.js';
@@ -11,7 +16,6 @@ import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
 import { gateApproval } from './gateApproval.js';
 import type { PlannedRollback } from './planRollbackRun.js';
-import { rollbackSteps } from './rollbackSteps.js';
 import { hostRows, type HostRow } from './hostRows.js';
 import { notifyRun } from './notifyRun.js';
 import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
@@ -66,9 +70,10 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
   const lock = options.parentLock ? await options.parentLock.handOver(run.id) : await takeEnvLock(deps, key, run.id);
   try {
     const journal = await deps.ledger.listSteps(run.id);
-    await refuseIfMoved(deps, run, journal, to.version);
+    const planSteps = rollbackStepsOf(deps, plan);
+    await refuseIfMoved(deps, run, journal, planSteps, to.version);
     const resuming = journal.length > 0;
-    const confirmedIndex = run.status === 'paused' ? await confirmPaused(deps, run.id, journal, options) : undefined;
+    const confirmedStepId = run.status === 'paused' ? await confirmPaused(deps, run.id, planSteps, journal, options) : undefined;
     const startedAt = run.startedAt ?? deps.clock.now().toISOString();
     run = { ...run, status: 'running', startedAt };
     await deps.ledger.updateRun(run.id, { status: 'running', startedAt });
@@ -78,15 +83,18 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
 
     let verification: Verification | undefined;
     // With several hosts, the verification the report shows is the first that failed, else the last.
-    const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], (v) => { if (!verification || verification.ok) verification = v; }, { migrations: plan.migrations ?? [], runId: run.id, confirmedIndex });
-    const firstIndex = firstUndone(journal);
-    const result = await runSteps(steps.slice(firstIndex), {
-      ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,
+    const context = {
+      deps, run: { runId: run.id, user: deps.user, previousVersion: from.version }, release: to, leaving: from,
+      migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], confirmedStepId,
+      onVerified: (v: Verification) => { if (!verification || verification.ok) verification = v; },
+    };
+    const result = await executePlan(planSteps, STEP_FACTORIES, context, {
+      ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id,
       onBoundary: deps.faults?.kind === 'rollback' ? deps.faults.hook : undefined,
     });
     const record = await deps.ledger.listSteps(run.id);
     if (result.paused) return await pause(deps, planned, run, record, result.outcomes, result.error as RewindError, startedAt, notified);
-    const error = result.ok ? undefined : await failure(deps, result.error, from, to, record, verification);
+    const error = result.ok ? undefined : await failure(deps, result.error, from, to, journalReached(planSteps, record, 'switch'), verification);
     const fleetAfter = await observeFleet(deps.targets, deps.fleet.concurrency);
     const liveAfter = describeFleet(fleetAfter.byHost);
     const hosts = hostRows(fleetAfter.byHost, record);
@@ -107,15 +115,16 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
  * A paused run continues only once someone says the manual step is done;
  * who said so goes to the audit log. Returns the index of that step.
  */
-async function confirmPaused(deps: EnvDeps, runId: string, journal: readonly StepRecord[], options: ApplyOptions): Promise<number> {
-  const index = firstUndone(journal);
-  const step = journal[index];
-  const what = step ? step.name.replace(/^operator reverts/, 'reverted') : 'done the manual step';
+async function confirmPaused(deps: EnvDeps, runId: string, planSteps: readonly PlanStep[], journal: readonly StepRecord[], options: ApplyOptions): Promise<string | undefined> {
+  const index = firstUndone(planSteps, journal);
+  const planned = planSteps[index];
+  const step = journal.find((s) => s.index === index);
+  const what = planned?.kind === 'migration' ? `reverted migration ${planned.migration}` : 'done the manual step';
   const question = `Has an operator ${what} by hand?`;
   if (!options.confirmManual) throw new RewindError('CONFIRMATION_NEEDED', `run ${runId} is paused: ${question} Confirm with \`rewind resume ${runId} --yes\``, { runId });
   if (!(await options.confirmManual(question))) throw new RewindError('CANCELLED', `run ${runId} stays paused: the manual step was not confirmed`, { runId });
   await audit(deps, 'rollback.manual_step_confirmed', 'confirmed', { step: step?.name ?? null, confirmed_by: deps.user }, runId);
-  return index;
+  return planned?.id;
 }
 
 /** The run waits for an operator: nothing after the manual step ran, so nothing has switched. */
@@ -136,19 +145,12 @@ async function pause(deps: EnvDeps, planned: PlannedRollback, run: Run, record: 
   };
 }
 
-/** Resume from the first step the journal does not show as succeeded: that step is repeated (steps are idempotent). */
-function firstUndone(journal: readonly StepRecord[]): number {
-  const index = journal.findIndex((s) => s.status !== 'succeeded');
-  return index === -1 ? journal.length : index;
-}
-
-async function failure(deps: EnvDeps, error: RewindError | undefined, from: Release, to: Release, record: StepRecord[], verification: Verification | undefined): Promise<RewindError> {
-  const switched = record.some((s) => s.name.startsWith(`switch to ${to.version}`) && s.status === 'succeeded');
+async function failure(deps: EnvDeps, error: RewindError | undefined, from: Release, to: Release, switched: boolean, verification: Verification | undefined): Promise<RewindError> {
   if (switched) {
     // The environment no longer runs the failed release, whatever happened after the switch.
     await deps.ledger.updateRelease(from.id, { status: 'rolled_back', markedBadAt: deps.clock.now().toISOString() });
   }
-  if (error?.code === 'BUILD_FAILED' && error.details.preflight === true) {
+  if (error?.code === 'BUILD_FAILED' && error.details[VERSION_BROKEN] === true) {
     return new RewindError('NO_KNOWN_GOOD', `the target ${to.version} does not build either (${error.message}): both the current and the previous version are broken, manual intervention needed (severity 1)`, { to: to.version });
   }
   if (error?.code === 'VERIFY_FAILED') {

@@ -5,20 +5,23 @@ import { assertSafeName } from '../core/names.js';
 import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
-import { runSteps, type Step, type StepOutcome } from '../engine/runSteps.js';
+import type { StepOutcome } from '../engine/runSteps.js';
+import { executePlan, journalReached } from '../engine/executePlan.js';
+import type { DeployPlan } from '../core/plan.js';
+import { deployPlanSteps } from '../core/planSteps.js';
+import { deployStepsOf, fleetShape } from './planSteps.js';
+import { STEP_FACTORIES } from './stepFactories.js';
 import type { Verification } from '../core/verification.js';
 import { applyRollback, type RollbackResult } from './applyRollback.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
-import { migrateStep } from './migrationSteps.js';
 import { planRollbackRun } from './planRollbackRun.js';
 import { notifyRun } from './notifyRun.js';
 import { newRelease, newRun } from './records.js';
 import { appendTrend } from './reports/writeRollbackReports.js';
 import { refuseIfMoved } from './worldMoved.js';
-import { batchSteps } from './rollbackSteps.js';
-import { onHosts, settle } from './targets.js';
+import { onHosts } from './targets.js';
 
 export interface DeployRequest {
   version: string;
@@ -26,14 +29,7 @@ export interface DeployRequest {
   reason?: string;
 }
 
-/** What a deploy run carries out, saved on the run so that `rewind resume` can rebuild its steps. */
-export interface DeployPlan {
-  kind: 'deploy';
-  version: string;
-  releaseId: string;
-  previousReleaseId: string | null;
-  autoRollback: boolean;
-}
+export type { DeployPlan };
 
 export interface DeployResult {
   ok: boolean;
@@ -62,7 +58,8 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   deps.migrations?.assertUsable();
   const previous = liveRelease(await deps.ledger.listReleases({ app: deps.app, env: deps.envName }));
   const release = newRelease(deps, { version });
-  const plan: DeployPlan = { kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback };
+  const steps = deployPlanSteps({ version, migrations: deps.migrations !== undefined, fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+  const plan: DeployPlan = { kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback, steps };
   const run = newRun(deps, 'deploy', { fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id, reason: request.reason ?? null, plan });
   // The lock comes first: a deploy that cannot run leaves no trace but the error.
   const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
@@ -92,17 +89,18 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   const release = await getRelease(deps, plan.releaseId);
   const previous = plan.previousReleaseId ? await getRelease(deps, plan.previousReleaseId) : undefined;
   const journal = await deps.ledger.listSteps(run.id);
-  await refuseIfMoved(deps, run, journal, release.version);
+  const planSteps = deployStepsOf(deps, plan);
+  await refuseIfMoved(deps, run, journal, planSteps, release.version);
   deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}` });
 
   let verification: Verification | undefined;
   // Migrations run after the release is made and before anything switches to it.
-  const migrate = deps.migrations ? [migrateStep(deps, deps.migrations, release)] : [];
-  const steps: Step[] = [makeStep(deps, release), ...migrate, ...batchSteps(deps, release, (v) => { if (!verification || verification.ok) verification = v; })];
-  const done = journal.findIndex((s) => s.status !== 'succeeded');
-  const firstIndex = done === -1 ? journal.length : done;
-  const result = await runSteps(steps.slice(firstIndex), {
-    ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, firstIndex,
+  const context = {
+    deps, run: { runId: run.id, user: deps.user, previousVersion: previous?.version ?? null }, release, migrations: [], missingOn: [],
+    onVerified: (v: Verification) => { if (!verification || verification.ok) verification = v; },
+  };
+  const result = await executePlan(planSteps, STEP_FACTORIES, context, {
+    ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id,
     onBoundary: deps.faults?.kind === 'deploy' ? deps.faults.hook : undefined,
   });
   const record = await deps.ledger.listSteps(run.id);
@@ -112,7 +110,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   let pruned: string[] = [];
   if (!result.ok) {
     await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: deps.clock.now().toISOString() });
-    const switched = record.some((s) => s.name.startsWith(`switch to ${release.version}`) && s.status === 'succeeded');
+    const switched = journalReached(planSteps, record, 'switch');
     if (!switched) rollbackSkipped = `${plan.version} never became current: nothing to roll back`;
     else if (!plan.autoRollback) rollbackSkipped = '--no-auto-rollback: the failed release stays current';
     else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;
@@ -145,22 +143,6 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   return {
     ok: result.ok, run: finished, release: await getRelease(deps, release.id), previous,
     steps: record, outcomes: result.outcomes, verification, error, rollback, rollbackSkipped, pruned,
-  };
-}
-
-function makeStep(deps: EnvDeps, release: Release): Step {
-  return {
-    name: `make release ${release.version}`,
-    run: async () => {
-      const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.prepare(release.version));
-      const prepared = outcomes.find((o) => o.ok)?.value;
-      if (prepared) {
-        // The later steps hold this same object, so they see the sha once it is known.
-        Object.assign(release, { sha: prepared.sha, artifact: prepared.artifact });
-        await deps.ledger.updateRelease(release.id, { sha: prepared.sha, artifact: prepared.artifact });
-      }
-      return settle(outcomes, (p) => `${p.reused ? 'reused' : 'made'} ${p.artifact}${p.sha ? ` at ${p.sha.slice(0, 7)}` : ''}`);
-    },
   };
 }
 

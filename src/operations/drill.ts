@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import type { RewindError } from '../core/errors.js';
-import { runSteps, type StepOutcome } from '../engine/runSteps.js';
+import type { StepOutcome } from '../engine/runSteps.js';
+import { executePlan } from '../engine/executePlan.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
 import { appendTrend } from './reports/writeRollbackReports.js';
 import { planRollbackRun, type PlannedRollback, type RollbackRequest } from './planRollbackRun.js';
-import { rollbackSteps } from './rollbackSteps.js';
+import { rollbackStepsOf } from './planSteps.js';
+import { STEP_FACTORIES } from './stepFactories.js';
 
 export interface DrillResult extends PlannedRollback {
   ok: boolean;
@@ -30,8 +32,11 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   await deps.ledger.updateRun(planned.run.id, { status: 'running', startedAt: started.toISOString() });
   deps.events({ type: 'run.started', runId: planned.run.id, kind: 'drill', title: `drill: roll ${deps.envName} back from ${plan.from.version} to ${plan.to.version} (nothing will change)` });
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
-  const steps = rollbackSteps(deps, from, to, plan.missingOn ?? [], () => undefined, { migrations: plan.migrations ?? [], runId: planned.run.id });
-  const result = await runSteps(steps, {
+  const context = {
+    deps, run: { runId: planned.run.id, user: deps.user, previousVersion: from.version }, release: to, leaving: from,
+    migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], onVerified: () => undefined,
+  };
+  const result = await executePlan(rollbackStepsOf(deps, plan), STEP_FACTORIES, context, {
     ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: planned.run.id, dryRun: true,
     onBoundary: deps.faults?.kind === 'drill' ? deps.faults.hook : undefined,
   });

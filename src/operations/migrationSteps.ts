@@ -9,6 +9,8 @@ import type { Release } from '../core/release.js';
 import type { Step } from '../engine/runSteps.js';
 import type { EnvDeps } from './deps.js';
 import type { Target } from '../core/target.js';
+import type { PlanStep } from '../core/plan.js';
+import type { StepContext } from './stepContext.js';
 
 /**
  * Migrations run once per environment, with the code of the first host: the
@@ -23,7 +25,10 @@ export async function releaseDirOf(deps: EnvDeps, version: string): Promise<stri
 }
 
 /** Deploy: apply what the new release brings, before the switch, and record it on the release. */
-export function migrateStep(deps: EnvDeps, tool: MigrationTool, release: Release): Step {
+export function migrateStep(_step: PlanStep, ctx: StepContext): Step {
+  const { deps, release } = ctx;
+  const tool = deps.migrations;
+  if (!tool) return { name: `migrate the database for ${release.version}`, run: async () => { throw new RewindError('MIGRATIONS_MISCONFIGURED', 'the plan migrates the database, but the environment has no migrations section now'); } };
   return {
     name: `migrate the database for ${release.version}`,
     run: async () => {
@@ -70,15 +75,17 @@ export async function planMigrations(deps: EnvDeps, releases: readonly Release[]
 
 /**
  * Rollback: one step per migration, newest first, run with the failed
- * release's code before anything switches. `confirmedIndex`: the index of a
- * manual step whose pause an operator has confirmed (see resume).
+ * release's code before anything switches. A manual one pauses the run
+ * until an operator confirms it was done (ctx.confirmedStepId, see resume).
  */
-export function revertSteps(deps: EnvDeps, from: Release, migrations: readonly PlanMigration[], firstIndex: number, runId: string, confirmedIndex: number | undefined): Step[] {
+export function revertStep(step: PlanStep, ctx: StepContext): Step {
+  const { deps, leaving: from } = ctx;
+  const m = ctx.migrations.find((each) => each.id === step.migration);
   const tool = deps.migrations;
-  if (!tool || migrations.length === 0) return [];
-  return migrations.map((m, i) => (m.reversibility === 'manual'
-    ? manualStep(deps, tool, from, m, runId, firstIndex + i === confirmedIndex)
-    : autoStep(deps, tool, from, m)));
+  if (!tool || !m || !from) {
+    return { name: `revert migration ${step.migration ?? '?'}`, run: async () => { throw new RewindError('MIGRATIONS_MISCONFIGURED', `the plan reverts migration ${step.migration ?? '?'}, but the environment has no migrations section now`); } };
+  }
+  return m.reversibility === 'manual' ? manualStep(deps, tool, from, m, ctx.run.runId, ctx.confirmedStepId === step.id) : autoStep(deps, tool, from, m);
 }
 
 export function manualStepName(id: string): string {

@@ -49,6 +49,8 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     reloadConfigured: deps.env.reload !== undefined,
     ledgerDigest: ledgerDigest(releases),
     approvalPolicy: deps.env.approval.required_for,
+    fleet: { canary: deps.fleet.canary, batch: deps.fleet.batch },
+    scope: deps.scope,
   };
   // Which hosts have the target intact is asked while the hosts are asked what they run: the
   // ledger almost always names the target already. Planning is pure and cheap, so it runs twice.

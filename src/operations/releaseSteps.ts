@@ -5,7 +5,9 @@ import { onHostsLabel } from '../core/fleet.js';
 import type { Release } from '../core/release.js';
 import { expandArgv, expandItem, type TemplateVars } from '../core/template.js';
 import type { Step } from '../engine/runSteps.js';
-import type { Verification } from '../core/verification.js';
+import type { PlanStep } from '../core/plan.js';
+import { rewindEnv } from '../core/rewindEnv.js';
+import { targetsOf, type StepContext } from './stepContext.js';
 import type { EnvDeps } from './deps.js';
 import type { Target } from '../core/target.js';
 import { onHosts, settle } from './targets.js';
@@ -26,41 +28,51 @@ export async function releaseVars(deps: EnvDeps, target: Target, release: Pick<R
   return { ...(await target.driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app, host: target.address };
 }
 
-/** The name of the step that switches `hosts` to `version`: a journal is read by it. */
-export function switchStepName(deps: Pick<EnvDeps, 'targets'>, version: string, hosts: readonly Target[]): string {
-  return `switch to ${version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`;
+/** `on web1, web2` for a step that acts on some of the targets; nothing when there is only one. */
+function onLabel(deps: Pick<EnvDeps, 'targets'>, hosts: readonly Target[]): string {
+  return onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name));
 }
 
 /**
- * `final`: the last batch. Only when it has switched does the ledger call the
- * release live: until then the environment still belongs to the release it
- * is leaving, so running the same rollback again converges the fleet.
+ * The last batch (`step.final`) alone makes the ledger call the release
+ * live: until then the environment still belongs to the release it is
+ * leaving, so running the same rollback again converges the fleet.
  */
-export function switchStep(deps: EnvDeps, release: Release, hosts: readonly Target[], final: boolean): Step {
+export function switchStep(step: PlanStep, ctx: StepContext): Step {
+  const { deps, release } = ctx;
+  const hosts = targetsOf(step, deps);
   return {
-    name: switchStepName(deps, release.version, hosts),
+    name: `switch to ${release.version}${onLabel(deps, hosts)}`,
     run: async () => {
-      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.activate(release.version));
-      if (final && outcomes.every((o) => o.ok)) await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
-      return settle(outcomes, () => `current -> ${release.version}`);
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.activate(release.version, ctx.run));
+      if (step.final && outcomes.every((o) => o.ok)) await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
+      // A driver that ran the user's commands says what they did.
+      return settle(outcomes, (said) => said || `current -> ${release.version}`);
     },
     simulate: async () => {
-      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.inspect());
-      return settle(outcomes, (now) => `would point current at ${release.version} (now ${now.version ?? 'nothing'})`);
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
+        const now = await t.driver.inspect();
+        const would = t.driver.describeActivate ? await t.driver.describeActivate(release.version) : `would point current at ${release.version}`;
+        return `${would} (now ${now.version ?? 'nothing'})`;
+      });
+      return settle(outcomes, (line) => line);
     },
   };
 }
 
-export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly Target[]): Step | undefined {
+export function reloadStep(step: PlanStep, ctx: StepContext): Step {
+  const { deps, release } = ctx;
+  const hosts = targetsOf(step, deps);
   const reload = deps.env.reload;
-  if (!reload) return undefined;
+  // The plan had a reload; the config no longer does: say so rather than run something else.
+  if (!reload) return { name: `reload the app${onLabel(deps, hosts)}`, run: async () => 'no reload command is configured now: nothing to run' };
   return {
-    name: `reload the app${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`,
+    name: `reload the app${onLabel(deps, hosts)}`,
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
         const vars = await releaseVars(deps, t, release);
         const argv = expandArgv(reload, vars);
-        const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(release, vars), timeoutMs: RELOAD_TIMEOUT_MS });
+        const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(ctx, vars), timeoutMs: RELOAD_TIMEOUT_MS });
         if (result.code !== 0) {
           const last = reasonLine(result.stderr) || reasonLine(result.stdout);
           throw new RewindError('STEP_FAILED', `reload \`${showCommand(argv)}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
@@ -80,17 +92,19 @@ export function reloadStep(deps: EnvDeps, release: Release, hosts: readonly Targ
  * Verifies the release on every host of the batch and records the verdict on
  * it; throws VERIFY_FAILED when any host does not pass.
  */
-export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Target[], final: boolean, onResult: (verification: Verification) => void): Step {
+export function verifyStep(step: PlanStep, ctx: StepContext): Step {
+  const { deps, release } = ctx;
+  const hosts = targetsOf(step, deps);
   return {
-    name: `verify ${release.version}${onHostsLabel(hosts.map((h) => h.name), deps.targets.map((t) => t.name))}`,
+    name: `verify ${release.version}${onLabel(deps, hosts)}`,
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
         const vars = await releaseVars(deps, t, release);
         const verification = await deps.verifier.verify(
-          { health: healthFor(deps, t), smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(release, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
+          { health: healthFor(deps, t), smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(ctx, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
           { exec: t.exec, fetch: deps.fetch },
         );
-        onResult(verification);
+        ctx.onVerified(verification);
         if (!verification.ok) throw new RewindError('VERIFY_FAILED', `${release.version} failed verification: ${verification.reason}`, { checks: verification.checks });
         return verification.checks.map((c) => c.detail).join('; ') || 'nothing configured to check';
       });
@@ -99,7 +113,7 @@ export function verifyStep(deps: EnvDeps, release: Release, hosts: readonly Targ
         await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: at });
         return settle(outcomes, (line) => line);
       }
-      if (final) {
+      if (step.final) {
         // Verified means verified everywhere: only the last batch can say so.
         await deps.ledger.updateRelease(release.id, { verifiedAt: at });
         await deps.ledger.markLive(release.id, 'verified');
@@ -126,8 +140,12 @@ function healthFor(deps: EnvDeps, target: Target): HealthConfig | undefined {
   return health ? { ...health, url: expandItem(health.url, { host: target.address }) } : undefined;
 }
 
-export function releaseEnv(release: Pick<Release, 'version' | 'sha'>, vars: TemplateVars): Record<string, string> {
-  return { REWIND_VERSION: release.version, REWIND_SHA: release.sha ?? '', REWIND_RELEASE_DIR: vars.release_dir ?? '' };
+/** What reload and smoke commands see: the release, the run, who asked (see core/rewindEnv). */
+export function releaseEnv(ctx: Pick<StepContext, 'release' | 'run' | 'deps'>, vars: TemplateVars): Record<string, string> {
+  return rewindEnv({
+    version: ctx.release.version, sha: ctx.release.sha, releaseDir: vars.release_dir, previousVersion: ctx.run.previousVersion,
+    env: ctx.deps.envName, runId: ctx.run.runId, user: ctx.run.user,
+  });
 }
 
 /** For display only: absolute program paths shortened to their file name. */

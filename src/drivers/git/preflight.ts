@@ -5,6 +5,7 @@
  * running version is still in place. The worktree shares the checkout's
  * object store, so it costs no clone; it is always removed afterwards.
  */
+import { VERSION_BROKEN } from '../../core/driver.js';
 import { RewindError } from '../../core/errors.js';
 import { runCommands, versionEnv } from './commands.js';
 import type { GitDriverContext } from './context.js';
@@ -48,6 +49,8 @@ export async function preflightBuild(ctx: GitDriverContext, version: string, sha
   if (failed !== null) {
     throw new RewindError('BUILD_FAILED', `preflight: ${version} does not build: ${describeFailure(failed)}`, {
       preflight: true,
+      // The version itself is broken, not the place it was made in: see VERSION_BROKEN in core/driver.
+      [VERSION_BROKEN]: true,
       version,
       sha,
       shortSha: short(sha),

@@ -10,8 +10,13 @@ export interface MigrationOutcome {
 }
 
 export function migrationOutcome(planned: readonly PlanMigration[] | undefined, steps: readonly StepRecord[], appliedNow: string[] | null | undefined): MigrationOutcome {
-  const done = new Set(steps.filter((s) => s.status === 'succeeded').map((s) => s.name));
-  const reverted = (planned ?? []).filter((m) => done.has(`revert migration ${m.id}`) || done.has(`operator reverts migration ${m.id}`)).map((m) => m.id);
+  const succeeded = steps.filter((s) => s.status === 'succeeded');
+  const ids = new Set(succeeded.map((s) => s.stepId));
+  // Steps journaled before ids existed are known by their names.
+  const names = new Set(succeeded.filter((s) => s.stepId === undefined).map((s) => s.name));
+  const reverted = (planned ?? [])
+    .filter((m) => ids.has(`migration:${m.id}`) || names.has(`revert migration ${m.id}`) || names.has(`operator reverts migration ${m.id}`))
+    .map((m) => m.id);
   return { planned: planned ?? [], reverted, appliedNow: appliedNow ?? null };
 }
 

@@ -21,7 +21,8 @@ export function rollbackTimeline(facts: ReportFacts): TimelineEntry[] {
   add(run.startedAt, `${facts.dryRun ? 'Drill (dry run)' : 'Rollback'} started${run.approvedBy ? `, approved by ${run.approvedBy}` : ''}`);
 
   // Verification has no clock of its own: it is reported when its step ended.
-  const verifyIndex = lastIndexWhere(facts.steps, (s) => s.name.startsWith('verify'));
+  // By the step's id; a step journaled before ids existed is known by its name.
+  const verifyIndex = lastIndexWhere(facts.steps, (s) => (s.stepId !== undefined ? s.stepId.startsWith('verify:') : s.name.startsWith('verify')));
   facts.steps.forEach((step, i) => {
     const number = step.index + 1;
     add(step.startedAt, `Step ${number} started: ${step.name}`);

@@ -1,0 +1,19 @@
+import type { DeployPlan, PlanStep, RollbackPlan } from '../core/plan.js';
+import { deployPlanSteps, rollbackPlanSteps, type FleetShape } from '../core/planSteps.js';
+import type { EnvDeps } from './deps.js';
+
+/** How the environment's targets change together, for planning. */
+export function fleetShape(deps: Pick<EnvDeps, 'targets' | 'fleet'>): FleetShape {
+  return { targets: deps.targets.map((t) => t.name), canary: deps.fleet.canary, batch: deps.fleet.batch };
+}
+
+/** A rollback plan's steps; a plan saved before steps had ids gets them made again from the same facts. */
+export function rollbackStepsOf(deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env'>, plan: RollbackPlan): PlanStep[] {
+  if (plan.steps.every((s) => typeof s.id === 'string')) return plan.steps;
+  return rollbackPlanSteps({ from: plan.from, to: plan.to, migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+}
+
+/** A deploy plan's steps, likewise. */
+export function deployStepsOf(deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env' | 'migrations'>, plan: DeployPlan): PlanStep[] {
+  return plan.steps ?? deployPlanSteps({ version: plan.version, migrations: deps.migrations !== undefined, fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+}
