@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { STARTER_DRIVER as starterDriver } from '../drivers/index.js';
 import { assertAppName } from './appName.js';
 
 /**
@@ -38,23 +39,7 @@ safety:
 environments:
   # One environment; add staging and others alongside it.
   production:
-    # How versions are switched: releases (a releases/<version>/ dir per version and a current symlink).
-    driver: releases
-    # Where it runs: local (this machine).
-    hosts: [local]
-    # Settings of the releases driver.
-    releases:
-      # Holds releases/<version>/, shared/ and the current symlink; absolute or relative to this file.
-      path: /srv/${options.app}
-      # Releases kept on disk; pruning never removes the live or the last known good release.
-      keep: 5
-      # Where a release comes from: { git: ., ref: "{version}" } | { dir: ./build } | { tarball: ./dist/{version}.tgz }.
-      source: { git: ., ref: "{version}" }
-      # Commands run inside the new release dir before it goes live, in order.
-      build: [["npm", "ci", "--omit=dev"]]
-      # Files and dirs kept in shared/ and linked into every release, e.g. [.env, uploads].
-      shared: []
-    # Run after the switch; here pm2's process is named after the app (or use startOrReload with an ecosystem file).
+${starterDriver.starter(options.app)}    # Run after the switch; here pm2's process is named after the app (or use startOrReload with an ecosystem file).
     reload: ["pm2", "reload", "{app}", "--update-env"]
     # The HTTP check a release must pass before it counts as good.
     health:

@@ -129,4 +129,6 @@ export interface DriverModule<Config = unknown> {
   /** The paths the driver may write on `host`, handed to that host's write guard. */
   writeRoots(config: Config, host: DriverHost): string[];
   create(config: Config, io: DriverIo): Driver;
+  /** For `rewind init`: the commented `driver:` line, `hosts:` and section of an environment, indented as under `production:`. */
+  starter?(app: string): string;
 }

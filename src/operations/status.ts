@@ -21,7 +21,10 @@ export interface StatusReport {
   live: Release | undefined;
   /** What the environment really runs: every host's version when they agree. */
   observed: LiveState;
+  /** Every host; for an environment-scoped driver, the environment alone. */
   hosts: HostStatus[];
+  /** host: the driver acts on each host; environment: on the environment as a whole. */
+  scope: 'host' | 'environment';
   lastKnownGood: Release | undefined;
   /** Disagreements between the ledger and the hosts, one line each. */
   drift: string[];
@@ -58,6 +61,7 @@ export async function status(deps: EnvDeps): Promise<StatusReport> {
     app: deps.app,
     env: deps.envName,
     driver: deps.driverKind,
+    scope: deps.scope,
     live,
     observed: { version: fleet.version, artifact: several ? null : (first?.observed.artifact ?? null), problems: drift },
     hosts,

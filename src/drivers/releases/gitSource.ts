@@ -8,7 +8,7 @@ import { RewindError } from '../../core/errors.js';
 import type { Exec, Files } from '../../core/ports.js';
 import { commandFailed } from './failures.js';
 import type { Layout } from './layout.js';
-import type { LocatedSource } from './source.js';
+import type { LocatedSource } from './locatedSource.js';
 import { reasonLine } from '../../core/reasonLine.js';
 
 export interface GitContext {

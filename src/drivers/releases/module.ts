@@ -22,6 +22,23 @@ export const releasesDriver: DriverModule<ReleasesConfig> = {
   needs: 'path, source',
   writeRoots: (config, host) => [releasesPath(config, host)],
   create: (config, io) => (io.host.remote ? shippedTo(config, io) : builtHere(config, io)),
+  starter: (app) => `    # How versions are switched: releases (a releases/<version>/ dir per version and a current symlink).
+    driver: releases
+    # Where it runs: local (this machine).
+    hosts: [local]
+    # Settings of the releases driver.
+    releases:
+      # Holds releases/<version>/, shared/ and the current symlink; absolute or relative to this file.
+      path: /srv/${app}
+      # Releases kept on disk; pruning never removes the live or the last known good release.
+      keep: 5
+      # Where a release comes from: { git: ., ref: "{version}" } | { dir: ./build } | { tarball: ./dist/{version}.tgz }.
+      source: { git: ., ref: "{version}" }
+      # Commands run inside the new release dir before it goes live, in order.
+      build: [["npm", "ci", "--omit=dev"]]
+      # Files and dirs kept in shared/ and linked into every release, e.g. [.env, uploads].
+      shared: []
+`,
 };
 
 /** releases.path on `host`: `{host}` is its address; relative paths only on this machine. */

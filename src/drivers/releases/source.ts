@@ -10,15 +10,9 @@ import type { SourceConfig } from './schema.js';
 import { expandItem, type TemplateVars } from '../../core/template.js';
 import { commandFailed } from './failures.js';
 import { locateGit, type GitContext } from './gitSource.js';
+import type { LocatedSource } from './locatedSource.js';
 
-export interface LocatedSource {
-  /** Where it comes from, for the manifest and reports (never with a password). */
-  description: string;
-  /** The commit, when the source knows it before export. */
-  sha: string | null;
-  /** Fill `dest`, which does not exist yet, with the release's files. */
-  materialize(dest: string): Promise<void>;
-}
+export type { LocatedSource } from './locatedSource.js';
 
 export interface SourceContext extends GitContext {
   vars: TemplateVars;

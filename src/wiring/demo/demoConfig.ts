@@ -1,3 +1,5 @@
+import { releasesDriver } from '../../drivers/releases/module.js';
+
 /** The rewind.yaml the demo writes: the releases driver on this host, under PM2. */
 export interface DemoLayout {
   root: string;
@@ -21,7 +23,7 @@ safety:
   allow_writes_only_under: [.rewind]
 environments:
   production:
-    driver: releases
+    driver: ${releasesDriver.kind}
     hosts: [local]
     env:
       PM2_HOME: ${q(layout.pm2Home)}
