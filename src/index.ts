@@ -37,7 +37,7 @@ export { loadSavedPlan } from './operations/savedPlan.js';
 export type { SavedPlanRef } from './operations/savedPlan.js';
 export { applyRollback } from './operations/applyRollback.js';
 export type { ApplyOptions, RollbackResult } from './operations/applyRollback.js';
-export type { RollbackFiles } from './operations/rollbackRecord.js';
+export type { RollbackFiles } from './operations/recordRollbackOutcome.js';
 export type { HostRow } from './operations/hostRows.js';
 
 // Gated and stopped runs: approve, carry on, or decline.
@@ -49,8 +49,8 @@ export { cancelRun } from './operations/cancelRun.js';
 // Deploy, record a deployment made elsewhere, drill.
 export { deploy } from './operations/deploy.js';
 export type { DeployPlan, DeployRequest, DeployResult } from './operations/deploy.js';
-export { recordDeployment } from './operations/record.js';
-export type { RecordRequest } from './operations/record.js';
+export { recordDeployment } from './operations/recordDeployment.js';
+export type { RecordRequest } from './operations/recordDeployment.js';
 export { drill } from './operations/drill.js';
 export type { DrillResult } from './operations/drill.js';
 

@@ -18,7 +18,7 @@ import { gateApproval } from './gateApproval.js';
 import type { PlannedRollback } from './planRollbackRun.js';
 import { hostRows, type HostRow } from './hostRows.js';
 import { notifyRun } from './notifyRun.js';
-import { writeRollbackRecord, type RollbackFiles } from './rollbackRecord.js';
+import { writeRollbackRecord, type RollbackFiles } from './recordRollbackOutcome.js';
 import { reportDocuments } from './reports/writeRollbackReports.js';
 import { describeFleet, observeFleet } from './targets.js';
 import { refuseIfMoved } from './worldMoved.js';

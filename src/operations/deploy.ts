@@ -18,7 +18,7 @@ import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
 import { planRollbackRun } from './planRollbackRun.js';
 import { notifyRun } from './notifyRun.js';
-import { newRelease, newRun } from './records.js';
+import { newRelease, newRun } from './newRecords.js';
 import { appendTrend } from './reports/writeRollbackReports.js';
 import { refuseIfMoved } from './worldMoved.js';
 import { onHosts } from './targets.js';

@@ -7,7 +7,7 @@ import type { EnvDeps } from './deps.js';
 import { planMigrations } from './migrationSteps.js';
 import { ledgerDigest } from './planBasis.js';
 import { observeFleet, onHosts } from './targets.js';
-import { newRun } from './records.js';
+import { newRun } from './newRecords.js';
 import { planMarkdown } from './reports/planMarkdown.js';
 
 export interface RollbackRequest {

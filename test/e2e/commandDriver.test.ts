@@ -120,6 +120,8 @@ test('the command driver through the CLI: deploys, a broken deploy rolled back b
   const switched = (await app.logged()).find((l) => l.script === 'switch.sh');
   // The scripts see the variables every command rewind starts sees; {release_dir} is the cwd.
   assert.deepEqual([switched?.args, switched?.cwd, switched?.vars.VERSION, switched?.vars.ENV, switched?.vars.RELEASE_DIR], ['v1', app.root, 'v1', 'production', app.root]);
+  // The run reaches them too: its id, who asked, and what was live before (nothing, for a first deploy).
+  assert.deepEqual([switched?.vars.RUN_ID, switched?.vars.USER, switched?.vars.PREVIOUS], [first.json().run_id, 'tester@example.com', '']);
 
   assert.equal((await app.cli('deploy', 'v2')).code, 0);
   assert.deepEqual(await app.served(), { http: 200, version: 'v2' });

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { recordDeployment } from '../../operations/record.js';
+import { recordDeployment } from '../../operations/recordDeployment.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
 import { releaseJson } from '../views/json.js';

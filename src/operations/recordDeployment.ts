@@ -3,7 +3,7 @@ import { assertSafeName } from '../core/names.js';
 import type { Release } from '../core/release.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
-import { newRelease } from './records.js';
+import { newRelease } from './newRecords.js';
 
 export interface RecordRequest {
   version: string;
