@@ -61,17 +61,14 @@ export { history } from './operations/history.js';
 export type { History } from './operations/history.js';
 
 // Parts of the results above, named (derived, so that this file imports only what DESIGN allows it).
-import type { DeployResult } from './operations/deploy.js';
 import type { RollbackResult } from './operations/applyRollback.js';
-import type { StatusReport } from './operations/status.js';
-/** What verifying a release found: health checks and smoke commands, and whether it passed. */
-export type Verification = NonNullable<DeployResult['verification']>;
-/** One health probe's answer. */
-export type HealthResult = NonNullable<StatusReport['health']>;
 /** How one step of a run went. */
 export type StepOutcome = RollbackResult['outcomes'][number];
-/** Whether one notification receiver was told. */
-export type NotifyOutcome = RollbackResult['notifications'][number];
+
+// What verifying a release found (health checks, smoke commands, the verdict), one health probe's
+// answer, and whether one notification receiver was told.
+export type { HealthResult, Verification } from './core/verification.js';
+export type { NotifyOutcome } from './core/notification.js';
 
 // The records.
 export type { Release, ReleaseStatus } from './core/release.js';
@@ -87,4 +84,4 @@ export type { ErrorCode, ExitCode } from './core/errors.js';
 export type { EventSink, RunEvent } from './core/events.js';
 export type { Driver, DriverHost, DriverIo, DriverModule, LiveState, PreparedRelease, PrepareOptions, RunContext } from './core/driver.js';
 export type { Target } from './core/target.js';
-export type { Clock, CommandOptions, CommandResult, Exec, FileStat, Files, Ledger, ReleaseQuery } from './core/ports.js';
+export type { Clock, CommandOptions, CommandResult, Exec, FetchSeam, FileStat, Files, Ledger, ReleaseQuery, Verifier } from './core/ports.js';
