@@ -2,6 +2,7 @@
  * The one place rewind starts a local process. Argument arrays only: no
  * shell ever sees a version, path or ref, so none can split or inject.
  */
+import { stepFailed } from '../core/stepFailed.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
@@ -79,7 +80,7 @@ interface RunSettings {
 function runOne(argv: readonly string[], callOptions: CommandOptions, settings: RunSettings): Promise<CommandResult> {
   const program = argv[0];
   if (program === undefined || program === '') {
-    return Promise.reject(new RewindError('STEP_FAILED', 'cannot run an empty command: expected an argument array such as ["npm", "ci"]'));
+    return Promise.reject(stepFailed('emptyCommand', {}));
   }
   const shownArgv = argv.map((item) => redact(item, settings.secrets));
   const started = performance.now();

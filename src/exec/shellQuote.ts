@@ -5,6 +5,7 @@
  * POSIX shell interprets nothing, so no version, path or ref can split,
  * expand, glob or inject. Nothing else in rewind may build a shell string.
  */
+import { stepFailed } from '../core/stepFailed.js';
 import { RewindError } from '../core/errors.js';
 
 export interface RemoteCommandOptions {
@@ -46,7 +47,7 @@ export function shellQuote(argv: readonly string[]): string {
 export function remoteCommand(argv: readonly string[], options: RemoteCommandOptions = {}): string {
   const program = argv[0];
   if (program === undefined || program === '') {
-    throw new RewindError('STEP_FAILED', 'cannot run an empty command: expected an argument array such as ["npm", "ci"]');
+    throw stepFailed('emptyCommand', {});
   }
   const parts: string[] = [];
   if (options.cwd !== undefined) {

@@ -1,4 +1,5 @@
 import { RewindError } from '../core/errors.js';
+import { stepFailed } from '../core/stepFailed.js';
 import { lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
@@ -156,6 +157,6 @@ async function failure(deps: EnvDeps, error: RewindError | undefined, from: Rele
   if (error?.code === 'VERIFY_FAILED') {
     return new RewindError('NO_KNOWN_GOOD', `rolled back to ${to.version} but it failed verification too (${verification?.reason ?? error.message}): no known good version, manual intervention needed (severity 1)`, { to: to.version });
   }
-  return error ?? new RewindError('STEP_FAILED', 'the rollback stopped without saying why');
+  return error ?? stepFailed('noReason', { run: 'rollback' });
 }
 

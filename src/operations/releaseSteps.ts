@@ -1,4 +1,5 @@
 import { basename, isAbsolute } from 'node:path';
+import { stepFailed } from '../core/stepFailed.js';
 import type { HealthConfig } from '../config/schema/health.js';
 import { RewindError } from '../core/errors.js';
 import { onHostsLabel } from '../core/fleet.js';
@@ -75,7 +76,7 @@ export function reloadStep(step: PlanStep, ctx: StepContext): Step {
         const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(ctx, vars), timeoutMs: RELOAD_TIMEOUT_MS });
         if (result.code !== 0) {
           const last = reasonLine(result.stderr) || reasonLine(result.stdout);
-          throw new RewindError('STEP_FAILED', `reload \`${showCommand(argv)}\` exited ${result.code}${last ? `: ${last}` : ''}`, { stdout: result.stdout, stderr: result.stderr });
+          throw stepFailed('commandExited', { what: 'reload', command: showCommand(argv), code: result.code, reason: last }, { stdout: result.stdout, stderr: result.stderr });
         }
         return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
       });

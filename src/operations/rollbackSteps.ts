@@ -1,4 +1,4 @@
-import { RewindError } from '../core/errors.js';
+import { stepFailed } from '../core/stepFailed.js';
 import type { PlanStep } from '../core/plan.js';
 import type { Step } from '../engine/runSteps.js';
 import type { StepContext } from './stepContext.js';
@@ -21,7 +21,7 @@ export function ensureStep(_step: PlanStep, ctx: StepContext): Step {
       const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
         const prepared = await t.driver.prepare(to.version, { rebuild: missingOn.includes(t.name), run: ctx.run });
         if (to.sha && prepared.sha && prepared.sha !== to.sha) {
-          throw new RewindError('STEP_FAILED', `${to.version} now gives commit ${prepared.sha.slice(0, 7)}, not the verified ${to.sha.slice(0, 7)}`);
+          throw stepFailed('commitChanged', { version: to.version, now: prepared.sha, verified: to.sha });
         }
         return prepared.reused ? `${to.version} is present and intact` : `${to.version} was not ready: made from source`;
       });
