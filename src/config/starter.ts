@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { STARTER_DRIVER as starterDriver } from '../drivers/index.js';
+import { DEFAULT_DRIVER } from '../drivers/index.js';
 import { assertAppName } from './appName.js';
 
 /**
@@ -39,7 +39,7 @@ safety:
 environments:
   # One environment; add staging and others alongside it.
   production:
-${starterDriver.starter(options.app)}    # Run after the switch; here pm2's process is named after the app (or use startOrReload with an ecosystem file).
+${DEFAULT_DRIVER.starter(options.app)}    # Run after the switch; here pm2's process is named after the app (or use startOrReload with an ecosystem file).
     reload: ["pm2", "reload", "{app}", "--update-env"]
     # The HTTP check a release must pass before it counts as good.
     health:

@@ -69,7 +69,3 @@ export function deployPlanSteps(facts: DeployStepFacts): PlanStep[] {
   ];
 }
 
-/** The steps of the kinds given, e.g. every switch: how a run tells whether it got that far. */
-export function stepIdsOf(steps: readonly PlanStep[], kind: PlanStep['kind']): string[] {
-  return steps.filter((s) => s.kind === kind).map((s) => s.id);
-}

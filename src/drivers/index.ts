@@ -14,8 +14,8 @@ export const DRIVERS: readonly DriverModule<any>[] = [
   commandDriver,
 ];
 
-/** The driver `rewind init` writes a starting point for. */
-export const STARTER_DRIVER = releasesDriver as typeof releasesDriver & { starter: NonNullable<typeof releasesDriver.starter> };
+/** The driver `rewind init` writes a starting point for and `rewind demo` shows. */
+export const DEFAULT_DRIVER = releasesDriver as typeof releasesDriver & { starter: NonNullable<typeof releasesDriver.starter> };
 
 /** The module of a `driver:` value; the schema has already refused unknown kinds. */
 export function driverModule(kind: string, drivers: readonly DriverModule<any>[] = DRIVERS): DriverModule<any> {

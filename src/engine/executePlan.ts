@@ -51,10 +51,15 @@ export function journalReached(plan: readonly PlanStep[], journal: readonly Step
   });
 }
 
-export async function executePlan<Context>(plan: readonly PlanStep[], factories: StepFactories<Context>, context: Context, journal: StepJournal): Promise<PlanExecution> {
+export interface PlanJournal extends StepJournal {
+  /** The run's journal as the caller just read it; read from the ledger when absent. */
+  done?: readonly StepRecord[];
+}
+
+export async function executePlan<Context>(plan: readonly PlanStep[], factories: StepFactories<Context>, context: Context, journal: PlanJournal): Promise<PlanExecution> {
   const steps = buildSteps(plan, factories, context);
   // A dry run journals a fresh run of its own: nothing is resumed.
-  const first = journal.dryRun ? 0 : firstUndone(plan, await journal.ledger.listSteps(journal.runId));
+  const first = journal.dryRun ? 0 : firstUndone(plan, journal.done ?? (await journal.ledger.listSteps(journal.runId)));
   const result = await runSteps(steps.slice(first), { ...journal, firstIndex: first });
   return { ...result, skipped: first };
 }

@@ -9,6 +9,7 @@ import { executePlan, firstUndone, journalReached } from '../engine/executePlan.
 import type { PlanStep } from '../core/plan.js';
 import { VERSION_BROKEN } from '../core/driver.js';
 import { STEP_FACTORIES } from './stepFactories.js';
+import { rollbackStepContext } from './stepContext.js';
 import { rollbackStepsOf } from './planSteps.js';
 import type { NotifyOutcome } from '../core/notification.js';
 import type { Verification } from '../core/verification.js';
@@ -84,13 +85,12 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
 
     let verification: Verification | undefined;
     // With several hosts, the verification the report shows is the first that failed, else the last.
-    const context = {
-      deps, run: { runId: run.id, user: deps.user, previousVersion: from.version }, release: to, leaving: from,
-      migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], confirmedStepId,
-      onVerified: (v: Verification) => { if (!verification || verification.ok) verification = v; },
-    };
+    const context = rollbackStepContext(deps, run.id, from, to, plan, {
+      confirmedStepId,
+      onVerified: (v) => { if (!verification || verification.ok) verification = v; },
+    });
     const result = await executePlan(planSteps, STEP_FACTORIES, context, {
-      ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id,
+      ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, done: journal,
       onBoundary: deps.faults?.kind === 'rollback' ? deps.faults.hook : undefined,
     });
     const record = await deps.ledger.listSteps(run.id);

@@ -8,8 +8,7 @@ import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import type { StepOutcome } from '../engine/runSteps.js';
 import { executePlan, journalReached } from '../engine/executePlan.js';
 import type { DeployPlan } from '../core/plan.js';
-import { deployPlanSteps } from '../core/planSteps.js';
-import { deployStepsOf, fleetShape } from './planSteps.js';
+import { deployStepsFor, deployStepsOf } from './planSteps.js';
 import { STEP_FACTORIES } from './stepFactories.js';
 import type { Verification } from '../core/verification.js';
 import { applyRollback, type RollbackResult } from './applyRollback.js';
@@ -58,7 +57,7 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   deps.migrations?.assertUsable();
   const previous = liveRelease(await deps.ledger.listReleases({ app: deps.app, env: deps.envName }));
   const release = newRelease(deps, { version });
-  const steps = deployPlanSteps({ version, migrations: deps.migrations !== undefined, fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+  const steps = deployStepsFor(deps, version);
   const plan: DeployPlan = { kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback, steps };
   const run = newRun(deps, 'deploy', { fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id, reason: request.reason ?? null, plan });
   // The lock comes first: a deploy that cannot run leaves no trace but the error.
@@ -100,7 +99,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
     onVerified: (v: Verification) => { if (!verification || verification.ok) verification = v; },
   };
   const result = await executePlan(planSteps, STEP_FACTORIES, context, {
-    ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id,
+    ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, done: journal,
     onBoundary: deps.faults?.kind === 'deploy' ? deps.faults.hook : undefined,
   });
   const record = await deps.ledger.listSteps(run.id);

@@ -9,6 +9,7 @@ import { appendTrend } from './reports/writeRollbackReports.js';
 import { planRollbackRun, type PlannedRollback, type RollbackRequest } from './planRollbackRun.js';
 import { rollbackStepsOf } from './planSteps.js';
 import { STEP_FACTORIES } from './stepFactories.js';
+import { rollbackStepContext } from './stepContext.js';
 
 export interface DrillResult extends PlannedRollback {
   ok: boolean;
@@ -32,10 +33,7 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   await deps.ledger.updateRun(planned.run.id, { status: 'running', startedAt: started.toISOString() });
   deps.events({ type: 'run.started', runId: planned.run.id, kind: 'drill', title: `drill: roll ${deps.envName} back from ${plan.from.version} to ${plan.to.version} (nothing will change)` });
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
-  const context = {
-    deps, run: { runId: planned.run.id, user: deps.user, previousVersion: from.version }, release: to, leaving: from,
-    migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], onVerified: () => undefined,
-  };
+  const context = rollbackStepContext(deps, planned.run.id, from, to, plan, { onVerified: () => undefined });
   const result = await executePlan(rollbackStepsOf(deps, plan), STEP_FACTORIES, context, {
     ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: planned.run.id, dryRun: true,
     onBoundary: deps.faults?.kind === 'drill' ? deps.faults.hook : undefined,

@@ -13,7 +13,14 @@ export function rollbackStepsOf(deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env'>
   return rollbackPlanSteps({ from: plan.from, to: plan.to, migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
 }
 
-/** A deploy plan's steps, likewise. */
-export function deployStepsOf(deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env' | 'migrations'>, plan: DeployPlan): PlanStep[] {
-  return plan.steps ?? deployPlanSteps({ version: plan.version, migrations: deps.migrations !== undefined, fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+type DeployDeps = Pick<EnvDeps, 'targets' | 'fleet' | 'env' | 'migrations'>;
+
+/** The steps a deploy of `version` to this environment carries out. */
+export function deployStepsFor(deps: DeployDeps, version: string): PlanStep[] {
+  return deployPlanSteps({ version, migrations: deps.migrations !== undefined, fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+}
+
+/** A deploy plan's steps; a plan saved before steps had ids gets them made again. */
+export function deployStepsOf(deps: DeployDeps, plan: DeployPlan): PlanStep[] {
+  return plan.steps ?? deployStepsFor(deps, plan.version);
 }

@@ -1,5 +1,5 @@
 import type { RunContext } from '../core/driver.js';
-import type { PlanMigration, PlanStep } from '../core/plan.js';
+import type { PlanMigration, PlanStep, RollbackPlan } from '../core/plan.js';
 import type { Release } from '../core/release.js';
 import type { Target } from '../core/target.js';
 import type { Verification } from '../core/verification.js';
@@ -21,6 +21,17 @@ export interface StepContext {
   confirmedStepId?: string;
   /** Each host's verification, for the report. */
   onVerified(verification: Verification): void;
+}
+
+/** A rollback's context: from the failed release (whose code reverts migrations) to the target. */
+export function rollbackStepContext(
+  deps: EnvDeps, runId: string, from: Release, to: Release, plan: Pick<RollbackPlan, 'migrations' | 'missingOn'>,
+  more: Pick<StepContext, 'onVerified' | 'confirmedStepId'>,
+): StepContext {
+  return {
+    deps, run: { runId, user: deps.user, previousVersion: from.version }, release: to, leaving: from,
+    migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], ...more,
+  };
 }
 
 /** The targets a plan step acts on: its hosts, or every target. */

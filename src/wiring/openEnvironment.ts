@@ -40,7 +40,6 @@ export interface OpenEnvironment extends EnvDeps {
   close(): Promise<void>;
 }
 
-export { systemClock };
 
 /**
  * The composition root for one environment: load the config, then build the

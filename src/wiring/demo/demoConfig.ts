@@ -1,4 +1,4 @@
-import { releasesDriver } from '../../drivers/releases/module.js';
+import { DEFAULT_DRIVER } from '../../drivers/index.js';
 
 /** The rewind.yaml the demo writes: the releases driver on this host, under PM2. */
 export interface DemoLayout {
@@ -23,7 +23,7 @@ safety:
   allow_writes_only_under: [.rewind]
 environments:
   production:
-    driver: ${releasesDriver.kind}
+    driver: ${DEFAULT_DRIVER.kind}
     hosts: [local]
     env:
       PM2_HOME: ${q(layout.pm2Home)}
