@@ -84,4 +84,15 @@ export type { ErrorCode, ExitCode } from './core/errors.js';
 export type { EventSink, RunEvent } from './core/events.js';
 export type { Driver, DriverHost, DriverIo, DriverModule, LiveState, PreparedRelease, PrepareOptions, RunContext } from './core/driver.js';
 export type { Target } from './core/target.js';
-export type { Clock, CommandOptions, CommandResult, Exec, FetchSeam, FileStat, Files, Ledger, ReleaseQuery, Verifier } from './core/ports.js';
+export type {
+  Clock,
+  CommandOptions,
+  CommandResult,
+  Exec,
+  FetchSeam,
+  FileStat,
+  Files,
+  Ledger,
+  ReleaseQuery,
+  Verifier,
+} from './core/ports.js';

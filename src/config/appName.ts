@@ -7,7 +7,11 @@ export function isValidAppName(name: string): boolean {
 
 export function assertAppName(name: string): string {
   if (!isValidAppName(name)) {
-    throw new RewindError('USAGE', `app name ${JSON.stringify(name)} is not valid: expected up to 64 letters, digits, "_" or "-", starting with a letter or digit`, { app: name });
+    throw new RewindError(
+      'USAGE',
+      `app name ${JSON.stringify(name)} is not valid: expected up to 64 letters, digits, "_" or "-", starting with a letter or digit`,
+      { app: name },
+    );
   }
   return name;
 }

@@ -15,14 +15,26 @@ export function environmentNames(config: RewindConfig): string[] {
 export function selectEnvironment(loaded: LoadedConfig, name?: string): { name: string; env: EnvironmentConfig } {
   const { config } = loaded;
   const names = environmentNames(config);
-  const chosen = name ?? config.default_env ?? names.find((each) => config.environments[each]?.default === true) ?? (names.length === 1 ? names[0] : undefined);
+  const chosen =
+    name ??
+    config.default_env ??
+    names.find((each) => config.environments[each]?.default === true) ??
+    (names.length === 1 ? names[0] : undefined);
   const expected = `expected one of: ${names.join(', ')}`;
   if (chosen === undefined) {
-    throw new RewindError('UNKNOWN_ENV', `no environment chosen: pass --env NAME (${expected}), or set default_env in ${loaded.file}`, { environments: names });
+    throw new RewindError(
+      'UNKNOWN_ENV',
+      `no environment chosen: pass --env NAME (${expected}), or set default_env in ${loaded.file}`,
+      { environments: names },
+    );
   }
   const env = Object.hasOwn(config.environments, chosen) ? config.environments[chosen] : undefined;
   if (env === undefined) {
-    throw new RewindError('UNKNOWN_ENV', `unknown environment ${JSON.stringify(chosen)} (${expected})`, { environment: chosen, environments: names });
+    throw new RewindError(
+      'UNKNOWN_ENV',
+      `unknown environment ${JSON.stringify(chosen)} (${expected})`,
+      { environment: chosen, environments: names },
+    );
   }
   return { name: chosen, env };
 }

@@ -23,7 +23,11 @@ export async function initConfig(options: InitOptions): Promise<{ file: string; 
     for (const name of CONFIG_FILE_NAMES) {
       const existing = join(dir, name);
       if (await exists(existing)) {
-        throw new RewindError('CONFIG_EXISTS', `${existing} already exists; pass --force to replace ${name === 'rewind.yaml' ? 'it' : 'it with rewind.yaml'}`, { file: existing });
+        throw new RewindError(
+          'CONFIG_EXISTS',
+          `${existing} already exists; pass --force to replace ${name === 'rewind.yaml' ? 'it' : 'it with rewind.yaml'}`,
+          { file: existing },
+        );
       }
     }
   }

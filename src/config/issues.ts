@@ -18,7 +18,12 @@ interface Located extends ConfigIssue {
 }
 
 /** zod's issues as line-numbered, plain-language problems, in document order. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown, doc: Document, lineCounter: LineCounter): ConfigIssue[] {
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  doc: Document,
+  lineCounter: LineCounter,
+): ConfigIssue[] {
   const located: Located[] = [];
   const at = (path: readonly PropertyKey[], shownPath: readonly PropertyKey[], message: string): void => {
     located.push({ ...positionOf(doc, lineCounter, path), path: formatPath(shownPath), message });
@@ -31,7 +36,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
       // One problem for `smoke: ["npm", "test"]`, not one per word.
       const listPath = path.slice(0, -1);
       const id = formatPath(listPath);
-      if (!wrapped.has(id)) at(listPath, listPath, `expected a list of commands; wrap this one command in another [ ]: [[${list.map((item) => JSON.stringify(item)).join(', ')}]]`);
+      if (!wrapped.has(id)) {
+        at(
+          listPath,
+          listPath,
+          'expected a list of commands; wrap this one command in another [ ]: ' +
+            `[[${list.map((item) => JSON.stringify(item)).join(', ')}]]`,
+        );
+      }
       wrapped.add(id);
       continue;
     }
@@ -61,7 +73,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
 
 /** The list of strings given where a list of commands belongs, if that is what this issue is about. */
 function singleCommandInList(issue: z.core.$ZodIssue, input: unknown): string[] | undefined {
-  if (issue.code !== 'invalid_type' || issue.expected !== 'array' || typeof issue.path[issue.path.length - 1] !== 'number') return undefined;
+  if (issue.code !== 'invalid_type' || issue.expected !== 'array' || typeof issue.path[issue.path.length - 1] !== 'number') {
+    return undefined;
+  }
   const list = valueAt(input, issue.path.slice(0, -1));
   return Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string') ? list : undefined;
 }

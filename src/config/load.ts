@@ -28,7 +28,11 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
   const cwd = resolve(options.cwd);
   const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
   if (file === undefined) {
-    throw new RewindError('CONFIG_NOT_FOUND', `no rewind.yaml or rewind.yml in ${cwd} or any parent directory; run \`rewind init\` or pass --config FILE`, { searched: cwd });
+    throw new RewindError(
+      'CONFIG_NOT_FOUND',
+      `no rewind.yaml or rewind.yml in ${cwd} or any parent directory; run \`rewind init\` or pass --config FILE`,
+      { searched: cwd },
+    );
   }
   const text = await readConfig(file, options.file);
   const config = parseConfigText(text, displayName(cwd, file));
@@ -45,7 +49,12 @@ async function readConfig(file: string, given: string | undefined): Promise<stri
       throw new RewindError('CONFIG_NOT_FOUND', `config file not found: ${named}`, { file }, { cause: error });
     }
     if (code === 'EISDIR') {
-      throw new RewindError('CONFIG_NOT_FOUND', `config file ${named} is a directory; name the file itself, e.g. ${join(given ?? file, 'rewind.yaml')}`, { file }, { cause: error });
+      throw new RewindError(
+        'CONFIG_NOT_FOUND',
+        `config file ${named} is a directory; name the file itself, e.g. ${join(given ?? file, 'rewind.yaml')}`,
+        { file },
+        { cause: error },
+      );
     }
     throw new RewindError('CONFIG_INVALID', `cannot read config file ${named}: ${code ?? String(error)}`, { file }, { cause: error });
   }

@@ -9,13 +9,19 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_type':
       return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
-      return issue.values.length === 1 ? `expected ${showExpected(issue.values[0])}` : `expected one of: ${issue.values.map(showExpected).join(', ')}`;
+      return issue.values.length === 1
+        ? `expected ${showExpected(issue.values[0])}`
+        : `expected one of: ${issue.values.map(showExpected).join(', ')}`;
     case 'too_small':
       return bound('at least', issue.origin, Number(issue.minimum), issue.inclusive !== false);
     case 'too_big':
       return bound('at most', issue.origin, Number(issue.maximum), issue.inclusive !== false);
     case 'invalid_format':
-      return issue.format === 'url' ? 'expected a URL' : issue.format === 'regex' && 'pattern' in issue ? `expected text matching ${String(issue.pattern)}` : `expected a valid ${issue.format}`;
+      return issue.format === 'url'
+        ? 'expected a URL'
+        : issue.format === 'regex' && 'pattern' in issue
+          ? `expected text matching ${String(issue.pattern)}`
+          : `expected a valid ${issue.format}`;
     case 'invalid_union':
       return 'expected one of the allowed forms (see the configuration reference)';
     default:
@@ -35,7 +41,9 @@ const TYPE_NAMES: Record<string, string> = {
 
 function bound(word: string, origin: string, limit: number, inclusive: boolean): string {
   if (origin === 'array') return `expected ${word} ${limit} item${limit === 1 ? '' : 's'}`;
-  if (origin === 'string') return limit === 1 && word === 'at least' ? 'expected a non-empty string' : `expected ${word} ${limit} characters`;
+  if (origin === 'string') {
+    return limit === 1 && word === 'at least' ? 'expected a non-empty string' : `expected ${word} ${limit} characters`;
+  }
   const sign = word === 'at least' ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
   return `expected a number ${sign} ${limit}`;
 }

@@ -25,7 +25,9 @@ export function parseConfigText(text: string, label: string): RewindConfig {
   if (!isMap(root)) {
     const line = lineCounter.linePos(root.range?.[0] ?? 0).line;
     const kind = isSeq(root) ? 'a list' : 'a single value';
-    throw invalid(`${label}:${line}: expected a mapping of keys (app, environments, ...) at the top level, not ${kind}`, label, [{ line, path: '', message: `expected a mapping at the top level, not ${kind}` }]);
+    throw invalid(`${label}:${line}: expected a mapping of keys (app, environments, ...) at the top level, not ${kind}`, label, [
+      { line, path: '', message: `expected a mapping at the top level, not ${kind}` },
+    ]);
   }
 
   let input: unknown;
@@ -118,5 +120,10 @@ function aliasError(doc: Document, lineCounter: LineCounter, label: string, erro
     },
   });
   const where = line === undefined ? label : `${label}:${line}:${col}`;
-  return new RewindError('CONFIG_INVALID', `${where}: ${message.split('\n')[0]}`, { file: label, issues: [{ line: line ?? 0, path: '', message }] }, { cause: error });
+  return new RewindError(
+    'CONFIG_INVALID',
+    `${where}: ${message.split('\n')[0]}`,
+    { file: label, issues: [{ line: line ?? 0, path: '', message }] },
+    { cause: error },
+  );
 }

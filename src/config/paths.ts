@@ -26,7 +26,12 @@ export function resolvePaths(loaded: LoadedConfig): ConfigPaths {
   const driverRoots: string[] = [];
   for (const [name, env] of Object.entries(config.environments)) {
     // On this machine {host} is the loopback address (remote hosts expand it to their own).
-    const roots = driverModule(env.driver, DRIVERS).writeRoots(driverSection(env), { name: 'local', address: '127.0.0.1', remote: false, base: dir });
+    const roots = driverModule(env.driver, DRIVERS).writeRoots(driverSection(env), {
+      name: 'local',
+      address: '127.0.0.1',
+      remote: false,
+      base: dir,
+    });
     driverRoots.push(...roots);
     if (roots[0] !== undefined) releasePaths[name] = roots[0];
   }

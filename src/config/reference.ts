@@ -34,9 +34,13 @@ export function configReference(): string {
 }
 
 function collect(schema: JsonSchema, path: string, required: boolean, rows: Row[]): void {
-  if (path !== '') rows.push({ key: path, type: typeOf(schema), default: defaultOf(schema, required), description: schema.description ?? '' });
+  if (path !== '') {
+    rows.push({ key: path, type: typeOf(schema), default: defaultOf(schema, required), description: schema.description ?? '' });
+  }
   const join = (key: string): string => (path === '' ? key : `${path}.${key}`);
-  for (const [key, child] of Object.entries(schema.properties ?? {})) collect(child, join(key), schema.required?.includes(key) ?? false, rows);
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    collect(child, join(key), schema.required?.includes(key) ?? false, rows);
+  }
   if (typeof schema.additionalProperties === 'object') collect(schema.additionalProperties, join('<name>'), false, rows);
   // The keys of each form of a union (a source is { git } or { dir } or { tarball }) are listed under it.
   for (const form of schema.anyOf ?? []) {
@@ -51,7 +55,9 @@ function collect(schema: JsonSchema, path: string, required: boolean, rows: Row[
 function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) {
     const forms = schema.anyOf;
-    if (forms.every((form) => form.properties)) return `one of ${forms.map((form) => `\`{ ${Object.keys(form.properties ?? {}).join(', ')} }\``).join(', ')}`;
+    if (forms.every((form) => form.properties)) {
+      return `one of ${forms.map((form) => `\`{ ${Object.keys(form.properties ?? {}).join(', ')} }\``).join(', ')}`;
+    }
     return forms.map(typeOf).join(' or ');
   }
   if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(' or ');

@@ -9,6 +9,8 @@ import { assertAppName } from './appName.js';
  */
 export function starterConfig(options: { app: string }): string {
   const app = yamlScalar(assertAppName(options.app));
+  const reloadComment =
+    "# Run after the switch; here pm2's process is named after the app (or use startOrReload with an ecosystem file).";
   return `# rewind.yaml: how rewind deploys ${options.app}, checks it, and rolls it back.
 # Every key is described in the README ("Configuration reference"); \`rewind config schema\`
 # prints a JSON Schema for editor completion and checking.
@@ -39,7 +41,7 @@ safety:
 environments:
   # One environment; add staging and others alongside it.
   production:
-${DEFAULT_DRIVER.starter(options.app)}    # Run after the switch; here pm2's process is named after the app (or use startOrReload with an ecosystem file).
+${DEFAULT_DRIVER.starter(options.app)}    ${reloadComment}
     reload: ["pm2", "reload", "{app}", "--update-env"]
     # The HTTP check a release must pass before it counts as good.
     health:

@@ -20,8 +20,12 @@ export function needsApproval(risk: RiskLevel, policy: ApprovalPolicy): boolean 
 export function approvalRefusal(user: string, requester: string, approvers: readonly string[], allowSelf: boolean): string | null {
   const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
   if (!approvers.some((a) => same(a, user))) {
-    return approvers.length > 0 ? `${user} is not an approver (approvers: ${approvers.join(', ')})` : `${user} is not an approver: approval.approvers is empty`;
+    return approvers.length > 0
+      ? `${user} is not an approver (approvers: ${approvers.join(', ')})`
+      : `${user} is not an approver: approval.approvers is empty`;
   }
-  if (same(user, requester) && !allowSelf) return `${user} asked for this run and cannot approve it too (approval.allow_self_approval is false)`;
+  if (same(user, requester) && !allowSelf) {
+    return `${user} asked for this run and cannot approve it too (approval.allow_self_approval is false)`;
+  }
   return null;
 }

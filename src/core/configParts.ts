@@ -37,7 +37,11 @@ export const command = z
       const unknown = unknownPlaceholders(item);
       if (unknown.length > 0) {
         // Pointing at the item (not the whole command) puts the error on the item's own line.
-        ctx.addIssue({ code: 'custom', path: [index], message: `unknown placeholder {${unknown[0]}} (expected one of: ${PLACEHOLDERS.map((name) => `{${name}}`).join(' ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `unknown placeholder {${unknown[0]}} (expected one of: ${PLACEHOLDERS.map((name) => `{${name}}`).join(' ')})`,
+        });
       }
     });
   })

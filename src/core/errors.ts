@@ -20,46 +20,130 @@ interface ErrorDefinition {
 
 export const ERRORS = {
   USAGE: { exit: EXIT.usage, explanation: 'The command line was not understood: a flag or argument is missing or malformed.' },
-  CONFIG_NOT_FOUND: { exit: EXIT.usage, explanation: 'No rewind.yaml was found in this directory or any parent; run `rewind init` or pass --config.' },
-  CONFIG_INVALID: { exit: EXIT.usage, explanation: 'rewind.yaml is not valid YAML or does not match the schema; the message names the line and key.' },
+  CONFIG_NOT_FOUND: {
+    exit: EXIT.usage,
+    explanation: 'No rewind.yaml was found in this directory or any parent; run `rewind init` or pass --config.',
+  },
+  CONFIG_INVALID: {
+    exit: EXIT.usage,
+    explanation: 'rewind.yaml is not valid YAML or does not match the schema; the message names the line and key.',
+  },
   CONFIG_EXISTS: { exit: EXIT.usage, explanation: '`rewind init` will not overwrite an existing rewind.yaml without --force.' },
   UNKNOWN_ENV: { exit: EXIT.usage, explanation: 'The environment named by --env (or default_env) is not declared under `environments`.' },
-  UNSAFE_NAME: { exit: EXIT.usage, explanation: 'A version or id must be 1-128 characters of letters, digits, `.`, `_`, `+`, `-`, not start with `-` or `.`, and not contain `..`.' },
+  UNSAFE_NAME: {
+    exit: EXIT.usage,
+    explanation:
+      'A version or id must be 1-128 characters of letters, digits, `.`, `_`, `+`, `-`, not start with `-` or `.`, and not ' +
+      'contain `..`.',
+  },
   RELEASE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release or version named is not in the ledger for this environment.' },
   RUN_NOT_FOUND: { exit: EXIT.usage, explanation: 'No run with that id is in the ledger.' },
   SOURCE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release source (git ref, directory or tarball) does not exist.' },
   NOTHING_LIVE: { exit: EXIT.usage, explanation: 'There is no live release to roll back from; name one with --failed-deployment-id.' },
-  BAD_TARGET: { exit: EXIT.usage, explanation: 'The requested rollback target cannot be used (it is the live release, or it is newer than the failed one).' },
-  WRITE_REFUSED: { exit: EXIT.usage, explanation: 'rewind refused to write outside the configured write roots (safety.allow_writes_only_under and release paths).' },
+  BAD_TARGET: {
+    exit: EXIT.usage,
+    explanation: 'The requested rollback target cannot be used (it is the live release, or it is newer than the failed one).',
+  },
+  WRITE_REFUSED: {
+    exit: EXIT.usage,
+    explanation: 'rewind refused to write outside the configured write roots (safety.allow_writes_only_under and release paths).',
+  },
   PLAN_STALE: { exit: EXIT.usage, explanation: 'The saved plan no longer matches the ledger or what the target runs; make a new plan.' },
-  RUN_NOT_RESUMABLE: { exit: EXIT.usage, explanation: 'That run cannot be carried out or resumed in its current state (finished, cancelled, or of another environment).' },
-  APPROVAL_REFUSED: { exit: EXIT.usage, explanation: 'You may not approve this run: you are not on approval.approvers, or you asked for it and self-approval is off.' },
-  CONFIRMATION_NEEDED: { exit: EXIT.usage, explanation: 'A change needs confirmation but there is no terminal to ask on; pass --yes to confirm.' },
-  PIPELINE_NOT_CONFIGURED: { exit: EXIT.usage, explanation: 'The pipeline commands need a `pipeline:` section in rewind.yaml (dir, phases, optional paths and approvers).' },
+  RUN_NOT_RESUMABLE: {
+    exit: EXIT.usage,
+    explanation: 'That run cannot be carried out or resumed in its current state (finished, cancelled, or of another environment).',
+  },
+  APPROVAL_REFUSED: {
+    exit: EXIT.usage,
+    explanation: 'You may not approve this run: you are not on approval.approvers, or you asked for it and self-approval is off.',
+  },
+  CONFIRMATION_NEEDED: {
+    exit: EXIT.usage,
+    explanation: 'A change needs confirmation but there is no terminal to ask on; pass --yes to confirm.',
+  },
+  PIPELINE_NOT_CONFIGURED: {
+    exit: EXIT.usage,
+    explanation: 'The pipeline commands need a `pipeline:` section in rewind.yaml (dir, phases, optional paths and approvers).',
+  },
   PHASE_UNKNOWN: { exit: EXIT.usage, explanation: 'The phase named is not one of pipeline.phases.' },
   PHASE_ORDER: { exit: EXIT.usage, explanation: 'A phase rollback goes back: --to must name a phase earlier than --from.' },
-  PHASE_PATH_NOT_ALLOWED: { exit: EXIT.usage, explanation: 'pipeline.paths lists the allowed rollbacks, and this from/to pair is not one of them.' },
-  PHASE_STATE: { exit: EXIT.usage, explanation: 'The phase is not in a state that allows this: a rollback starts from the furthest phase reached, and only the phase in progress can be advanced.' },
-  PHASE_CHANGED: { exit: EXIT.blocked, explanation: 'The pipeline changed while this command was deciding (another rollback or advance); look at `rewind pipeline status` and run it again.' },
-  PHASE_CONFIRMATION_NEEDED: { exit: EXIT.blocked, explanation: 'Rolling back more than two phases needs confirmation and there is no terminal to ask on; pass --yes.' },
-  PHASE_ESCALATION: { exit: EXIT.blocked, explanation: 'This phase was already rolled back to twice: a third time needs a fundamental reassessment, or --override-escalation by someone on pipeline.approvers.' },
+  PHASE_PATH_NOT_ALLOWED: {
+    exit: EXIT.usage,
+    explanation: 'pipeline.paths lists the allowed rollbacks, and this from/to pair is not one of them.',
+  },
+  PHASE_STATE: {
+    exit: EXIT.usage,
+    explanation:
+      'The phase is not in a state that allows this: a rollback starts from the furthest phase reached, and only the phase in ' +
+      'progress can be advanced.',
+  },
+  PHASE_CHANGED: {
+    exit: EXIT.blocked,
+    explanation:
+      'The pipeline changed while this command was deciding (another rollback or advance); look at `rewind pipeline status` ' +
+      'and run it again.',
+  },
+  PHASE_CONFIRMATION_NEEDED: {
+    exit: EXIT.blocked,
+    explanation: 'Rolling back more than two phases needs confirmation and there is no terminal to ask on; pass --yes.',
+  },
+  PHASE_ESCALATION: {
+    exit: EXIT.blocked,
+    explanation:
+      'This phase was already rolled back to twice: a third time needs a fundamental reassessment, or --override-escalation by ' +
+      'someone on pipeline.approvers.',
+  },
   CANCELLED: { exit: EXIT.runFailed, explanation: 'The operator declined; nothing was changed.' },
-  BUILD_FAILED: { exit: EXIT.runFailed, explanation: 'Making the release failed (export, build or link); it was removed and never became current.' },
+  BUILD_FAILED: {
+    exit: EXIT.runFailed,
+    explanation: 'Making the release failed (export, build or link); it was removed and never became current.',
+  },
   STEP_FAILED: { exit: EXIT.runFailed, explanation: 'A step of the run failed; the report says which and what state the target is in.' },
   VERIFY_FAILED: { exit: EXIT.runFailed, explanation: 'The release did not pass verification (health check or smoke command).' },
-  LEDGER_COPY_REFUSED: { exit: EXIT.usage, explanation: '`rewind ledger copy` fills an empty PostgreSQL ledger from an existing SQLite ledger of the same schema; nothing was written.' },
+  LEDGER_COPY_REFUSED: {
+    exit: EXIT.usage,
+    explanation:
+      '`rewind ledger copy` fills an empty PostgreSQL ledger from an existing SQLite ledger of the same schema; nothing was ' +
+      'written.',
+  },
   LEDGER_ERROR: { exit: EXIT.runFailed, explanation: 'The ledger could not be read or written.' },
-  HOST_UNREACHABLE: { exit: EXIT.runFailed, explanation: 'A host could not be reached over SSH (connection refused, timed out, or the name does not resolve).' },
+  HOST_UNREACHABLE: {
+    exit: EXIT.runFailed,
+    explanation: 'A host could not be reached over SSH (connection refused, timed out, or the name does not resolve).',
+  },
   SSH_AUTH_FAILED: { exit: EXIT.usage, explanation: 'The SSH server refused every key offered (identity_file or the agent).' },
-  HOST_KEY_UNKNOWN: { exit: EXIT.usage, explanation: "The host's SSH key is not in known_hosts; check it and add it (ssh-keyscan) or set ssh.strict_host_keys: false." },
-  HOST_KEY_CHANGED: { exit: EXIT.usage, explanation: "The host's SSH key differs from the one in known_hosts: possibly a man-in-the-middle; nothing was sent." },
-  MIGRATIONS_MISCONFIGURED: { exit: EXIT.usage, explanation: 'The migrations section cannot be used: the database URL variable is not set, or the migrations dir is missing.' },
-  MIGRATION_FAILED: { exit: EXIT.runFailed, explanation: 'A migration (or asking which are applied) failed; nothing was switched, and the message lists the migrations applied now.' },
-  IRREVERSIBLE_MIGRATION: { exit: EXIT.blocked, explanation: 'The rollback would have to revert an irreversible migration: only a forward fix is possible; nothing was touched.' },
-  MANUAL_STEP: { exit: EXIT.blocked, explanation: 'The run paused before the switch: an operator must revert a migration by hand, then `rewind resume RUN`.' },
+  HOST_KEY_UNKNOWN: {
+    exit: EXIT.usage,
+    explanation: "The host's SSH key is not in known_hosts; check it and add it (ssh-keyscan) or set ssh.strict_host_keys: false.",
+  },
+  HOST_KEY_CHANGED: {
+    exit: EXIT.usage,
+    explanation: "The host's SSH key differs from the one in known_hosts: possibly a man-in-the-middle; nothing was sent.",
+  },
+  MIGRATIONS_MISCONFIGURED: {
+    exit: EXIT.usage,
+    explanation: 'The migrations section cannot be used: the database URL variable is not set, or the migrations dir is missing.',
+  },
+  MIGRATION_FAILED: {
+    exit: EXIT.runFailed,
+    explanation:
+      'A migration (or asking which are applied) failed; nothing was switched, and the message lists the migrations applied ' +
+      'now.',
+  },
+  IRREVERSIBLE_MIGRATION: {
+    exit: EXIT.blocked,
+    explanation: 'The rollback would have to revert an irreversible migration: only a forward fix is possible; nothing was touched.',
+  },
+  MANUAL_STEP: {
+    exit: EXIT.blocked,
+    explanation: 'The run paused before the switch: an operator must revert a migration by hand, then `rewind resume RUN`.',
+  },
   LOCK_HELD: { exit: EXIT.blocked, explanation: 'Another run holds this environment; wait for it or check who holds it.' },
   APPROVAL_REQUIRED: { exit: EXIT.blocked, explanation: 'The plan needs approval by someone on the approver list before it can run.' },
-  NO_KNOWN_GOOD: { exit: EXIT.noKnownGood, explanation: 'There is no known good version to go back to (severity 1): manual intervention needed.' },
+  NO_KNOWN_GOOD: {
+    exit: EXIT.noKnownGood,
+    explanation: 'There is no known good version to go back to (severity 1): manual intervention needed.',
+  },
   INTERNAL: { exit: EXIT.runFailed, explanation: 'An unexpected error inside rewind; rerun with --verbose and report it.' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -17,7 +17,8 @@ export function assertSafeName(value: string, what: string): string {
     const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
     throw new RewindError(
       'UNSAFE_NAME',
-      `${what} ${shown} is not a safe name: expected 1-128 characters of letters, digits, '.', '_', '+', '-', not starting with '-' or '.', without '..'`,
+      `${what} ${shown} is not a safe name: expected 1-128 characters of letters, digits, '.', '_', '+', '-', ` +
+        `not starting with '-' or '.', without '..'`,
       { what, value },
     );
   }

@@ -7,7 +7,16 @@ import type { Reversibility } from './migrations/tool.js';
 export type RiskLevel = 'low' | 'medium' | 'high';
 
 export interface Risk {
-  code: 'data_loss' | 'manual_migration' | 'distance' | 'target_unverified' | 'several_hosts' | 'no_health_check' | 'drift' | 'data_since_deploy' | 'target_missing';
+  code:
+    | 'data_loss'
+    | 'manual_migration'
+    | 'distance'
+    | 'target_unverified'
+    | 'several_hosts'
+    | 'no_health_check'
+    | 'drift'
+    | 'data_since_deploy'
+    | 'target_missing';
   level: RiskLevel;
   message: string;
 }

@@ -82,23 +82,38 @@ function findFailed(input: RollbackInput): Release {
     assertSafeName(failed, '--failed-deployment-id');
     const found = releases.find((r) => r.id === failed) ?? releases.find((r) => r.version === failed);
     if (!found) {
-      throw new RewindError('RELEASE_NOT_FOUND', `--failed-deployment-id ${failed}: no release with that id or version in ${input.env}`, { failed });
+      throw new RewindError(
+        'RELEASE_NOT_FOUND',
+        `--failed-deployment-id ${failed}: no release with that id or version in ${input.env}`,
+        { failed },
+      );
     }
     return found;
   }
   const live = liveRelease(releases) ?? releases.find((r) => r.version === input.observedLive);
   if (!live) {
-    throw new RewindError('NOTHING_LIVE', `${input.env} has no live release in the ledger to roll back from; name one with --failed-deployment-id`);
+    throw new RewindError(
+      'NOTHING_LIVE',
+      `${input.env} has no live release in the ledger to roll back from; name one with --failed-deployment-id`,
+    );
   }
   return live;
 }
 
-function findTarget(input: RollbackInput, failed: Release, failedIndex: number): { target: Release; chosenBy: RollbackPlan['targetChosenBy'] } {
+function findTarget(
+  input: RollbackInput,
+  failed: Release,
+  failedIndex: number,
+): { target: Release; chosenBy: RollbackPlan['targetChosenBy'] } {
   const requested = input.targetVersion;
   if (requested === undefined) {
     const target = lastKnownGood(input.releases, failed);
     if (!target) {
-      throw new RewindError('NO_KNOWN_GOOD', `no known good release older than ${failed.version} in ${input.env}: none passed verification without being marked bad`, { failed: failed.version });
+      throw new RewindError(
+        'NO_KNOWN_GOOD',
+        `no known good release older than ${failed.version} in ${input.env}: none passed verification without being marked bad`,
+        { failed: failed.version },
+      );
     }
     return { target, chosenBy: 'last_known_good' };
   }
@@ -108,10 +123,18 @@ function findTarget(input: RollbackInput, failed: Release, failedIndex: number):
   }
   const target = input.releases.find((r) => r.version === requested);
   if (!target) {
-    throw new RewindError('RELEASE_NOT_FOUND', `--target-version ${requested} was never deployed to ${input.env}; expected one of: ${versionsOlderThan(input.releases, failedIndex)}`, { target: requested });
+    throw new RewindError(
+      'RELEASE_NOT_FOUND',
+      `--target-version ${requested} was never deployed to ${input.env}; ` +
+        `expected one of: ${versionsOlderThan(input.releases, failedIndex)}`,
+      { target: requested },
+    );
   }
   if (input.releases.indexOf(target) < failedIndex) {
-    throw new RewindError('BAD_TARGET', `--target-version ${requested} is newer than ${failed.version}; a rollback goes to an older release`);
+    throw new RewindError(
+      'BAD_TARGET',
+      `--target-version ${requested} is newer than ${failed.version}; a rollback goes to an older release`,
+    );
   }
   return { target, chosenBy: 'requested' };
 }
@@ -139,7 +162,11 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
   }
   const missing = input.missingOn ?? [];
   if (missing.length > 0) {
-    risks.push({ code: 'target_missing', level: 'medium', message: `${target.version} is missing on ${missing.join(', ')}: it is rebuilt from its source there first` });
+    risks.push({
+      code: 'target_missing',
+      level: 'medium',
+      message: `${target.version} is missing on ${missing.join(', ')}: it is rebuilt from its source there first`,
+    });
   }
   if (input.observedLive !== failed.version) {
     const seen = input.observedLive ?? 'nothing';
@@ -153,14 +180,29 @@ function refuseIrreversible(migrations: readonly PlanMigration[], failed: Releas
   const none = migrations.filter((m) => m.reversibility === 'none');
   if (none.length === 0) return;
   const ids = none.map((m) => m.id).join(', ');
-  throw new RewindError('IRREVERSIBLE_MIGRATION', `${ids} ${none.length === 1 ? 'is' : 'are'} irreversible: rolling ${failed.version} back to ${target.version} would need ${none.length === 1 ? 'it' : 'them'} reverted; only a forward fix is possible`, { migrations: none.map((m) => m.id) });
+  throw new RewindError(
+    'IRREVERSIBLE_MIGRATION',
+    `${ids} ${none.length === 1 ? 'is' : 'are'} irreversible: rolling ${failed.version} back to ${target.version} ` +
+      `would need ${none.length === 1 ? 'it' : 'them'} reverted; only a forward fix is possible`,
+    { migrations: none.map((m) => m.id) },
+  );
 }
 
 function migrationRisks(migrations: readonly PlanMigration[], failed: Release): Risk[] {
   const risks: Risk[] = [];
   for (const m of migrations) {
-    if (m.dataLoss.length > 0) risks.push({ code: 'data_loss', level: 'high', message: `reverting ${m.id} loses data: ${m.dataLoss.join(', ')}` });
-    if (m.reversibility === 'manual') risks.push({ code: 'manual_migration', level: 'medium', message: `${m.id} must be reverted by an operator: the run pauses before the switch (with ${failed.version}'s ${m.downPath ?? 'migration files'})` });
+    if (m.dataLoss.length > 0) {
+      risks.push({ code: 'data_loss', level: 'high', message: `reverting ${m.id} loses data: ${m.dataLoss.join(', ')}` });
+    }
+    if (m.reversibility === 'manual') {
+      risks.push({
+        code: 'manual_migration',
+        level: 'medium',
+        message:
+          `${m.id} must be reverted by an operator: the run pauses before the switch ` +
+          `(with ${failed.version}'s ${m.downPath ?? 'migration files'})`,
+      });
+    }
   }
   return risks;
 }

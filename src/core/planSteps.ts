@@ -21,9 +21,18 @@ export function batchPlanSteps(version: string, sha: string | null, fleet: Fleet
     const suffix = batches.length === 1 ? '' : `:batch-${index + 1}`;
     const on = onHostsLabel(hosts, fleet.targets);
     const final = index === batches.length - 1;
-    const steps: PlanStep[] = [{ id: `switch:${version}${suffix}`, kind: 'switch', title: `switch to ${version}${on}`, version, hosts, final }];
+    const steps: PlanStep[] = [
+      { id: `switch:${version}${suffix}`, kind: 'switch', title: `switch to ${version}${on}`, version, hosts, final },
+    ];
     if (reload) steps.push({ id: `reload:${version}${suffix}`, kind: 'reload', title: `reload the app${on}`, version, hosts, final });
-    steps.push({ id: `verify:${version}${suffix}`, kind: 'verify', title: `verify ${version}${sha ? ` reports ${sha.slice(0, 7)}` : ''}${on}`, version, hosts, final });
+    steps.push({
+      id: `verify:${version}${suffix}`,
+      kind: 'verify',
+      title: `verify ${version}${sha ? ` reports ${sha.slice(0, 7)}` : ''}${on}`,
+      version,
+      hosts,
+      final,
+    });
     return steps;
   });
 }
@@ -40,11 +49,19 @@ export interface RollbackStepFacts {
 export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
   const { from, to, missingOn } = facts;
   return [
-    { id: `ensure:${to.version}`, kind: 'ensure_release', title: `check ${to.version} is present and intact${missingOn.length > 0 ? ` (rebuild it on ${missingOn.join(', ')})` : ''}`, version: to.version },
+    {
+      id: `ensure:${to.version}`,
+      kind: 'ensure_release',
+      title: `check ${to.version} is present and intact${missingOn.length > 0 ? ` (rebuild it on ${missingOn.join(', ')})` : ''}`,
+      version: to.version,
+    },
     ...facts.migrations.map((m): PlanStep => ({
       id: `migration:${m.id}`,
       kind: 'migration',
-      title: m.reversibility === 'manual' ? `pause: an operator reverts migration ${m.id}, then \`rewind resume\`` : `revert migration ${m.id} with ${from.version}'s down step`,
+      title:
+        m.reversibility === 'manual'
+          ? `pause: an operator reverts migration ${m.id}, then \`rewind resume\``
+          : `revert migration ${m.id} with ${from.version}'s down step`,
       version: from.version,
       migration: m.id,
     })),
@@ -64,7 +81,9 @@ export function deployPlanSteps(facts: DeployStepFacts): PlanStep[] {
   const { version } = facts;
   return [
     { id: `make:${version}`, kind: 'make', title: `make release ${version}`, version },
-    ...(facts.migrations ? [{ id: `migrate:${version}`, kind: 'migrate', title: `migrate the database for ${version}`, version } satisfies PlanStep] : []),
+    ...(facts.migrations
+      ? [{ id: `migrate:${version}`, kind: 'migrate', title: `migrate the database for ${version}`, version } satisfies PlanStep]
+      : []),
     ...batchPlanSteps(version, null, facts.fleet, facts.reload),
   ];
 }

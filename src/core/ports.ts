@@ -42,7 +42,11 @@ export interface Ledger {
 
   /** Journal a step as running; `stepId` is the plan step's stable id. */
   startStep(runId: string, index: number, name: string, at: string, stepId?: string): Promise<void>;
-  finishStep(runId: string, index: number, result: { status: StepStatus; at: string; durationMs: number; output: string; error: string | null }): Promise<void>;
+  finishStep(
+    runId: string,
+    index: number,
+    result: { status: StepStatus; at: string; durationMs: number; output: string; error: string | null },
+  ): Promise<void>;
   listSteps(runId: string): Promise<StepRecord[]>;
 
   /**

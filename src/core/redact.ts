@@ -73,7 +73,18 @@ function usableSecrets(secrets: readonly string[]): string[] {
  * that SSH_AUTH_SOCK or KEYBOARD_LAYOUT stay readable, with a few substrings
  * (GHTOKEN, APIKEY, MYSECRET) that are secret wherever they appear.
  */
-const SECRET_SUBSTRINGS = ['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'CREDENTIAL', 'PRIVATE', 'WEBHOOK', 'APIKEY', 'DATABASE_URL'];
+const SECRET_SUBSTRINGS = [
+  'TOKEN',
+  'SECRET',
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'CREDENTIAL',
+  'PRIVATE',
+  'WEBHOOK',
+  'APIKEY',
+  'DATABASE_URL',
+];
 const SECRET_WORDS = new Set(['KEY', 'PASS', 'AUTH', 'COOKIE', 'DSN']);
 /** Well-known variables that match the patterns but hold nothing secret. */
 const NOT_SECRET = new Set(['PWD', 'OLDPWD', 'SSH_AUTH_SOCK', 'GPG_AGENT_INFO', 'KEYTIMEOUT']);

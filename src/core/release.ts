@@ -40,7 +40,9 @@ export interface Release {
   source: string;
 }
 
-export type ReleasePatch = Partial<Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'activatedAt' | 'migrations'>>;
+export type ReleasePatch = Partial<
+  Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'activatedAt' | 'migrations'>
+>;
 
 /** The statuses that mean "this is what the ledger believes is running". */
 export function isLiveStatus(status: ReleaseStatus): boolean {

@@ -21,7 +21,11 @@ export const STEP_FAILED_MESSAGES = {
 type Messages = typeof STEP_FAILED_MESSAGES;
 
 /** A STEP_FAILED error whose message is built from the table by its case and context. */
-export function stepFailed<K extends keyof Messages>(kind: K, context: Parameters<Messages[K]>[0], details: Record<string, unknown> = {}): RewindError {
+export function stepFailed<K extends keyof Messages>(
+  kind: K,
+  context: Parameters<Messages[K]>[0],
+  details: Record<string, unknown> = {},
+): RewindError {
   const build = STEP_FAILED_MESSAGES[kind] as (c: Parameters<Messages[K]>[0]) => string;
   return new RewindError('STEP_FAILED', build(context), { ...details, case: kind });
 }

@@ -34,7 +34,11 @@ export async function takeEnvLock(deps: LockDeps, key: string, runId: string, re
     current = await deps.ledger.acquireLock(key, holder, current.runId);
   }
   if (current) {
-    throw new RewindError('LOCK_HELD', `${key.split(':')[1]} is locked by ${describeHolder(current)}: wait for it to finish (rewind history shows it)`, { holder: current });
+    throw new RewindError(
+      'LOCK_HELD',
+      `${key.split(':')[1]} is locked by ${describeHolder(current)}: wait for it to finish (rewind history shows it)`,
+      { holder: current },
+    );
   }
   const renew = setInterval(() => {
     void deps.ledger.renewLock(key, runId, expiry(deps)).catch(() => undefined);
@@ -62,7 +66,14 @@ export async function takeEnvLock(deps: LockDeps, key: string, runId: string, re
 }
 
 function holderFor(deps: LockDeps, runId: string): LockHolder {
-  return { runId, user: deps.user, host: deps.self.host, pid: deps.self.pid, since: deps.clock.now().toISOString(), expiresAt: expiry(deps) };
+  return {
+    runId,
+    user: deps.user,
+    host: deps.self.host,
+    pid: deps.self.pid,
+    since: deps.clock.now().toISOString(),
+    expiresAt: expiry(deps),
+  };
 }
 
 function expiry(deps: LockDeps): string {

@@ -56,7 +56,12 @@ export interface PlanJournal extends StepJournal {
   done?: readonly StepRecord[];
 }
 
-export async function executePlan<Context>(plan: readonly PlanStep[], factories: StepFactories<Context>, context: Context, journal: PlanJournal): Promise<PlanExecution> {
+export async function executePlan<Context>(
+  plan: readonly PlanStep[],
+  factories: StepFactories<Context>,
+  context: Context,
+  journal: PlanJournal,
+): Promise<PlanExecution> {
   const steps = buildSteps(plan, factories, context);
   // A dry run journals a fresh run of its own: nothing is resumed.
   const first = journal.dryRun ? 0 : firstUndone(plan, journal.done ?? (await journal.ledger.listSteps(journal.runId)));

@@ -85,7 +85,15 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
       output: outcome.ok ? outcome.detail : '',
       error: error ? error.message : null,
     });
-    events({ type: 'step.finished', runId, index, name: step.name, ok: outcome.ok, durationMs: outcome.durationMs, detail: outcome.detail });
+    events({
+      type: 'step.finished',
+      runId,
+      index,
+      name: step.name,
+      ok: outcome.ok,
+      durationMs: outcome.durationMs,
+      detail: outcome.detail,
+    });
     outcomes.push(outcome);
     journal.onBoundary?.(index, 'after');
     index += 1;

@@ -9,7 +9,9 @@ export const approvalSchema = z
     approvers: z
       .array(z.string().min(1))
       .default([])
-      .meta({ description: 'Who may approve (as REWIND_USER or git user.email name them). Empty: nobody, so a gated plan needs --auto-approve.' }),
+      .meta({
+        description: 'Who may approve (as REWIND_USER or git user.email name them). Empty: nobody, so a gated plan needs --auto-approve.',
+      }),
     allow_self_approval: z
       .boolean()
       .default(false)

@@ -6,13 +6,22 @@ export const healthSchema = z
     url: z
       .string()
       // {host} stands for each host's address, so the URL is checked with one in its place.
-      .refine((url) => isHttpUrl(url.replaceAll('{host}', 'example.invalid')), 'expected an http:// or https:// URL such as http://127.0.0.1:3000/health')
+      .refine(
+        (url) => isHttpUrl(url.replaceAll('{host}', 'example.invalid')),
+        'expected an http:// or https:// URL such as http://127.0.0.1:3000/health',
+      )
       .meta({ description: "The health endpoint, e.g. http://127.0.0.1:3000/health; {host} stands for each host's address." }),
     expect_status: z.number().int().min(100).max(599).default(200).meta({ description: 'The HTTP status a healthy service answers with.' }),
     expect_version: z
-      .union([z.string().min(1), z.literal(false)], { error: 'expected the name of a JSON field such as "sha" or "build.version", or false' })
+      .union([z.string().min(1), z.literal(false)], {
+        error: 'expected the name of a JSON field such as "sha" or "build.version", or false',
+      })
       .default('sha')
-      .meta({ description: "The JSON field (dots for nesting) the app reports its build in; must equal the release's sha or version. false: do not check." }),
+      .meta({
+        description:
+          "The JSON field (dots for nesting) the app reports its build in; must equal the release's sha or version. " +
+          'false: do not check.',
+      }),
     timeout: duration.prefault('30s').meta({ description: 'How long to keep trying before the release counts as failed.' }),
     interval: duration.prefault('250ms').meta({ description: 'Pause between attempts.' }),
     successes: z.number().int().min(1).default(2).meta({ description: 'Consecutive passing attempts needed.' }),

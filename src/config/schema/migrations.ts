@@ -9,7 +9,15 @@ const downCommand = z
   .superRefine((argv, ctx) => {
     argv.forEach((item, index) => {
       const unknown = unknownPlaceholders(item).filter((name) => name !== 'migration');
-      if (unknown.length > 0) ctx.addIssue({ code: 'custom', path: [index], message: `unknown placeholder {${unknown[0]}} (expected one of: ${[...PLACEHOLDERS, 'migration'].map((n) => `{${n}}`).join(' ')})` });
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message:
+            `unknown placeholder {${unknown[0]}} ` +
+            `(expected one of: ${[...PLACEHOLDERS, 'migration'].map((n) => `{${n}}`).join(' ')})`,
+        });
+      }
     });
   });
 
@@ -20,17 +28,37 @@ const MIGRATION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export const migrationsSchema = z
   .strictObject({
-    tool: z.enum(['sql', 'knex', 'command']).meta({ description: 'Who applies and reverts migrations: sql (rewind runs NNN_name.sql / NNN_name.down.sql itself), knex (the release\'s own knex CLI), command (any other tool, through status/up/down).' }),
+    tool: z.enum(['sql', 'knex', 'command']).meta({
+      description:
+        'Who applies and reverts migrations: sql (rewind runs NNN_name.sql / NNN_name.down.sql itself), ' +
+        "knex (the release's own knex CLI), command (any other tool, through status/up/down).",
+    }),
     dir: z.string().default('db/migrations').meta({ description: 'Where the migration files are, relative to the release dir.' }),
-    database_url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').default('DATABASE_URL').meta({ description: "The variable of rewind's own environment holding the app database's connection string; passed on to knex and command tools, redacted everywhere." }),
+    database_url_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .default('DATABASE_URL')
+      .meta({
+        description:
+          "The variable of rewind's own environment holding the app database's connection string; " +
+          'passed on to knex and command tools, redacted everywhere.',
+      }),
     status: command.optional().meta({ description: 'command tool: prints the applied migration ids, one per line.' }),
     up: command.optional().meta({ description: 'command tool: applies every pending migration (run in the release dir).' }),
     down: downCommand.optional().meta({ description: 'command tool: reverts one migration; {migration} stands for its id.' }),
-    reversibility: reversibility.default('auto').meta({ description: 'How a migration of this environment is undone unless it says otherwise: auto (its down step), manual (an operator must act) or none (irreversible: forward fix only).' }),
+    reversibility: reversibility.default('auto').meta({
+      description:
+        'How a migration of this environment is undone unless it says otherwise: ' +
+        'auto (its down step), manual (an operator must act) or none (irreversible: forward fix only).',
+    }),
     overrides: z
       .record(z.string().regex(MIGRATION_ID, 'expected a migration id such as 003_drop_legacy'), reversibility)
       .default({})
-      .meta({ description: 'Reversibility per migration id, e.g. { "003_drop_legacy": none }; a marker in the file itself (-- rewind: manual) wins.' }),
+      .meta({
+        description:
+          'Reversibility per migration id, e.g. { "003_drop_legacy": none }; ' +
+          'a marker in the file itself (-- rewind: manual) wins.',
+      }),
   })
   .superRefine((m, ctx) => {
     if (m.tool !== 'command') return;

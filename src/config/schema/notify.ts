@@ -24,7 +24,10 @@ export const notifySchema = z
     }),
     z.strictObject({
       type: z.literal('telegram'),
-      bot_token_env: z.string().min(1).meta({ description: 'The environment variable holding the bot token (the token itself never goes in rewind.yaml).' }),
+      bot_token_env: z
+        .string()
+        .min(1)
+        .meta({ description: 'The environment variable holding the bot token (the token itself never goes in rewind.yaml).' }),
       chat_id: z.union([z.string(), z.number()]).meta({ description: 'The chat to post to.' }),
       api_url: httpUrl.default('https://api.telegram.org').meta({ description: "Telegram's Bot API base URL." }),
       events,

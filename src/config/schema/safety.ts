@@ -5,7 +5,9 @@ export const safetySchema = z
     allow_writes_only_under: z
       .array(z.string())
       .default(['.rewind'])
-      .meta({ description: 'Directories rewind may write to, relative to the config file; state.dir and each release path are always added.' }),
+      .meta({
+        description: 'Directories rewind may write to, relative to the config file; state.dir and each release path are always added.',
+      }),
   })
   .meta({ description: 'Limits on what rewind may change.' });
 

@@ -6,7 +6,9 @@ export const slaSchema = z
       .number()
       .positive()
       .default(90)
-      .meta({ description: 'A rollback that takes longer than this (from start to verified) is an SLA breach, logged to sla-breaches.csv.' }),
+      .meta({
+        description: 'A rollback that takes longer than this (from start to verified) is an SLA breach, logged to sla-breaches.csv.',
+      }),
   })
   .meta({ description: 'Service levels a run is measured against.' });
 

@@ -18,7 +18,9 @@ export function sqlDataLoss(text: string): string[] {
     for (const m of s.matchAll(new RegExp(String.raw`\bDROP TABLE (?:IF EXISTS )?${IDENT}((?:\s*,\s*${IDENT})*)`, 'gi'))) {
       for (const name of [m[1], ...(m[2] ?? '').split(',').slice(1)]) if (name?.trim()) found.push(`DROP TABLE ${clean(name)}`);
     }
-    for (const m of s.matchAll(new RegExp(String.raw`\bTRUNCATE (?:TABLE )?(?:ONLY )?${IDENT}`, 'gi'))) found.push(`TRUNCATE ${clean(m[1])}`);
+    for (const m of s.matchAll(new RegExp(String.raw`\bTRUNCATE (?:TABLE )?(?:ONLY )?${IDENT}`, 'gi'))) {
+      found.push(`TRUNCATE ${clean(m[1])}`);
+    }
     for (const m of s.matchAll(new RegExp(String.raw`\bDELETE FROM (?:ONLY )?${IDENT}`, 'gi'))) found.push(`DELETE FROM ${clean(m[1])}`);
     const alter = new RegExp(String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${IDENT}`, 'i').exec(s);
     if (alter) {
@@ -29,7 +31,9 @@ export function sqlDataLoss(text: string): string[] {
         if (/^(constraint|default|not|index)$/i.test(column)) continue;
         found.push(`DROP COLUMN ${table}.${column}`);
       }
-      for (const m of rest.matchAll(new RegExp(String.raw`\bALTER (?:COLUMN )?${IDENT} (?:SET DATA )?TYPE\b`, 'gi'))) found.push(`ALTER COLUMN ${table}.${clean(m[1])} TYPE`);
+      for (const m of rest.matchAll(new RegExp(String.raw`\bALTER (?:COLUMN )?${IDENT} (?:SET DATA )?TYPE\b`, 'gi'))) {
+        found.push(`ALTER COLUMN ${table}.${clean(m[1])} TYPE`);
+      }
     }
   }
   return found;

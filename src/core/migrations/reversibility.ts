@@ -22,7 +22,11 @@ export function markerIn(text: string): Reversibility | undefined {
  * author knows best what the down step can restore), then the environment's
  * per-id override, then the environment's default.
  */
-export function reversibilityOf(id: string, source: { down: string | null; markerText: string }, policy: ReversibilityPolicy): Reversibility {
+export function reversibilityOf(
+  id: string,
+  source: { down: string | null; markerText: string },
+  policy: ReversibilityPolicy,
+): Reversibility {
   if (source.down === null || source.down.trim() === '') return 'none';
   return markerIn(source.markerText) ?? policy.overrides[id] ?? policy.default;
 }

@@ -12,7 +12,12 @@ export interface MigrationToRevert {
  * that are still applied now, newest first (the reverse of the order they
  * were applied in). `releases` are newest first, as the ledger lists them.
  */
-export function migrationsToRevert(releases: readonly Release[], failedId: string, targetId: string, appliedNow: readonly string[]): MigrationToRevert[] {
+export function migrationsToRevert(
+  releases: readonly Release[],
+  failedId: string,
+  targetId: string,
+  appliedNow: readonly string[],
+): MigrationToRevert[] {
   const from = releases.findIndex((r) => r.id === failedId);
   const to = releases.findIndex((r) => r.id === targetId);
   if (from === -1 || to === -1 || to <= from) return [];

@@ -6,7 +6,11 @@ export function requirePhase(definition: PipelineDefinition, id: string, named: 
   const index = phaseIndex(definition, id);
   if (index < 0) {
     const known = definition.phases.map((phase) => phase.id).join(', ');
-    throw new RewindError('PHASE_UNKNOWN', `unknown phase ${JSON.stringify(id)} for ${named} (expected one of: ${known})`, { phase: id, phases: definition.phases.map((phase) => phase.id) });
+    throw new RewindError(
+      'PHASE_UNKNOWN',
+      `unknown phase ${JSON.stringify(id)} for ${named} (expected one of: ${known})`,
+      { phase: id, phases: definition.phases.map((phase) => phase.id) },
+    );
   }
   return index;
 }

@@ -99,7 +99,10 @@ export function furthestReached(states: readonly PhaseState[]): PhaseState | und
 }
 
 /** Turn effective changes into the guarded changes a store applies. */
-export function guardedChanges(changes: readonly { phase: string; next: PhaseStatus }[], stored: readonly StoredPhaseStatus[]): PhaseStatusChange[] {
+export function guardedChanges(
+  changes: readonly { phase: string; next: PhaseStatus }[],
+  stored: readonly StoredPhaseStatus[],
+): PhaseStatusChange[] {
   const byPhase = new Map(stored.map((row) => [row.phase, row.status]));
   return changes.map((change) => ({ phase: change.phase, expected: byPhase.get(change.phase) ?? null, next: change.next }));
 }

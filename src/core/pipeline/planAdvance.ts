@@ -18,7 +18,11 @@ export function planAdvance(definition: PipelineDefinition, states: readonly Pha
   const state = states[index]!;
   if (state.status !== 'in_progress') {
     const current = states.find((each) => each.status === 'in_progress');
-    throw new RewindError('PHASE_STATE', `${phase} is ${state.status}: only the phase in progress can be advanced (now in progress: ${describePosition(current)})`, { phase, status: state.status });
+    throw new RewindError(
+      'PHASE_STATE',
+      `${phase} is ${state.status}: only the phase in progress can be advanced (now in progress: ${describePosition(current)})`,
+      { phase, status: state.status },
+    );
   }
   const next = states[index + 1];
   return {

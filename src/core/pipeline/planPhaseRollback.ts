@@ -4,7 +4,14 @@
  */
 import { RewindError } from '../errors.js';
 import { describePosition, requirePhase } from './phaseLookup.js';
-import { furthestReached, type PhaseRollbackEntry, type PhaseState, type PhaseStatus, type PipelineDefinition, type RollbackTrigger } from './phases.js';
+import {
+  furthestReached,
+  type PhaseRollbackEntry,
+  type PhaseState,
+  type PhaseStatus,
+  type PipelineDefinition,
+  type RollbackTrigger,
+} from './phases.js';
 
 /** More phases than this rolled back at once needs someone to confirm. */
 export const CONFIRM_ABOVE_PHASES = 2;
@@ -43,20 +50,37 @@ export interface PhaseRollbackPlan {
  * runs before the ledger is opened, so bad input leaves nothing behind.
  */
 export function checkPhaseRollbackRequest(definition: PipelineDefinition, request: PhaseRollbackRequest): void {
-  if (request.reason.trim() === '') throw new RewindError('USAGE', '--reason is required: say why the pipeline goes back (it is written into the rollback record)');
-  if (request.revisionTargets.some((target) => target.trim() === '')) throw new RewindError('USAGE', '--revise needs a text naming what must be revised');
+  if (request.reason.trim() === '') {
+    throw new RewindError('USAGE', '--reason is required: say why the pipeline goes back (it is written into the rollback record)');
+  }
+  if (request.revisionTargets.some((target) => target.trim() === '')) {
+    throw new RewindError('USAGE', '--revise needs a text naming what must be revised');
+  }
   const from = requirePhase(definition, request.from, '--from');
   const to = requirePhase(definition, request.to, '--to');
   if (to >= from) {
-    throw new RewindError('PHASE_ORDER', `--to ${request.to} is not earlier than --from ${request.from}: a rollback goes back to an earlier phase`, { from: request.from, to: request.to });
+    throw new RewindError(
+      'PHASE_ORDER',
+      `--to ${request.to} is not earlier than --from ${request.from}: a rollback goes back to an earlier phase`,
+      { from: request.from, to: request.to },
+    );
   }
   if (definition.paths !== undefined && !definition.paths.some((path) => path.from === request.from && path.to === request.to)) {
     const allowed = definition.paths.filter((path) => path.from === request.from).map((path) => path.to);
     const hint = allowed.length > 0 ? `from ${request.from} only to: ${allowed.join(', ')}` : `none from ${request.from}`;
-    throw new RewindError('PHASE_PATH_NOT_ALLOWED', `rollback ${request.from} -> ${request.to} is not in pipeline.paths (allowed ${hint})`, { from: request.from, to: request.to });
+    throw new RewindError(
+      'PHASE_PATH_NOT_ALLOWED',
+      `rollback ${request.from} -> ${request.to} is not in pipeline.paths (allowed ${hint})`,
+      { from: request.from, to: request.to },
+    );
   }
   if (request.overrideEscalation && !definition.approvers.includes(request.actor)) {
-    throw new RewindError('APPROVAL_REFUSED', `--override-escalation is for pipeline.approvers only, and ${request.actor} is not one (${definition.approvers.length > 0 ? definition.approvers.join(', ') : 'the list is empty'})`, { actor: request.actor });
+    throw new RewindError(
+      'APPROVAL_REFUSED',
+      `--override-escalation is for pipeline.approvers only, and ${request.actor} is not one ` +
+        `(${definition.approvers.length > 0 ? definition.approvers.join(', ') : 'the list is empty'})`,
+      { actor: request.actor },
+    );
   }
 }
 
@@ -71,7 +95,11 @@ export function planPhaseRollback(
   const furthest = furthestReached(states);
   if (furthest?.id !== request.from) {
     // Rolling back from behind the furthest phase would leave later work standing on invalidated work.
-    throw new RewindError('PHASE_STATE', `cannot roll back from ${request.from}: a rollback starts from the furthest phase reached (now: ${describePosition(furthest)})`, { from: request.from, furthest: furthest?.id ?? null });
+    throw new RewindError(
+      'PHASE_STATE',
+      `cannot roll back from ${request.from}: a rollback starts from the furthest phase reached (now: ${describePosition(furthest)})`,
+      { from: request.from, furthest: furthest?.id ?? null },
+    );
   }
   const prior = rollbacks.filter((rollback) => rollback.toPhase === request.to);
   const escalated = prior.length >= ESCALATION_LIMIT;
@@ -79,7 +107,9 @@ export function planPhaseRollback(
     const when = prior.map((rollback) => `${rollback.fromPhase} at ${rollback.at}`).join(', ');
     throw new RewindError(
       'PHASE_ESCALATION',
-      `${request.to} was already rolled back to ${prior.length} times (from ${when}): stop and reassess the pipeline fundamentally instead of a rollback number ${prior.length + 1}; an approver may pass --override-escalation`,
+      `${request.to} was already rolled back to ${prior.length} times (from ${when}): ` +
+        `stop and reassess the pipeline fundamentally instead of a rollback number ${prior.length + 1}; ` +
+        'an approver may pass --override-escalation',
       { to: request.to, priorRollbacks: prior.length },
     );
   }

@@ -11,7 +11,11 @@ import { phaseIndex, type PhaseRollbackEntry, type PipelineDefinition } from './
  * first, as the ledger lists them (its order, not timestamps, is the truth:
  * two rollbacks can share a millisecond); the result is oldest first.
  */
-export function rollbacksConcerning(definition: PipelineDefinition, phase: string, rollbacks: readonly PhaseRollbackEntry[]): PhaseRollbackEntry[] {
+export function rollbacksConcerning(
+  definition: PipelineDefinition,
+  phase: string,
+  rollbacks: readonly PhaseRollbackEntry[],
+): PhaseRollbackEntry[] {
   const at = phaseIndex(definition, phase);
   return rollbacks
     .filter((rollback) => {
@@ -43,7 +47,8 @@ function attempt(definition: PipelineDefinition, rollback: PhaseRollbackEntry, n
   return [
     `### ${number}. ${rollback.fromPhase} -> ${rollback.toPhase}, ${rollback.at}${latest ? ' (the latest)' : ''}`,
     '',
-    `- Rolled back by ${oneLine(rollback.actor)}, trigger: ${rollback.trigger}${rollback.escalationOverride ? ', past the escalation limit (--override-escalation)' : ''}`,
+    `- Rolled back by ${oneLine(rollback.actor)}, trigger: ${rollback.trigger}` +
+      `${rollback.escalationOverride ? ', past the escalation limit (--override-escalation)' : ''}`,
     `- Why: ${oneLine(rollback.reason)}`,
     `- Phases rolled back: ${rollback.phases.map((id) => phaseLabel(definition, id)).join(', ')}`,
     `- Revision targets: ${rollback.revisionTargets.length > 0 ? rollback.revisionTargets.map(oneLine).join('; ') : 'none named'}`,
@@ -63,11 +68,13 @@ export function reentryContext(definition: PipelineDefinition, phase: string, ro
   return [
     title,
     '',
-    `${phase} is being worked on again after a rollback. The earlier work listed below is reference, not a starting point; every file of it is still where it was.`,
+    `${phase} is being worked on again after a rollback. ` +
+      'The earlier work listed below is reference, not a starting point; every file of it is still where it was.',
     '',
     '## Why',
     '',
-    `Rolled back from ${phaseLabel(definition, latest.fromPhase)} to ${phaseLabel(definition, latest.toPhase)} at ${latest.at} (trigger: ${latest.trigger}):`,
+    `Rolled back from ${phaseLabel(definition, latest.fromPhase)} to ${phaseLabel(definition, latest.toPhase)} ` +
+      `at ${latest.at} (trigger: ${latest.trigger}):`,
     '',
     `> ${oneLine(latest.reason)}`,
     '',
