@@ -4,7 +4,22 @@
  * path holds. Each operation acts on the real location it checked.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, symlink, unlink, appendFile, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  symlink,
+  unlink,
+  appendFile,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RewindError } from '../core/errors.js';
 import type { Files } from '../core/ports.js';

@@ -130,7 +130,9 @@ function runOne(argv: readonly string[], callOptions: CommandOptions, settings: 
       child.stderr?.destroy();
       let errText = captured(stderr, settings.secrets);
       if (timedOut) {
-        errText += `${errText === '' || errText.endsWith('\n') ? '' : '\n'}rewind: timed out after ${settings.timeoutMs} ms; the process group was killed\n`;
+        errText +=
+          `${errText === '' || errText.endsWith('\n') ? '' : '\n'}rewind: timed out after ${settings.timeoutMs} ms; ` +
+          'the process group was killed\n';
       }
       resolve({
         argv: shownArgv,
@@ -197,12 +199,22 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function explainStartFailure(program: string, argv: string[], error: NodeJS.ErrnoException, cwd: string | undefined): Promise<RewindError> {
+async function explainStartFailure(
+  program: string,
+  argv: string[],
+  error: NodeJS.ErrnoException,
+  cwd: string | undefined,
+): Promise<RewindError> {
   // Node reports a missing working directory as ENOENT of the program.
   if (error.code === 'ENOENT' && cwd !== undefined) {
     const isDir = await stat(cwd).then((s) => s.isDirectory(), () => false);
     if (!isDir) {
-      return new RewindError('STEP_FAILED', `cannot run ${program}: working directory ${cwd} does not exist`, { argv, cwd, errno: error.code }, { cause: error });
+      return new RewindError(
+        'STEP_FAILED',
+        `cannot run ${program}: working directory ${cwd} does not exist`,
+        { argv, cwd, errno: error.code },
+        { cause: error },
+      );
     }
   }
   return startError(program, argv, error, cwd);
@@ -215,7 +227,12 @@ function startError(program: string, argv: string[], error: NodeJS.ErrnoExceptio
     return new RewindError('STEP_FAILED', `program ${program} was not found${where}; is it installed?`, details, { cause: error });
   }
   if (error.code === 'EACCES') {
-    return new RewindError('STEP_FAILED', `program ${program} could not be started: permission denied (is it executable?)`, details, { cause: error });
+    return new RewindError(
+      'STEP_FAILED',
+      `program ${program} could not be started: permission denied (is it executable?)`,
+      details,
+      { cause: error },
+    );
   }
   return new RewindError('STEP_FAILED', `program ${program} could not be started: ${error.message}`, details, { cause: error });
 }

@@ -18,7 +18,11 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Refuses a variable name a shell would not take as one (it would be a command, or an injection). */
 export function assertEnvName(name: string): void {
   if (!ENV_NAME.test(name)) {
-    throw new RewindError('STEP_FAILED', `environment variable name ${JSON.stringify(name)} is not valid: expected letters, digits and _ not starting with a digit`, { name });
+    throw new RewindError(
+      'STEP_FAILED',
+      `environment variable name ${JSON.stringify(name)} is not valid: expected letters, digits and _ not starting with a digit`,
+      { name },
+    );
   }
 }
 
@@ -59,7 +63,11 @@ export function remoteCommand(argv: readonly string[], options: RemoteCommandOpt
     for (const [name] of env) assertEnvName(name);
     // env(1) takes the first word containing `=` after its assignments as one more assignment.
     if (program.includes('=')) {
-      throw new RewindError('STEP_FAILED', `program name ${JSON.stringify(program)} contains "=", which env(1) would take for a variable`, { program });
+      throw new RewindError(
+        'STEP_FAILED',
+        `program name ${JSON.stringify(program)} contains "=", which env(1) would take for a variable`,
+        { program },
+      );
     }
     parts.push('env --', env.map(([name, value]) => quoteOne(`${name}=${value}`, `the value of ${name}`)).join(' '));
   }

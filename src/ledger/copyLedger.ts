@@ -34,7 +34,9 @@ export async function copySqliteToPostgres(file: string, url: string): Promise<L
 
 async function readSqliteHistory(file: string): Promise<HistoryRows> {
   if (!existsSync(file)) {
-    throw new RewindError('LEDGER_COPY_REFUSED', `ledger copy: there is no SQLite ledger at ${file}: name one with --from FILE`, { from: file });
+    throw new RewindError('LEDGER_COPY_REFUSED', `ledger copy: there is no SQLite ledger at ${file}: name one with --from FILE`, {
+      from: file,
+    });
   }
   let raw: BetterSqlite3.Database;
   try {
@@ -66,7 +68,8 @@ async function fillPostgres(url: string, rows: HistoryRows): Promise<HistoryCoun
       if (Object.values(present).some((n) => n > 0)) {
         throw new RewindError(
           'LEDGER_COPY_REFUSED',
-          `ledger copy: ${label} already holds history (${describeCounts(present)}): a copy only fills an empty ledger, so two histories are never mixed; nothing was written`,
+          `ledger copy: ${label} already holds history (${describeCounts(present)}): ` +
+            'a copy only fills an empty ledger, so two histories are never mixed; nothing was written',
           { to: label, present },
         );
       }

@@ -18,7 +18,14 @@ export const NOT_HISTORY_TABLES = ['locks', 'kysely_migration', 'kysely_migratio
 export type HistoryRows = Record<HistoryTable, Record<string, unknown>[]>;
 export type HistoryCounts = Record<HistoryTable, number>;
 
-const ORDER: Record<HistoryTable, string[]> = { releases: ['seq'], runs: ['seq'], steps: ['run_id', 'idx'], audit: ['seq'], pipeline_phases: ['app', 'phase'], pipeline_rollbacks: ['seq'] };
+const ORDER: Record<HistoryTable, string[]> = {
+  releases: ['seq'],
+  runs: ['seq'],
+  steps: ['run_id', 'idx'],
+  audit: ['seq'],
+  pipeline_phases: ['app', 'phase'],
+  pipeline_rollbacks: ['seq'],
+};
 
 /** Rows per insert: far below PostgreSQL's 65535 bound parameters for the widest table. */
 const BATCH = 200;
@@ -64,9 +71,14 @@ export async function countHistory(db: Kysely<any>): Promise<HistoryCounts> {
 export async function schemaMismatch(db: Kysely<any>): Promise<string | undefined> {
   const applied = await appliedMigrations(db);
   const unknown = applied.filter((name) => !MIGRATION_NAMES.includes(name));
-  if (unknown.length > 0) return `has schema ${unknown[unknown.length - 1]}, newer than this rewind knows (up to ${LATEST_MIGRATION}): upgrade rewind`;
+  if (unknown.length > 0) {
+    return `has schema ${unknown[unknown.length - 1]}, newer than this rewind knows (up to ${LATEST_MIGRATION}): upgrade rewind`;
+  }
   if (applied.length < MIGRATION_NAMES.length) {
-    return `has schema ${applied[applied.length - 1] ?? 'none'}, older than this rewind's ${LATEST_MIGRATION}: open it once with this rewind (rewind history) to upgrade it`;
+    return (
+      `has schema ${applied[applied.length - 1] ?? 'none'}, older than this rewind's ${LATEST_MIGRATION}: ` +
+      'open it once with this rewind (rewind history) to upgrade it'
+    );
   }
   return undefined;
 }

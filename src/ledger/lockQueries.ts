@@ -7,14 +7,27 @@ import type { Database, LocksTable } from './tables.js';
 export async function acquireLock(trx: Kysely<Database>, key: string, holder: LockHolder, replacing?: string): Promise<LockHolder | null> {
   const current = await getLock(trx, key);
   if (current && current.runId !== replacing) return current;
-  const row = { key, run_id: holder.runId, user: holder.user, host: holder.host, pid: holder.pid, since: holder.since, expires_at: holder.expiresAt };
+  const row = {
+    key,
+    run_id: holder.runId,
+    user: holder.user,
+    host: holder.host,
+    pid: holder.pid,
+    since: holder.since,
+    expires_at: holder.expiresAt,
+  };
   if (current) await trx.updateTable('locks').set(row).where('key', '=', key).execute();
   else await trx.insertInto('locks').values(row).execute();
   return null;
 }
 
 export async function renewLock(trx: Kysely<Database>, key: string, runId: string, expiresAt: string): Promise<boolean> {
-  const result = await trx.updateTable('locks').set({ expires_at: expiresAt }).where('key', '=', key).where('run_id', '=', runId).executeTakeFirst();
+  const result = await trx
+    .updateTable('locks')
+    .set({ expires_at: expiresAt })
+    .where('key', '=', key)
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 

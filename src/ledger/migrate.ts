@@ -17,7 +17,8 @@ export async function migrateLedger(db: Kysely<any>, label: string, target: stri
   if (unknown.length > 0) {
     throw new RewindError(
       'LEDGER_ERROR',
-      `ledger ${label} has schema ${unknown[unknown.length - 1]}, newer than this rewind knows (up to ${LATEST_MIGRATION}): upgrade rewind to use it`,
+      `ledger ${label} has schema ${unknown[unknown.length - 1]}, newer than this rewind knows (up to ${LATEST_MIGRATION}): ` +
+        'upgrade rewind to use it',
       { ledger: label, unknownMigrations: unknown, latestKnown: LATEST_MIGRATION },
     );
   }

@@ -29,7 +29,12 @@ export async function changePhases(trx: Kysely<Database>, change: PhaseChange): 
   for (const status of change.statuses) {
     const found = current.get(status.phase) ?? null;
     if (found !== status.expected) {
-      throw new RewindError('PHASE_CHANGED', `pipeline phase ${status.phase} changed meanwhile (now ${found ?? 'unset'}, expected ${status.expected ?? 'unset'}): nothing was changed; check \`rewind pipeline status\` and run the command again`, { phase: status.phase });
+      throw new RewindError(
+        'PHASE_CHANGED',
+        `pipeline phase ${status.phase} changed meanwhile (now ${found ?? 'unset'}, expected ${status.expected ?? 'unset'}): ` +
+          'nothing was changed; check `rewind pipeline status` and run the command again',
+        { phase: status.phase },
+      );
     }
   }
   for (const status of change.statuses) {

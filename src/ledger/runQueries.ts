@@ -43,7 +43,14 @@ export async function listRuns(db: Kysely<Database>, query: ReleaseQuery): Promi
  * Starting a step that was started before (a resumed run re-running it)
  * resets it rather than failing: the journal shows the latest attempt.
  */
-export async function startStep(trx: Kysely<Database>, runId: string, index: number, name: string, at: string, stepId: string | null = null): Promise<void> {
+export async function startStep(
+  trx: Kysely<Database>,
+  runId: string,
+  index: number,
+  name: string,
+  at: string,
+  stepId: string | null = null,
+): Promise<void> {
   const fresh = { name, status: 'running', started_at: at, finished_at: null, duration_ms: null, output: '', error: null, step_id: stepId };
   await trx
     .insertInto('steps')

@@ -20,7 +20,8 @@ export interface CommandToolOptions {
 export function createCommandTool(options: CommandToolOptions): MigrationTool {
   const { config } = options;
   const run = (argv: readonly string[], releaseDir: string, what: string, id?: string) => {
-    const expanded = expandArgv(argv, { release_dir: releaseDir }).map((item) => (id === undefined ? item : item.replaceAll('{migration}', id)));
+    const expanded = expandArgv(argv, { release_dir: releaseDir })
+      .map((item) => (id === undefined ? item : item.replaceAll('{migration}', id)));
     return runTool(options.exec, expanded, releaseDir, { [config.database_url_env]: options.databaseUrl() }, what);
   };
   const applied = async (releaseDir: string) =>

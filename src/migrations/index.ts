@@ -20,10 +20,18 @@ export interface MigrationToolHost {
 export function createMigrationTool(config: MigrationsConfig, host: MigrationToolHost, processEnv: NodeJS.ProcessEnv): MigrationTool {
   const databaseUrl = (): string => {
     const url = processEnv[config.database_url_env];
-    if (!url) throw new RewindError('MIGRATIONS_MISCONFIGURED', `migrations.database_url_env: the variable ${config.database_url_env} is not set: it must hold the app database's connection string`);
+    if (!url) {
+      throw new RewindError(
+        'MIGRATIONS_MISCONFIGURED',
+        `migrations.database_url_env: the variable ${config.database_url_env} is not set: ` +
+          "it must hold the app database's connection string",
+      );
+    }
     return url;
   };
   if (config.tool === 'sql') return createSqlTool({ databaseUrl, dir: config.dir, files: host.files });
-  if (config.tool === 'knex') return createKnexTool({ databaseUrl, urlVariable: config.database_url_env, dir: config.dir, exec: host.exec, files: host.files });
+  if (config.tool === 'knex') {
+    return createKnexTool({ databaseUrl, urlVariable: config.database_url_env, dir: config.dir, exec: host.exec, files: host.files });
+  }
   return createCommandTool({ config, databaseUrl, exec: host.exec, files: host.files });
 }

@@ -28,7 +28,13 @@ export function createKnexTool(options: KnexToolOptions): MigrationTool {
     return (await client.query<{ name: string }>('select name from knex_migrations order by id')).rows.map((r) => idOf(r.name));
   });
   const knex = (releaseDir: string, args: string[], what: string) =>
-    runTool(options.exec, [join(releaseDir, 'node_modules', '.bin', 'knex'), ...args], releaseDir, { [options.urlVariable]: options.databaseUrl() }, what);
+    runTool(
+      options.exec,
+      [join(releaseDir, 'node_modules', '.bin', 'knex'), ...args],
+      releaseDir,
+      { [options.urlVariable]: options.databaseUrl() },
+      what,
+    );
   const fileOf = async (id: string, releaseDir: string): Promise<string | undefined> =>
     (await options.files.list(join(releaseDir, options.dir))).find((name) => MIGRATION_FILE.exec(name)?.[1] === id);
 
@@ -37,14 +43,18 @@ export function createKnexTool(options: KnexToolOptions): MigrationTool {
     assertUsable: () => void options.databaseUrl(),
     applied: () => applied(),
     async migrate(releaseDir) {
-      if (!(await options.files.exists(join(releaseDir, options.dir)))) throw new RewindError('MIGRATIONS_MISCONFIGURED', `migrations.dir: ${join(releaseDir, options.dir)} does not exist`);
+      if (!(await options.files.exists(join(releaseDir, options.dir)))) {
+        throw new RewindError('MIGRATIONS_MISCONFIGURED', `migrations.dir: ${join(releaseDir, options.dir)} does not exist`);
+      }
       const before = new Set(await applied());
       await knex(releaseDir, ['migrate:latest'], 'knex migrate:latest');
       return (await applied()).filter((id) => !before.has(id));
     },
     async revert(id, releaseDir) {
       const file = await fileOf(id, releaseDir);
-      if (!file) throw new RewindError('MIGRATION_FAILED', `${id} has no file in ${join(releaseDir, options.dir)}: its down step cannot be run`);
+      if (!file) {
+        throw new RewindError('MIGRATION_FAILED', `${id} has no file in ${join(releaseDir, options.dir)}: its down step cannot be run`);
+      }
       await knex(releaseDir, ['migrate:down', file], `knex migrate:down ${file}`);
       return `knex migrate:down ${file}`;
     },
@@ -64,6 +74,7 @@ function idOf(name: string): string {
 
 /** The down function's text: everything from its declaration on (the up function comes first by convention). */
 export function downPart(text: string): string | null {
-  const match = /(exports\.down|module\.exports\.down|export\s+(?:async\s+)?function\s+down|export\s+const\s+down|\bdown\s*[:(])/.exec(text);
+  const match =
+    /(exports\.down|module\.exports\.down|export\s+(?:async\s+)?function\s+down|export\s+const\s+down|\bdown\s*[:(])/.exec(text);
   return match ? text.slice(match.index) : null;
 }

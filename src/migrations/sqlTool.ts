@@ -50,7 +50,11 @@ export function createSqlTool(options: SqlToolOptions): MigrationTool {
               await client.query(`insert into ${TABLE} (id) values ($1)`, [id]);
             });
           } catch (error) {
-            throw new RewindError('MIGRATION_FAILED', `migration ${id} failed: ${messageOf(error)} (applied by this deploy before it: ${now.join(', ') || 'none'})`, { applied: now });
+            throw new RewindError(
+              'MIGRATION_FAILED',
+              `migration ${id} failed: ${messageOf(error)} (applied by this deploy before it: ${now.join(', ') || 'none'})`,
+              { applied: now },
+            );
           }
           now.push(id);
         }
@@ -59,7 +63,12 @@ export function createSqlTool(options: SqlToolOptions): MigrationTool {
     },
     async revert(id, releaseDir) {
       const text = await read(releaseDir, `${id}.down.sql`);
-      if (text === undefined) throw new RewindError('MIGRATION_FAILED', `${id} has no down step (${join(options.dir, `${id}.down.sql`)} is missing in ${releaseDir})`);
+      if (text === undefined) {
+        throw new RewindError(
+          'MIGRATION_FAILED',
+          `${id} has no down step (${join(options.dir, `${id}.down.sql`)} is missing in ${releaseDir})`,
+        );
+      }
       await withClient(options.databaseUrl(), async (client) => {
         try {
           await inTransaction(client, async () => {
@@ -74,7 +83,13 @@ export function createSqlTool(options: SqlToolOptions): MigrationTool {
     },
     async source(id, releaseDir): Promise<MigrationSource> {
       const [up, down] = await Promise.all([read(releaseDir, `${id}.sql`), read(releaseDir, `${id}.down.sql`)]);
-      return { id, down: down ?? null, downPath: down === undefined ? null : join(options.dir, `${id}.down.sql`), markerText: `${up ?? ''}\n${down ?? ''}`, language: 'sql' };
+      return {
+        id,
+        down: down ?? null,
+        downPath: down === undefined ? null : join(options.dir, `${id}.down.sql`),
+        markerText: `${up ?? ''}\n${down ?? ''}`,
+        language: 'sql',
+      };
     },
     async forget(id) {
       await withClient(options.databaseUrl(), async (client) => {

@@ -92,7 +92,9 @@ async function send(request: NotifyRequest, leftMs: number, options: DeliveryOpt
     };
   } catch (error) {
     const timedOut = signal.aborted && isNamed(signal.reason, 'TimeoutError');
-    const message = timedOut ? `no answer from ${options.label} within the ${formatMs(options.limitMs)} notification time limit` : describeFetchFailure(error, options.label, leftMs);
+    const message = timedOut
+      ? `no answer from ${options.label} within the ${formatMs(options.limitMs)} notification time limit`
+      : describeFetchFailure(error, options.label, leftMs);
     return { ok: false, status: null, retry: true, error: message, retryAfterMs: null };
   } finally {
     clear();

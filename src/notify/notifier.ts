@@ -42,17 +42,31 @@ export function createNotifier(receivers: readonly NotifyConfig[], deps: Notifie
   const backoffMs = Math.max(0, deps.backoffMs ?? NOTIFY_DEFAULTS.backoffMs);
   const limitMs = Math.max(0, deps.overallTimeoutMs ?? NOTIFY_DEFAULTS.overallTimeoutMs);
 
-  const notifyOne = async (receiver: NotifyConfig, n: RunNotification, deadline: number, secrets: readonly string[]): Promise<NotifyOutcome> => {
+  const notifyOne = async (
+    receiver: NotifyConfig,
+    n: RunNotification,
+    deadline: number,
+    secrets: readonly string[],
+  ): Promise<NotifyOutcome> => {
     let label: string = receiver.type ?? 'receiver';
     try {
       label = receiverLabel(receiver);
       const prepared = prepareRequest(receiver, n, deps.env);
-      if ('error' in prepared) return { receiver: label, event: n.event, ok: false, attempts: 0, status: null, error: redact(prepared.error, secrets) };
+      if ('error' in prepared) {
+        return { receiver: label, event: n.event, ok: false, attempts: 0, status: null, error: redact(prepared.error, secrets) };
+      }
       const result = await deliver(prepared.request, { fetch: fetchImpl, sleep, now, attempts, backoffMs, deadline, limitMs, label });
       return { receiver: label, event: n.event, ...result, error: result.error === null ? null : redact(result.error, secrets) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { receiver: label, event: n.event, ok: false, attempts: 0, status: null, error: redact(`${label}: ${message.replace(/\s+/g, ' ').trim()}`, secrets) };
+      return {
+        receiver: label,
+        event: n.event,
+        ok: false,
+        attempts: 0,
+        status: null,
+        error: redact(`${label}: ${message.replace(/\s+/g, ' ').trim()}`, secrets),
+      };
     }
   };
 

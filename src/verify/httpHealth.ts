@@ -46,7 +46,15 @@ export async function checkHealth(health: HealthCheck, expected: ExpectedBuild, 
   const finish = (ok: boolean, describe: (tally: string) => string): HealthResult => {
     const elapsed = now() - started;
     const tally = `${attempts} attempt${attempts === 1 ? '' : 's'} in ${(elapsed / 1000).toFixed(1)}s`;
-    return { ok, url, attempts, durationMs: Math.round(elapsed), reason: describe(tally), reported: last.reported, lastStatus: last.status };
+    return {
+      ok,
+      url,
+      attempts,
+      durationMs: Math.round(elapsed),
+      reason: describe(tally),
+      reported: last.reported,
+      lastStatus: last.status,
+    };
   };
   const cancelled = (): HealthResult => finish(false, (tally) => `health ${url}: check cancelled after ${tally}`);
 
@@ -88,7 +96,12 @@ export async function checkHealth(health: HealthCheck, expected: ExpectedBuild, 
 }
 
 /** One request, turned into what the verdict needs. */
-async function observe(fetchImpl: typeof fetch, url: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<HealthObservation> {
+async function observe(
+  fetchImpl: typeof fetch,
+  url: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<HealthObservation> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetchImpl(url, {

@@ -18,7 +18,9 @@ export async function activateVersion(ctx: CommandDriverContext, version: string
   for (const [index, command] of commands.entries()) {
     const result = await runCommand(ctx, 'activate', command, { version, run }, 'STEP_FAILED');
     if (result.code !== 0) {
-      const note = index === 0 ? '' : ` (after ${index} of ${commands.length} activate commands had succeeded: the target may be partly switched)`;
+      const note = index === 0
+        ? ''
+        : ` (after ${index} of ${commands.length} activate commands had succeeded: the target may be partly switched)`;
       throw commandFailed('activate', result, 'STEP_FAILED', note);
     }
     // What a switch script prints last is usually what it did ("current -> v1").

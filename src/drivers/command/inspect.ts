@@ -24,7 +24,10 @@ export async function inspectTarget(ctx: CommandDriverContext): Promise<LiveStat
     return {
       version: null,
       artifact,
-      problems: [`inspect \`${showArgv(result.argv)}\` printed ${shown}, which is not a usable version name (letters, digits, '.', '_', '+', '-'; not starting with '-' or '.')`],
+      problems: [
+        `inspect \`${showArgv(result.argv)}\` printed ${shown}, which is not a usable version name ` +
+          `(letters, digits, '.', '_', '+', '-'; not starting with '-' or '.')`,
+      ],
     };
   }
   return { version: line, artifact, problems: [] };

@@ -28,18 +28,28 @@ export const commandDriver: DriverModule<CommandConfig> = {
     commandCwd(config, host);
     return [];
   },
-  create: (config, io) => createCommandDriver({ app: io.app, env: io.env, host: io.host.address, cwd: commandCwd(config, io.host), config, exec: io.exec }),
+  create: (config, io) => createCommandDriver({
+    app: io.app, env: io.env, host: io.host.address, cwd: commandCwd(config, io.host), config, exec: io.exec,
+  }),
 };
 
 /** command.cwd on `host`: `{host}` is its address; the config file's dir by default, and only on this machine. */
 export function commandCwd(config: CommandConfig, host: DriverHost): string {
   if (config.cwd === undefined) {
-    if (host.remote) throw new RewindError('CONFIG_INVALID', `command.cwd must be set to an absolute path for remote hosts (${host.name} has no config file dir to default to)`, { field: 'command.cwd' });
+    if (host.remote) {
+      throw new RewindError(
+        'CONFIG_INVALID',
+        `command.cwd must be set to an absolute path for remote hosts (${host.name} has no config file dir to default to)`,
+        { field: 'command.cwd' },
+      );
+    }
     return host.base;
   }
   const cwd = expandItem(config.cwd, { host: host.address });
   if (host.remote && !isAbsolute(cwd)) {
-    throw new RewindError('CONFIG_INVALID', `command.cwd must be absolute for remote hosts (got ${JSON.stringify(config.cwd)})`, { field: 'command.cwd' });
+    throw new RewindError('CONFIG_INVALID', `command.cwd must be absolute for remote hosts (got ${JSON.stringify(config.cwd)})`, {
+      field: 'command.cwd',
+    });
   }
   return resolve(host.base, cwd);
 }

@@ -21,13 +21,23 @@ export async function prepareVersion(ctx: CommandDriverContext, version: string,
   if (before?.ready === true) return { version, sha: null, artifact: `${version}, ready by ${shown(before.asked)}`, reused: true };
   if (prepare.length === 0) {
     if (before === null) return { version, sha: null, artifact: `${version} (no prepare commands)`, reused: true };
-    throw new RewindError('BUILD_FAILED', `${version} is not ready (present ${shown(before.asked)} exited non-zero) and there are no prepare commands to make it`, { version });
+    throw new RewindError(
+      'BUILD_FAILED',
+      `${version} is not ready (present ${shown(before.asked)} exited non-zero) and there are no prepare commands to make it`,
+      { version },
+    );
   }
   const ran: string[][] = [];
   for (const command of prepare) ran.push((await runOrFail(ctx, 'prepare', command, { version, run: options.run }, 'BUILD_FAILED')).argv);
   if (present !== undefined) {
     const after = await readiness(ctx, version);
-    if (!after.ready) throw new RewindError('BUILD_FAILED', `the prepare commands exited 0, but present ${shown(after.asked)} still says ${version} is not ready`, { version });
+    if (!after.ready) {
+      throw new RewindError(
+        'BUILD_FAILED',
+        `the prepare commands exited 0, but present ${shown(after.asked)} still says ${version} is not ready`,
+        { version },
+      );
+    }
   }
   return { version, sha: null, artifact: `${version} by ${showCommands(ran)}`, reused: false };
 }

@@ -33,21 +33,38 @@ export function expand(ctx: CommandDriverContext, template: readonly string[], f
  * when it could not run at all: a program that cannot be started (as `code`,
  * naming the phase), or a host that cannot be reached (as the Exec said it).
  */
-export async function runCommand(ctx: CommandDriverContext, phase: Phase, template: readonly string[], facts: Facts, code: ErrorCode): Promise<CommandResult> {
+export async function runCommand(
+  ctx: CommandDriverContext,
+  phase: Phase,
+  template: readonly string[],
+  facts: Facts,
+  code: ErrorCode,
+): Promise<CommandResult> {
   const argv = expand(ctx, template, facts);
   try {
     return await ctx.exec.run(argv, { cwd: ctx.cwd, env: commandEnv(ctx, facts.version, facts.run), timeoutMs: ctx.config.timeout });
   } catch (error) {
     // A local program that cannot start is the Exec's STEP_FAILED; an SSH failure keeps its own code.
     if (isRewindError(error) && error.code === 'STEP_FAILED') {
-      throw new RewindError(code, `${phase} \`${showArgv(argv)}\` could not be started: ${error.message}`, { ...error.details, phase }, { cause: error });
+      throw new RewindError(
+        code,
+        `${phase} \`${showArgv(argv)}\` could not be started: ${error.message}`,
+        { ...error.details, phase },
+        { cause: error },
+      );
     }
     throw error;
   }
 }
 
 /** Runs the command and throws `code` unless it exits 0. */
-export async function runOrFail(ctx: CommandDriverContext, phase: Phase, template: readonly string[], facts: Facts, code: ErrorCode): Promise<CommandResult> {
+export async function runOrFail(
+  ctx: CommandDriverContext,
+  phase: Phase,
+  template: readonly string[],
+  facts: Facts,
+  code: ErrorCode,
+): Promise<CommandResult> {
   const result = await runCommand(ctx, phase, template, facts, code);
   if (result.code !== 0) throw commandFailed(phase, result, code);
   return result;

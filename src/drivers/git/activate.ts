@@ -21,10 +21,14 @@ export async function activateVersion(ctx: GitDriverContext, version: string): P
   await ctx.files.assertWritable(ctx.path);
   const sha = await tagCommit(ctx, version);
   if (sha === null) {
-    throw new RewindError('RELEASE_NOT_FOUND', `git tag "${version}" is not in the checkout ${ctx.path}; prepare it first (prepare fetches tags)`, {
-      version,
-      path: ctx.path,
-    });
+    throw new RewindError(
+      'RELEASE_NOT_FOUND',
+      `git tag "${version}" is not in the checkout ${ctx.path}; prepare it first (prepare fetches tags)`,
+      {
+        version,
+        path: ctx.path,
+      },
+    );
   }
   const stash = await guardDirtyTree(ctx, version);
   const previous = await headSha(ctx);
@@ -42,14 +46,27 @@ interface Attempt {
 
 /** Best effort back to where HEAD was; the error says whether it worked. */
 async function restoreAfter(ctx: GitDriverContext, attempt: Attempt, failed: CommandFailure): Promise<RewindError> {
-  const saved = attempt.stash === null ? '' : ` (the uncommitted changes found before are saved as stash ${short(attempt.stash)}: see \`git stash list\`)`;
+  const saved = attempt.stash === null
+    ? ''
+    : ` (the uncommitted changes found before are saved as stash ${short(attempt.stash)}: see \`git stash list\`)`;
   const what = `switching ${ctx.path} to ${attempt.version} (${short(attempt.sha)}) failed${saved}: ${describeFailure(failed)}`;
-  const details = { version: attempt.version, sha: attempt.sha, path: ctx.path, previousSha: attempt.previous, stash: attempt.stash, ...failureDetails(failed) };
+  const details = {
+    version: attempt.version,
+    sha: attempt.sha,
+    path: ctx.path,
+    previousSha: attempt.previous,
+    stash: attempt.stash,
+    ...failureDetails(failed),
+  };
   if (attempt.previous === null) {
-    return new RewindError('STEP_FAILED', `${what}; there was no earlier commit to go back to: ${ctx.path} is left on ${attempt.version}, not working`, {
-      ...details,
-      restored: false,
-    });
+    return new RewindError(
+      'STEP_FAILED',
+      `${what}; there was no earlier commit to go back to: ${ctx.path} is left on ${attempt.version}, not working`,
+      {
+        ...details,
+        restored: false,
+      },
+    );
   }
   const previousVersion = pickVersionTag(await tagsAt(ctx, attempt.previous));
   const name = previousVersion === null ? short(attempt.previous) : `${short(attempt.previous)} (${previousVersion})`;
@@ -63,7 +80,8 @@ async function restoreAfter(ctx: GitDriverContext, attempt: Attempt, failed: Com
   }
   return new RewindError(
     'STEP_FAILED',
-    `${what}; RESTORING ${name} FAILED TOO: ${describeFailure(restoreFailed)}: ${ctx.path} is in an unknown state and needs manual intervention`,
+    `${what}; RESTORING ${name} FAILED TOO: ${describeFailure(restoreFailed)}: ` +
+      `${ctx.path} is in an unknown state and needs manual intervention`,
     { ...details, restored: false, restoreTarget: attempt.previous, restoreFailure: failureDetails(restoreFailed) },
   );
 }

@@ -24,7 +24,9 @@ export async function guardDirtyTree(ctx: GitDriverContext, version: string): Pr
   if (!ctx.config.allow_dirty) {
     throw new RewindError(
       'STEP_FAILED',
-      `refusing to switch ${ctx.path} to ${version}: it has uncommitted changes to ${modified.length === 1 ? 'a tracked file' : `${modified.length} tracked files`} (${listFiles(modified)}); commit or stash them, or set allow_dirty: true`,
+      `refusing to switch ${ctx.path} to ${version}: it has uncommitted changes to ` +
+        `${modified.length === 1 ? 'a tracked file' : `${modified.length} tracked files`} (${listFiles(modified)}); ` +
+        'commit or stash them, or set allow_dirty: true',
       { version, path: ctx.path, modified },
     );
   }
@@ -40,21 +42,31 @@ async function stashChanges(ctx: GitDriverContext, version: string, modified: re
   const sha = created.stdout.trim();
   if (created.code !== 0 || sha === '') {
     const failure = failureOf(created);
-    throw new RewindError('STEP_FAILED', `refusing to switch ${ctx.path} to ${version}: its uncommitted changes (${listFiles(modified)}) could not be saved first: ${describeFailure(failure)}`, {
-      version,
-      modified,
-      ...failureDetails(failure),
-    });
+    throw new RewindError(
+      'STEP_FAILED',
+      `refusing to switch ${ctx.path} to ${version}: its uncommitted changes (${listFiles(modified)}) ` +
+        `could not be saved first: ${describeFailure(failure)}`,
+      {
+        version,
+        modified,
+        ...failureDetails(failure),
+      },
+    );
   }
   const stored = await git(ctx, [...identity, 'stash', 'store', '--message', message, sha]);
   if (stored.code !== 0) {
     const failure = failureOf(stored);
-    throw new RewindError('STEP_FAILED', `refusing to switch ${ctx.path} to ${version}: its uncommitted changes could not be saved as a stash entry (commit ${sha}): ${describeFailure(failure)}`, {
-      version,
-      modified,
-      stash: sha,
-      ...failureDetails(failure),
-    });
+    throw new RewindError(
+      'STEP_FAILED',
+      `refusing to switch ${ctx.path} to ${version}: its uncommitted changes could not be saved as a stash entry ` +
+        `(commit ${sha}): ${describeFailure(failure)}`,
+      {
+        version,
+        modified,
+        stash: sha,
+        ...failureDetails(failure),
+      },
+    );
   }
   return sha;
 }

@@ -98,9 +98,14 @@ export function createGitDriver(options: GitDriverOptions): Driver {
 function cleanPath(path: string): string {
   const clean = posix.normalize(path).replace(/\/+$/, '');
   if (!posix.isAbsolute(path) || clean === '') {
-    throw new RewindError('CONFIG_INVALID', `git.path ${JSON.stringify(path)} must be an absolute path to a checkout (resolved against the config file) before the driver is made`, {
-      field: 'git.path',
-    });
+    throw new RewindError(
+      'CONFIG_INVALID',
+      `git.path ${JSON.stringify(path)} must be an absolute path to a checkout ` +
+        '(resolved against the config file) before the driver is made',
+      {
+        field: 'git.path',
+      },
+    );
   }
   return clean;
 }

@@ -24,7 +24,9 @@ export async function inspectCheckout(ctx: GitDriverContext): Promise<LiveState>
 
   const modified = await modifiedFiles(ctx).catch((error: unknown) => [`? (${error instanceof Error ? error.message : String(error)})`]);
   if (modified.length > 0) {
-    problems.push(`the working tree has uncommitted changes to tracked files (${listFiles(modified)}): what runs may not be ${version ?? short(sha)}`);
+    problems.push(
+      `the working tree has uncommitted changes to tracked files (${listFiles(modified)}): what runs may not be ${version ?? short(sha)}`,
+    );
   }
   return { version, artifact: artifactOf(ctx, sha), problems };
 }

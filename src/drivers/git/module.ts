@@ -13,14 +13,18 @@ export const gitDriver: DriverModule<GitConfig> = {
   schema: gitSchema,
   needs: 'path of the checkout',
   writeRoots: (config, host) => gitWriteRoots(checkoutPath(config, host)),
-  create: (config, io) => createGitDriver({ app: io.app, env: io.env, config: { ...config, path: checkoutPath(config, io.host) }, exec: io.exec, files: io.files }),
+  create: (config, io) => createGitDriver({
+    app: io.app, env: io.env, config: { ...config, path: checkoutPath(config, io.host) }, exec: io.exec, files: io.files,
+  }),
 };
 
 /** git.path on `host`: `{host}` is its address; relative paths only on this machine. */
 function checkoutPath(config: GitConfig, host: DriverHost): string {
   const path = expandItem(config.path, { host: host.address });
   if (host.remote && !isAbsolute(path)) {
-    throw new RewindError('CONFIG_INVALID', `git.path must be absolute for remote hosts (got ${JSON.stringify(config.path)})`, { field: 'git.path' });
+    throw new RewindError('CONFIG_INVALID', `git.path must be absolute for remote hosts (got ${JSON.stringify(config.path)})`, {
+      field: 'git.path',
+    });
   }
   return resolve(host.base, path);
 }

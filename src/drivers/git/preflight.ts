@@ -25,12 +25,16 @@ export async function preflightBuild(ctx: GitDriverContext, version: string, sha
   if (added.code !== 0) {
     await removeWorktree(ctx, dir).catch(() => undefined);
     const failure = failureOf(added);
-    throw new RewindError('STEP_FAILED', `preflight: a scratch worktree for ${version} could not be made at ${dir}: ${describeFailure(failure)}`, {
-      version,
-      sha,
-      dir,
-      ...failureDetails(failure),
-    });
+    throw new RewindError(
+      'STEP_FAILED',
+      `preflight: a scratch worktree for ${version} could not be made at ${dir}: ${describeFailure(failure)}`,
+      {
+        version,
+        sha,
+        dir,
+        ...failureDetails(failure),
+      },
+    );
   }
 
   let failed;
@@ -71,7 +75,10 @@ async function removeWorktree(ctx: GitDriverContext, dir: string): Promise<void>
   }
   const pruned = await git(ctx, ['worktree', 'prune']);
   if (pruned.code !== 0) {
-    throw new RewindError('STEP_FAILED', `preflight: \`git worktree prune\` failed in ${ctx.path}: ${reasonLine(pruned.stderr)}`, { dir, stderr: pruned.stderr });
+    throw new RewindError('STEP_FAILED', `preflight: \`git worktree prune\` failed in ${ctx.path}: ${reasonLine(pruned.stderr)}`, {
+      dir,
+      stderr: pruned.stderr,
+    });
   }
   const root = preflightRoot(ctx.path);
   if ((await ctx.files.exists(root)) && (await ctx.files.list(root)).length === 0) await ctx.files.remove(root);

@@ -19,7 +19,11 @@ export async function prepareVersion(ctx: GitDriverContext, version: string): Pr
   const fetched = await fetchTags(ctx);
   const sha = await tagCommit(ctx, version);
   if (sha === null) {
-    const note = fetched.status === 'failed' ? ` (fetching ${fetched.remote} failed: ${fetched.why})` : fetched.status === 'skipped' ? ` (not fetched: ${fetched.why})` : ` (after fetching ${fetched.remote})`;
+    const note = fetched.status === 'failed'
+      ? ` (fetching ${fetched.remote} failed: ${fetched.why})`
+      : fetched.status === 'skipped'
+        ? ` (not fetched: ${fetched.why})`
+        : ` (after fetching ${fetched.remote})`;
     throw new RewindError('SOURCE_NOT_FOUND', `git tag "${version}" was not found in the checkout ${ctx.path}${note}`, {
       version,
       tag: version,

@@ -70,7 +70,11 @@ export async function tagsAt(ctx: GitDriverContext, sha: string): Promise<string
 export async function modifiedFiles(ctx: GitDriverContext): Promise<string[]> {
   const status = await git(ctx, ['status', '--porcelain', '--untracked-files=no']);
   if (status.code !== 0) {
-    throw new RewindError('STEP_FAILED', `cannot tell whether ${ctx.path} has uncommitted changes: \`git status\` exited ${status.code}: ${reasonLine(status.stderr)}`, { path: ctx.path, stderr: status.stderr });
+    throw new RewindError(
+      'STEP_FAILED',
+      `cannot tell whether ${ctx.path} has uncommitted changes: \`git status\` exited ${status.code}: ${reasonLine(status.stderr)}`,
+      { path: ctx.path, stderr: status.stderr },
+    );
   }
   return status.stdout
     .split('\n')

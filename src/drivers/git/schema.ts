@@ -17,12 +17,16 @@ const remote = z
   ], { error: 'expected a git remote name such as "origin", or false to never fetch' })
   .default('origin')
   .meta({
-    description: 'The remote fetched with `git fetch --tags --force` before a deploy or rollback, when the checkout has it (a missing remote is skipped); false to never fetch.',
+    description:
+      'The remote fetched with `git fetch --tags --force` before a deploy or rollback, when the checkout has it ' +
+      '(a missing remote is skipped); false to never fetch.',
   });
 
 export const gitSchema = z
   .strictObject({
-    path: z.string().meta({ description: "The app's git checkout on the host, where tags are checked out in place; relative to the config file or absolute." }),
+    path: z.string().meta({
+      description: "The app's git checkout on the host, where tags are checked out in place; relative to the config file or absolute.",
+    }),
     remote,
     install: commandList
       .default([['npm', 'ci', '--omit=dev']])
@@ -31,12 +35,24 @@ export const gitSchema = z
     preflight: z
       .boolean()
       .default(true)
-      .meta({ description: 'Before touching the checkout, build the target tag in a scratch worktree beside it (<path>.rewind-preflight/<version>); a target that does not build stops the run.' }),
+      .meta({
+        description:
+          'Before touching the checkout, build the target tag in a scratch worktree beside it (<path>.rewind-preflight/<version>); ' +
+          'a target that does not build stops the run.',
+      }),
     allow_dirty: z
       .boolean()
       .default(false)
-      .meta({ description: 'Let a switch proceed over uncommitted changes to tracked files; they are saved with `git stash` first, then discarded from the checkout.' }),
+      .meta({
+        description:
+          'Let a switch proceed over uncommitted changes to tracked files; ' +
+          'they are saved with `git stash` first, then discarded from the checkout.',
+      }),
   })
-  .meta({ description: 'The git driver: check the version tag out in place, install, build. Slow and not atomic; preflight builds the target first.' });
+  .meta({
+    description:
+      'The git driver: check the version tag out in place, install, build. ' +
+      'Slow and not atomic; preflight builds the target first.',
+  });
 
 export type GitConfig = z.infer<typeof gitSchema>;

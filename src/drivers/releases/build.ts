@@ -25,7 +25,12 @@ export async function runBuild(commands: readonly (readonly string[])[], ctx: Bu
       result = await ctx.exec.run(argv, { cwd: ctx.releaseDir, env, timeoutMs: ctx.timeoutMs });
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      throw new RewindError('BUILD_FAILED', `release ${ctx.version} failed to build: \`${showCommand(argv)}\` could not be started: ${why}`, { version: ctx.version, argv }, { cause: error });
+      throw new RewindError(
+        'BUILD_FAILED',
+        `release ${ctx.version} failed to build: \`${showCommand(argv)}\` could not be started: ${why}`,
+        { version: ctx.version, argv },
+        { cause: error },
+      );
     }
     if (result.code !== 0) throw commandFailed('BUILD_FAILED', `release ${ctx.version} failed to build`, result, { version: ctx.version });
   }

@@ -14,7 +14,10 @@ export const CHECKSUMS_FILE = '.rewind-checksums';
 const TIMEOUT_MS = 120_000;
 
 export async function writeChecksums(exec: Exec, files: Files, dir: string): Promise<void> {
-  const result = await exec.run(['find', '.', '-type', 'f', '!', '-name', MANIFEST_FILE, '!', '-name', CHECKSUMS_FILE, '-exec', 'sha256sum', '--', '{}', '+'], { cwd: dir, timeoutMs: TIMEOUT_MS });
+  const result = await exec.run(
+    ['find', '.', '-type', 'f', '!', '-name', MANIFEST_FILE, '!', '-name', CHECKSUMS_FILE, '-exec', 'sha256sum', '--', '{}', '+'],
+    { cwd: dir, timeoutMs: TIMEOUT_MS },
+  );
   if (result.code !== 0) throw commandFailed('BUILD_FAILED', `cannot checksum ${dir}`, result);
   const lines = result.stdout.split('\n').filter((line) => line !== '').sort();
   await files.writeFile(join(dir, CHECKSUMS_FILE), `${lines.join('\n')}\n`);
@@ -22,6 +25,8 @@ export async function writeChecksums(exec: Exec, files: Files, dir: string): Pro
 
 /** True when every file listed still has its checksum. */
 export async function checksumsHold(exec: Exec, dir: string): Promise<boolean> {
-  const result = await exec.run(['sha256sum', '--quiet', '--status', '-c', CHECKSUMS_FILE], { cwd: dir, timeoutMs: TIMEOUT_MS }).catch(() => undefined);
+  const result = await exec
+    .run(['sha256sum', '--quiet', '--status', '-c', CHECKSUMS_FILE], { cwd: dir, timeoutMs: TIMEOUT_MS })
+    .catch(() => undefined);
   return result?.code === 0;
 }

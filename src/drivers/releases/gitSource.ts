@@ -26,7 +26,10 @@ const GIT_ENV = { GIT_TERMINAL_PROMPT: '0' };
 export async function locateGit(repoSpec: string, ref: string, ctx: GitContext): Promise<LocatedSource> {
   const shownRepo = hideUrlPassword(repoSpec);
   const repo = isRemote(repoSpec) ? await syncMirror(repoSpec, ctx) : resolve(ctx.configDir, repoSpec);
-  const found = await ctx.exec.run(['git', '-C', repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { env: GIT_ENV });
+  const found = await ctx.exec.run(
+    ['git', '-C', repo, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    { env: GIT_ENV },
+  );
   const sha = found.stdout.trim();
   if (found.code !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
     const said = reasonLine(found.stderr);
@@ -91,7 +94,10 @@ async function syncMirror(url: string, ctx: GitContext): Promise<string> {
   const fresh = !(await ctx.files.exists(mirror));
   const result = fresh
     ? await ctx.exec.run(['git', 'clone', '--mirror', '--quiet', '--', url, mirror], { env: GIT_ENV })
-    : await ctx.exec.run(['git', '-C', mirror, 'fetch', '--prune', '--force', '--quiet', '--', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'], { env: GIT_ENV });
+    : await ctx.exec.run(
+      ['git', '-C', mirror, 'fetch', '--prune', '--force', '--quiet', '--', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*'],
+      { env: GIT_ENV },
+    );
   if (result.code !== 0) {
     if (fresh) await ctx.files.remove(mirror);
     // The Exec redacts what it was told is secret; a password inside the configured URL it may not know.

@@ -45,7 +45,11 @@ export type { ReleaseManifest } from './manifest.js';
 
 export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
   if (!isAbsolute(options.path)) {
-    throw new RewindError('CONFIG_INVALID', `releases.path ${JSON.stringify(options.path)} must be resolved to an absolute path before the driver is made`, { field: 'releases.path' });
+    throw new RewindError(
+      'CONFIG_INVALID',
+      `releases.path ${JSON.stringify(options.path)} must be resolved to an absolute path before the driver is made`,
+      { field: 'releases.path' },
+    );
   }
   const layout = layoutOf(options.path);
   const ctx: DriverContext = {

@@ -31,7 +31,9 @@ export async function inspectCurrent(files: Files, layout: Layout): Promise<Live
     const isDir = (await files.stat(dir))?.type === 'dir';
     if (!isDir) problems.push(`current points to ${target}, which does not exist (dangling symlink)`);
     else if ((await readManifest(files, layout, version)) === undefined) {
-      problems.push(`current points to ${target}, which has no intact ${MANIFEST_FILE}: an interrupted build or a release not made by rewind`);
+      problems.push(
+        `current points to ${target}, which has no intact ${MANIFEST_FILE}: an interrupted build or a release not made by rewind`,
+      );
     }
     return { version, artifact: dir, problems };
   }

@@ -45,13 +45,17 @@ export const releasesDriver: DriverModule<ReleasesConfig> = {
 function releasesPath(config: ReleasesConfig, host: DriverHost): string {
   const path = expandItem(config.path, { host: host.address });
   if (host.remote && !isAbsolute(path)) {
-    throw new RewindError('CONFIG_INVALID', `releases.path must be absolute for remote hosts (got ${JSON.stringify(config.path)})`, { field: 'releases.path' });
+    throw new RewindError('CONFIG_INVALID', `releases.path must be absolute for remote hosts (got ${JSON.stringify(config.path)})`, {
+      field: 'releases.path',
+    });
   }
   return resolve(host.base, path);
 }
 
 function builtHere(config: ReleasesConfig, io: DriverIo): Driver {
-  return createReleasesDriver({ app: io.app, env: io.env, path: releasesPath(config, io.host), configDir: io.configDir, config, exec: io.exec, files: io.files });
+  return createReleasesDriver({
+    app: io.app, env: io.env, path: releasesPath(config, io.host), configDir: io.configDir, config, exec: io.exec, files: io.files,
+  });
 }
 
 function shippedTo(config: ReleasesConfig, io: DriverIo): Driver {
@@ -61,12 +65,14 @@ function shippedTo(config: ReleasesConfig, io: DriverIo): Driver {
   // The host unpacks the tarball it was sent, links its shared entries and never builds.
   const incoming = join(path, INCOMING, '{version}.tar');
   const host = createReleasesDriver({
-    app: io.app, env: io.env, path, configDir: path, config: { ...config, source: { tarball: incoming, strip_components: 0 }, build: [] }, exec: io.exec, files: io.files,
+    app: io.app, env: io.env, path, configDir: path,
+    config: { ...config, source: { tarball: incoming, strip_components: 0 }, build: [] }, exec: io.exec, files: io.files,
   });
   // One staging dir and one pack per version for the whole fleet: every host gets the same bytes.
   const stagingPath = join(io.stateDir, 'build', io.env);
   const staging = sharedOnce(io, 'releases:staging', () => createReleasesDriver({
-    app: io.app, env: io.env, path: stagingPath, configDir: io.configDir, config: { ...config, shared: [], keep: 2 }, exec: io.local.exec, files: io.local.files,
+    app: io.app, env: io.env, path: stagingPath, configDir: io.configDir,
+    config: { ...config, shared: [], keep: 2 }, exec: io.local.exec, files: io.local.files,
   }));
   const packs = sharedOnce<Packs>(io, 'releases:packs', () => new Map());
   return createShippedDriver({

@@ -31,10 +31,15 @@ export async function prepareRelease(ctx: DriverContext, version: string, rebuil
   const live = await currentTarget(files, layout);
   if (live !== '' && (await versionInReleases(files, layout, live)) === version) {
     // Rebuilding in place would delete what is being served right now.
-    throw new RewindError('STEP_FAILED', `release ${version} is live (current points at it) but has no intact ${MANIFEST_FILE}; refusing to rebuild it in place: switch current elsewhere first`, {
-      version,
-      releaseDir: dir,
-    });
+    throw new RewindError(
+      'STEP_FAILED',
+      `release ${version} is live (current points at it) but has no intact ${MANIFEST_FILE}; ` +
+        'refusing to rebuild it in place: switch current elsewhere first',
+      {
+        version,
+        releaseDir: dir,
+      },
+    );
   }
   const vars: TemplateVars = {
     version,
@@ -55,9 +60,21 @@ export async function prepareRelease(ctx: DriverContext, version: string, rebuil
     const sha = source.sha ?? (await revisionIn(files, dir));
     if (sha !== null) await files.writeFile(join(dir, REVISION_FILE), `${sha}\n`);
     await linkShared(files, layout, dir, shared);
-    await runBuild(ctx.config.build, { exec: ctx.exec, version, releaseDir: dir, vars: { ...vars, sha: sha ?? '' }, timeoutMs: ctx.buildTimeoutMs });
+    await runBuild(ctx.config.build, {
+      exec: ctx.exec,
+      version,
+      releaseDir: dir,
+      vars: { ...vars, sha: sha ?? '' },
+      timeoutMs: ctx.buildTimeoutMs,
+    });
     await writeChecksums(ctx.exec, files, dir);
-    await writeManifest(files, layout, { version, sha, createdAt: ctx.clock.now().toISOString(), source: source.description, checksums: true });
+    await writeManifest(files, layout, {
+      version,
+      sha,
+      createdAt: ctx.clock.now().toISOString(),
+      source: source.description,
+      checksums: true,
+    });
     return { version, sha, artifact: dir, reused: false };
   } catch (error) {
     const cleanup = await files.remove(dir).then(
@@ -80,7 +97,9 @@ async function revisionIn(files: DriverContext['files'], dir: string): Promise<s
 function asPrepareFailure(version: string, error: unknown, cleanupFailure: string | null): RewindError {
   const note = cleanupFailure === null ? {} : { cleanupFailed: cleanupFailure };
   if (isRewindError(error) && KEPT_CODES.includes(error.code)) {
-    return cleanupFailure === null ? error : new RewindError(error.code, error.message, { ...error.details, ...note }, { cause: error.cause });
+    return cleanupFailure === null
+      ? error
+      : new RewindError(error.code, error.message, { ...error.details, ...note }, { cause: error.cause });
   }
   const why = error instanceof Error ? error.message : String(error);
   return new RewindError('BUILD_FAILED', `release ${version} could not be made: ${why}`, { version, ...note }, { cause: error });

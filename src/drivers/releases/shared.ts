@@ -15,7 +15,8 @@ export function checkSharedEntry(entry: string): string {
   if (entry.trim() === '' || posix.isAbsolute(cleaned) || cleaned === '.' || parts.includes('..') || entry.split('/').includes('..')) {
     throw new RewindError(
       'CONFIG_INVALID',
-      `releases.shared entry ${JSON.stringify(entry)} is not allowed: expected a relative path inside the release without '..', such as ".env" or "public/uploads"`,
+      `releases.shared entry ${JSON.stringify(entry)} is not allowed: ` +
+        `expected a relative path inside the release without '..', such as ".env" or "public/uploads"`,
       { field: 'releases.shared', entry },
     );
   }

@@ -29,17 +29,28 @@ export function connectError(error: unknown, facts: ConnectFacts): RewindError {
     const file = facts.knownHostsFile;
     if (hostKey.verdict === 'unknown') {
       const scan = `ssh-keyscan -p ${facts.target.port} ${facts.target.host} >> ${shellWord(file)}`;
-      return make('HOST_KEY_UNKNOWN', `host key (${hostKey.keyType}) is not in ${file}; check it and trust it with \`${scan}\`, or set ssh.strict_host_keys: false`, {
+      return make(
+        'HOST_KEY_UNKNOWN',
+        `host key (${hostKey.keyType}) is not in ${file}; check it and trust it with \`${scan}\`, or set ssh.strict_host_keys: false`,
+        {
+          knownHostsFile: file,
+          keyType: hostKey.keyType,
+        },
+      );
+    }
+    const what = hostKey.revoked
+      ? `presented a host key (${hostKey.keyType}) marked @revoked in ${file}`
+      : `host key (${hostKey.keyType}) differs from the one recorded in ${file}`;
+    const name = knownHostsName(facts.target.host, facts.target.port);
+    return make(
+      'HOST_KEY_CHANGED',
+      `${what}: possibly a man-in-the-middle, nothing was sent; if the host was really re-keyed, ` +
+        `remove the old entry (ssh-keygen -R ${shellWord(name)} -f ${shellWord(file)}) and add the new one`,
+      {
         knownHostsFile: file,
         keyType: hostKey.keyType,
-      });
-    }
-    const what = hostKey.revoked ? `presented a host key (${hostKey.keyType}) marked @revoked in ${file}` : `host key (${hostKey.keyType}) differs from the one recorded in ${file}`;
-    const name = knownHostsName(facts.target.host, facts.target.port);
-    return make('HOST_KEY_CHANGED', `${what}: possibly a man-in-the-middle, nothing was sent; if the host was really re-keyed, remove the old entry (ssh-keygen -R ${shellWord(name)} -f ${shellWord(file)}) and add the new one`, {
-      knownHostsFile: file,
-      keyType: hostKey.keyType,
-    });
+      },
+    );
   }
 
   const level = (error as { level?: unknown } | undefined)?.level;
@@ -49,10 +60,15 @@ export function connectError(error: unknown, facts: ConnectFacts): RewindError {
   }
   if (level === 'client-timeout' || errno === 'ETIMEDOUT') {
     const within = duration(facts.connectTimeoutMs);
-    return make('HOST_UNREACHABLE', facts.handshakeDone ? `the server answered but login did not finish within ${within}` : `no answer within ${within}`);
+    return make(
+      'HOST_UNREACHABLE',
+      facts.handshakeDone ? `the server answered but login did not finish within ${within}` : `no answer within ${within}`,
+    );
   }
   if (errno === 'ECONNREFUSED') return make('HOST_UNREACHABLE', `connection refused (is sshd listening on port ${facts.target.port}?)`);
-  if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN' || level === 'client-dns') return make('HOST_UNREACHABLE', 'the host name does not resolve');
+  if (errno === 'ENOTFOUND' || errno === 'EAI_AGAIN' || level === 'client-dns') {
+    return make('HOST_UNREACHABLE', 'the host name does not resolve');
+  }
   if (errno === 'EHOSTUNREACH' || errno === 'ENETUNREACH') return make('HOST_UNREACHABLE', 'no route to the host');
   if (errno === 'ECONNRESET') return make('HOST_UNREACHABLE', 'the connection was reset before login finished');
   return make('HOST_UNREACHABLE', `could not log in over SSH: ${oneLine(error)}`);

@@ -25,7 +25,12 @@ export function envPrologue(names: readonly string[]): string {
 export function envPayload(values: readonly string[]): string {
   return values
     .map((value, index) => {
-      if (value.includes('\0')) throw new RewindError('STEP_FAILED', `the value of environment variable ${index + 1} contains a NUL byte, which no environment can hold`);
+      if (value.includes('\0')) {
+        throw new RewindError(
+          'STEP_FAILED',
+          `the value of environment variable ${index + 1} contains a NUL byte, which no environment can hold`,
+        );
+      }
       return `${Buffer.byteLength(value)}\n${value}`;
     })
     .join('');

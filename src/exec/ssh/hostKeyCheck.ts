@@ -38,7 +38,15 @@ const ALGORITHMS_FOR_TYPE: Record<string, ServerHostKeyAlgorithm[]> = {
 };
 
 /** ssh2's own default preference (ssh-dss is supported but not offered by default). */
-const DEFAULT_ORDER: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const DEFAULT_ORDER: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 export async function prepareHostKeyCheck(target: SshTarget, knownHostsFile: string, strict: boolean): Promise<HostKeyCheck> {
   const entries = await readKnownHosts(target, knownHostsFile);
@@ -71,7 +79,10 @@ async function readKnownHosts(target: SshTarget, file: string): Promise<KnownHos
     const code = (error as NodeJS.ErrnoException).code;
     // No file yet is the same as no entry for this host.
     if (code === 'ENOENT') return [];
-    throw new RewindError('HOST_KEY_UNKNOWN', `${label(target)}: cannot read known_hosts file ${file} (${code ?? String(error)})`, { host: label(target), knownHostsFile: file });
+    throw new RewindError('HOST_KEY_UNKNOWN', `${label(target)}: cannot read known_hosts file ${file} (${code ?? String(error)})`, {
+      host: label(target),
+      knownHostsFile: file,
+    });
   }
 }
 

@@ -103,7 +103,12 @@ export function entriesForHost(entries: readonly KnownHostEntry[], target: Pick<
  * has keys of this type but not this one, or the key is revoked. `unknown`:
  * nothing of this type is recorded for the host.
  */
-export function checkHostKey(entries: readonly KnownHostEntry[], target: Pick<SshTarget, 'host' | 'port'>, keyType: string, keyBase64: string): HostKeyVerdict {
+export function checkHostKey(
+  entries: readonly KnownHostEntry[],
+  target: Pick<SshTarget, 'host' | 'port'>,
+  keyType: string,
+  keyBase64: string,
+): HostKeyVerdict {
   const key = Buffer.from(keyBase64, 'base64');
   // A revoked key is refused whatever host it is presented by.
   if (entries.some((entry) => entry.marker === 'revoked' && entry.key.equals(key))) return 'changed';

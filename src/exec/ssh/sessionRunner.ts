@@ -41,8 +41,12 @@ export interface RunnerSettings {
 export function runnerScript(settings: RunnerSettings): string {
   const { token, killGraceMs, maxOutputBytes } = settings;
   if (!/^[A-Za-z0-9]+$/.test(token)) throw new RangeError('the session token must be letters and digits');
-  if (!Number.isFinite(killGraceMs) || killGraceMs < 0) throw new RangeError(`killGraceMs must be a non-negative number, got ${killGraceMs}`);
-  if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1) throw new RangeError(`maxOutputBytes must be a positive integer, got ${maxOutputBytes}`);
+  if (!Number.isFinite(killGraceMs) || killGraceMs < 0) {
+    throw new RangeError(`killGraceMs must be a non-negative number, got ${killGraceMs}`);
+  }
+  if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1) {
+    throw new RangeError(`maxOutputBytes must be a positive integer, got ${maxOutputBytes}`);
+  }
   const grace = `sleep ${(killGraceMs / 1000).toFixed(3)} 2>/dev/null || sleep ${Math.max(1, Math.ceil(killGraceMs / 1000))}`;
   const file = (suffix: string): string => `"$d/$id.${suffix}"`;
   const size = (suffix: string): string => `$(wc -c <${file(suffix)})`;
@@ -89,7 +93,9 @@ export function runnerScript(settings: RunnerSettings): string {
 export function sessionScript(argv: readonly string[], options: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): string {
   const exports = Object.entries(options.env ?? {}).map(([name, value]) => {
     assertEnvName(name);
-    if (value.includes('\0')) throw new RewindError('STEP_FAILED', `the value of ${name} contains a NUL byte, which no environment can hold`, { name });
+    if (value.includes('\0')) {
+      throw new RewindError('STEP_FAILED', `the value of ${name} contains a NUL byte, which no environment can hold`, { name });
+    }
     return `export ${name}=${shellQuote([value])}; `;
   });
   return exports.join('') + remoteCommand(argv, { cwd: options.cwd });
@@ -123,7 +129,11 @@ export function parseDone(buffer: Buffer): DoneHeader | undefined {
     return undefined;
   }
   const match = new RegExp(`^${DONE_WORD} (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+)$`).exec(buffer.subarray(0, end).toString('latin1'));
-  if (!match) throw new Error(`the session sent something that is not a reply: ${JSON.stringify(buffer.subarray(0, Math.min(end, 80)).toString('utf8'))}`);
+  if (!match) {
+    throw new Error(
+      `the session sent something that is not a reply: ${JSON.stringify(buffer.subarray(0, Math.min(end, 80)).toString('utf8'))}`,
+    );
+  }
   const [id, status, outBytes, outSent, errBytes, errSent] = match.slice(1).map(Number) as [number, number, number, number, number, number];
   return { id, status, outBytes, outSent, errBytes, errSent, length: end + 1 };
 }

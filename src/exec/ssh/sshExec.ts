@@ -204,7 +204,11 @@ function sessionResult(outcome: SessionOutcome, started: number, settings: RunSe
     buffer.push(bytes);
     return buffer;
   };
-  return result(outcome.status, captured(tail(outcome.stdout, outcome.stdoutDropped), settings.secrets), captured(tail(outcome.stderr, outcome.stderrDropped), settings.secrets));
+  return result(
+    outcome.status,
+    captured(tail(outcome.stdout, outcome.stdoutDropped), settings.secrets),
+    captured(tail(outcome.stderr, outcome.stderrDropped), settings.secrets),
+  );
 }
 
 function captured(buffer: TailBuffer, secrets: readonly string[]): string {

@@ -61,12 +61,17 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
     const allowed = await Promise.all(configured.map((root) => paths.realpathDeep(root)));
     if (allowed.some((root) => isInsideRemote(real, root))) return;
     const shown = real === path ? path : `${path} (really ${real})`;
-    throw new RewindError('WRITE_REFUSED', `${label}: refusing to write ${shown}: outside the write roots (${configured.length === 0 ? 'none configured' : configured.join(', ')})`, {
-      host: label,
-      path,
-      resolved: real,
-      roots: configured,
-    });
+    throw new RewindError(
+      'WRITE_REFUSED',
+      `${label}: refusing to write ${shown}: ` +
+        `outside the write roots (${configured.length === 0 ? 'none configured' : configured.join(', ')})`,
+      {
+        host: label,
+        path,
+        resolved: real,
+        roots: configured,
+      },
+    );
   };
 
   const assertWritable = (path: string): Promise<string> =>
@@ -88,12 +93,20 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
     const result = await exec.run(argv);
     if (result.code !== 0) {
       const reason = result.stderr.trim().split('\n').pop() ?? '';
-      throw new RewindError('STEP_FAILED', `${label}: cannot ${action} ${path}: ${argv[0]} exited with ${result.code}${reason === '' ? '' : ` (${reason})`}`, { host: label, path, argv });
+      throw new RewindError(
+        'STEP_FAILED',
+        `${label}: cannot ${action} ${path}: ${argv[0]} exited with ${result.code}${reason === '' ? '' : ` (${reason})`}`,
+        { host: label, path, argv },
+      );
     }
   };
 
   /** Temp file beside the target, then an atomic rename over it; the temp never outlives a failure. */
-  const replaceAtomically = async (path: string, size: () => Promise<number>, write: (sftp: SftpOps, temp: string) => Promise<void>): Promise<void> => {
+  const replaceAtomically = async (
+    path: string,
+    size: () => Promise<number>,
+    write: (sftp: SftpOps, temp: string) => Promise<void>,
+  ): Promise<void> => {
     const real = await assertWritable(path);
     const { sftp } = await session();
     const temp = posix.join(posix.dirname(real), `.${posix.basename(real)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -138,9 +151,11 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
       await attempt('write', path, async () => (await session()).sftp.writeFile(real, data));
     },
 
-    writeFileAtomic: (path, data) => replaceAtomically(path, async () => Buffer.byteLength(data), (sftp, temp) => sftp.writeNew(temp, data)),
+    writeFileAtomic: (path, data) =>
+      replaceAtomically(path, async () => Buffer.byteLength(data), (sftp, temp) => sftp.writeNew(temp, data)),
 
-    upload: (localPath, remotePath) => replaceAtomically(remotePath, async () => (await stat(localPath)).size, (sftp, temp) => sftp.fastPut(localPath, temp)),
+    upload: (localPath, remotePath) =>
+      replaceAtomically(remotePath, async () => (await stat(localPath)).size, (sftp, temp) => sftp.fastPut(localPath, temp)),
 
     async appendFile(path, data) {
       const real = await assertWritableThrough(path);
@@ -166,7 +181,11 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
       // Merging into a populated tree could write through symlinks already in it.
       const existing = await orMissing('copy to', to, () => sftp.readdir(real), []);
       if (existing.length > 0) {
-        throw new RewindError('STEP_FAILED', `${label}: cannot copy ${from} to ${to}: the destination exists and is not empty`, { host: label, from, to });
+        throw new RewindError('STEP_FAILED', `${label}: cannot copy ${from} to ${to}: the destination exists and is not empty`, {
+          host: label,
+          from,
+          to,
+        });
       }
       const parent = posix.dirname(real);
       if ((await orMissing('copy to', to, () => sftp.stat(parent), undefined)) === undefined) await mkdir(parent);

@@ -20,7 +20,9 @@
  * shellQuote). It needs a POSIX login shell (sh, bash, dash, ksh, zsh).
  */
 export function supervised(commandLine: string, killGraceMs: number, prologue = ''): string {
-  if (!Number.isFinite(killGraceMs) || killGraceMs < 0) throw new RangeError(`killGraceMs must be a non-negative number, got ${killGraceMs}`);
+  if (!Number.isFinite(killGraceMs) || killGraceMs < 0) {
+    throw new RangeError(`killGraceMs must be a non-negative number, got ${killGraceMs}`);
+  }
   // Fractional sleep is not POSIX; where it is refused, whole seconds.
   const grace = `sleep ${(killGraceMs / 1000).toFixed(3)} 2>/dev/null || sleep ${Math.max(1, Math.ceil(killGraceMs / 1000))}`;
   // The prologue (envOverStdin.ts) reads from stdin before the watcher takes it over.

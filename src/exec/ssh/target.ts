@@ -43,7 +43,9 @@ function parseHost(text: string, raw: string): string {
 
 function parsePort(text: string, raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_SSH_PORT;
-  if (!/^[0-9]{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) refuse(text, `port ${JSON.stringify(raw)} is not a number from 1 to 65535`);
+  if (!/^[0-9]{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) {
+    refuse(text, `port ${JSON.stringify(raw)} is not a number from 1 to 65535`);
+  }
   return Number(raw);
 }
 

@@ -19,7 +19,10 @@ const MESSAGE_MAX = 4096;
 const TOKEN_PATTERN = /^[A-Za-z0-9:_-]+$/;
 
 /** The token, or a one-line reason it cannot be used (never the token itself). */
-export function telegramToken(receiver: TelegramReceiver, env: Readonly<Record<string, string | undefined>>): { token: string } | { error: string } {
+export function telegramToken(
+  receiver: TelegramReceiver,
+  env: Readonly<Record<string, string | undefined>>,
+): { token: string } | { error: string } {
   const name = receiver.bot_token_env;
   const token = env[name]?.trim();
   if (token === undefined || token === '') return { error: `telegram: $${name} is not set` };
