@@ -42,7 +42,13 @@ export function loadBundle(bundlePath: string, cacheFile?: string): LoadedBundle
     // No importModuleDynamically: the bundle holds no import() (scripts/bundle.ts sees to it).
   });
   const codeCache: CodeCacheUse = !cache ? 'missing' : !cachedData ? 'damaged' : script.cachedDataRejected ? 'rejected' : 'accepted';
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: Module,
+    filename: string,
+    dirname: string,
+  ) => void;
   // A real module of the package, so that the externals (better-sqlite3, ssh2, pm2) resolve from its node_modules.
   const module = new Module(bundleFile);
   module.filename = bundleFile;

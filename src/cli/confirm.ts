@@ -5,7 +5,12 @@ import type { CliIO } from './io.js';
  * Ask before changing a target. Without a terminal there is nobody to ask:
  * that is an error unless --yes said the answer up front.
  */
-export async function confirmChange(io: CliIO, question: string, yes: boolean, unanswered: ErrorCode = 'CONFIRMATION_NEEDED'): Promise<boolean> {
+export async function confirmChange(
+  io: CliIO,
+  question: string,
+  yes: boolean,
+  unanswered: ErrorCode = 'CONFIRMATION_NEEDED',
+): Promise<boolean> {
   if (yes) return true;
   if (!io.interactive) {
     // `unanswered` lets a command that must report "blocked" (exit 3) say so with its own code.

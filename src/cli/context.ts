@@ -9,9 +9,21 @@ export function globalsOf(command: Command): GlobalOptions {
 }
 
 /** Open the selected environment for one command and always close it again. */
-export async function withEnvironment<T>(io: CliIO, globals: GlobalOptions, use: (deps: OpenEnvironment) => Promise<T>, options: { warmHosts?: boolean } = {}): Promise<T> {
+export async function withEnvironment<T>(
+  io: CliIO,
+  globals: GlobalOptions,
+  use: (deps: OpenEnvironment) => Promise<T>,
+  options: { warmHosts?: boolean } = {},
+): Promise<T> {
   const progress = progressView(io, globals);
-  const deps = await openEnvironment({ cwd: io.cwd, configFile: globals.config, envName: globals.env, events: progress, processEnv: io.env, warmHosts: options.warmHosts });
+  const deps = await openEnvironment({
+    cwd: io.cwd,
+    configFile: globals.config,
+    envName: globals.env,
+    events: progress,
+    processEnv: io.env,
+    warmHosts: options.warmHosts,
+  });
   try {
     return await use(deps);
   } finally {

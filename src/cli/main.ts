@@ -19,7 +19,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     const error = asRewindError(thrown);
     if (json) {
       const runId = typeof error.details.runId === 'string' ? error.details.runId : null;
-      printJson(io, { ok: false, run_id: runId, error: { code: error.code, message: error.message, exit: error.exitCode, explanation: ERRORS[error.code].explanation } });
+      printJson(io, {
+        ok: false,
+        run_id: runId,
+        error: { code: error.code, message: error.message, exit: error.exitCode, explanation: ERRORS[error.code].explanation },
+      });
     }
     err(io, `rewind: ${error.message}`);
     if (verbose && thrown instanceof Error && thrown.stack) err(io, thrown.stack);

@@ -30,7 +30,22 @@ export function buildProgram(io: CliIO): Command {
       outputError: (s, write) => write(`rewind: ${s.replace(/^error: /, '').trimEnd()} (see rewind --help)\n`),
     })
     .exitOverride();
-  for (const register of [registerInit, registerConfig, registerDemo, registerDeploy, registerRecord, registerStatus, registerHistory, registerRollback, registerApprove, registerResume, registerDrill, registerAudit, registerLedger, registerPipeline]) {
+  for (const register of [
+    registerInit,
+    registerConfig,
+    registerDemo,
+    registerDeploy,
+    registerRecord,
+    registerStatus,
+    registerHistory,
+    registerRollback,
+    registerApprove,
+    registerResume,
+    registerDrill,
+    registerAudit,
+    registerLedger,
+    registerPipeline,
+  ]) {
     register(program, io);
   }
   addUniversalOptions(program);

@@ -10,7 +10,9 @@ import { notResumable } from './savedPlan.js';
 export async function approveRun(deps: EnvDeps, runId: string): Promise<Run> {
   const run = await getRun(deps, runId);
   if (run.env !== deps.envName || run.app !== deps.app) throw notResumable(run, `belongs to ${run.app} ${run.env}: pass --env ${run.env}`);
-  if (run.status !== 'awaiting_approval' && run.status !== 'planned') throw notResumable(run, `is ${run.status}: only a planned or waiting run can be approved`);
+  if (run.status !== 'awaiting_approval' && run.status !== 'planned') {
+    throw notResumable(run, `is ${run.status}: only a planned or waiting run can be approved`);
+  }
   const { approvers, allow_self_approval: allowSelf } = deps.env.approval;
   const refusal = approvalRefusal(deps.user, run.requestedBy, approvers, allowSelf);
   if (refusal) {

@@ -32,7 +32,12 @@ function breakOf(events: readonly AuditEvent[]): Partial<AuditVerdict> {
       return bad(expected, reason);
     }
     if (event.prevHash !== prevHash) {
-      return bad(event.seq, expected === 1 ? 'prev_hash is not the genesis hash' : `prev_hash does not match entry ${prevSeq}'s hash (removed, inserted or reordered entries)`);
+      return bad(
+        event.seq,
+        expected === 1
+          ? 'prev_hash is not the genesis hash'
+          : `prev_hash does not match entry ${prevSeq}'s hash (removed, inserted or reordered entries)`,
+      );
     }
     if (auditHash(prevHash, event) !== event.hash) return bad(event.seq, 'hash does not match its contents (the entry was edited)');
     prevHash = event.hash;

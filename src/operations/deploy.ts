@@ -58,8 +58,13 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   const previous = liveRelease(await deps.ledger.listReleases({ app: deps.app, env: deps.envName }));
   const release = newRelease(deps, { version });
   const steps = deployStepsFor(deps, version);
-  const plan: DeployPlan = { kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback, steps };
-  const run = newRun(deps, 'deploy', { fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id, reason: request.reason ?? null, plan });
+  const plan: DeployPlan = {
+    kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback, steps,
+  };
+  const run = newRun(deps, 'deploy', {
+    fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id,
+    reason: request.reason ?? null, plan,
+  });
   // The lock comes first: a deploy that cannot run leaves no trace but the error.
   const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
   try {
@@ -90,7 +95,12 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   const journal = await deps.ledger.listSteps(run.id);
   const planSteps = deployStepsOf(deps, plan);
   await refuseIfMoved(deps, run, journal, planSteps, release.version);
-  deps.events({ type: 'run.started', runId: run.id, kind: 'deploy', title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}` });
+  deps.events({
+    type: 'run.started',
+    runId: run.id,
+    kind: 'deploy',
+    title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}`,
+  });
 
   let verification: Verification | undefined;
   // Migrations run after the release is made and before anything switches to it.
@@ -131,14 +141,28 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   const finished: Run = { ...run, status, finishedAt, error: error?.message ?? null };
   const durationMs = Date.parse(finishedAt) - Date.parse(run.startedAt ?? run.createdAt);
   await appendTrend(deps.files, deps.stateDir, {
-    at: run.startedAt ?? run.createdAt, runId: run.id, kind: 'deploy', app: deps.app, env: deps.envName, fromVersion: run.fromVersion, toVersion: run.toVersion,
-    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: null, trigger: run.trigger, requestedBy: run.requestedBy, reason: run.reason ?? undefined, secrets: deps.secrets,
+    at: run.startedAt ?? run.createdAt, runId: run.id, kind: 'deploy', app: deps.app, env: deps.envName,
+    fromVersion: run.fromVersion, toVersion: run.toVersion,
+    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: null, trigger: run.trigger, requestedBy: run.requestedBy,
+    reason: run.reason ?? undefined, secrets: deps.secrets,
   });
   if (!result.ok) {
-    const after = rollback ? (rollback.ok ? `rolled back to ${rollback.plan.to.version}` : `automatic rollback FAILED: ${rollback.error?.message ?? 'unknown'}`) : (rollbackSkipped ?? '');
-    await notifyRun(deps, 'deploy.failed', finished, { message: `${deps.app} ${deps.envName}: deploy of ${plan.version} failed (${error?.message ?? 'unknown'}); ${after}`, severity: rollback?.ok ? 'warning' : 'critical', durationMs });
+    const after = rollback
+      ? (rollback.ok ? `rolled back to ${rollback.plan.to.version}` : `automatic rollback FAILED: ${rollback.error?.message ?? 'unknown'}`)
+      : (rollbackSkipped ?? '');
+    await notifyRun(deps, 'deploy.failed', finished, {
+      message: `${deps.app} ${deps.envName}: deploy of ${plan.version} failed (${error?.message ?? 'unknown'}); ${after}`,
+      severity: rollback?.ok ? 'warning' : 'critical',
+      durationMs,
+    });
   }
-  await audit(deps, result.ok ? 'deploy.succeeded' : 'deploy.failed', result.ok ? 'success' : 'failure', { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined }, run.id);
+  await audit(
+    deps,
+    result.ok ? 'deploy.succeeded' : 'deploy.failed',
+    result.ok ? 'success' : 'failure',
+    { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined },
+    run.id,
+  );
   return {
     ok: result.ok, run: finished, release: await getRelease(deps, release.id), previous,
     steps: record, outcomes: result.outcomes, verification, error, rollback, rollbackSkipped, pruned,
@@ -159,6 +183,10 @@ async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, loc
 async function prune(deps: EnvDeps, live: Release): Promise<string[]> {
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
   const good = lastKnownGood(releases, releases.find((r) => r.id === live.id));
-  const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.prune([live.version, ...(good ? [good.version] : [])]));
+  const outcomes = await onHosts(
+    deps.targets,
+    deps.fleet.concurrency,
+    (t) => t.driver.prune([live.version, ...(good ? [good.version] : [])]),
+  );
   return [...new Set(outcomes.flatMap((o) => o.value ?? []))];
 }

@@ -31,7 +31,12 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   const { plan } = planned;
   const started = deps.clock.now();
   await deps.ledger.updateRun(planned.run.id, { status: 'running', startedAt: started.toISOString() });
-  deps.events({ type: 'run.started', runId: planned.run.id, kind: 'drill', title: `drill: roll ${deps.envName} back from ${plan.from.version} to ${plan.to.version} (nothing will change)` });
+  deps.events({
+    type: 'run.started',
+    runId: planned.run.id,
+    kind: 'drill',
+    title: `drill: roll ${deps.envName} back from ${plan.from.version} to ${plan.to.version} (nothing will change)`,
+  });
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
   const context = rollbackStepContext(deps, planned.run.id, from, to, plan, { onVerified: () => undefined });
   const result = await executePlan(rollbackStepsOf(deps, plan), STEP_FACTORIES, context, {
@@ -40,23 +45,43 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   });
   const finished = deps.clock.now();
   const durationMs = finished.getTime() - started.getTime();
-  await deps.ledger.updateRun(planned.run.id, { status: result.ok ? 'succeeded' : 'failed', finishedAt: finished.toISOString(), error: result.error?.message ?? null });
+  await deps.ledger.updateRun(planned.run.id, {
+    status: result.ok ? 'succeeded' : 'failed',
+    finishedAt: finished.toISOString(),
+    error: result.error?.message ?? null,
+  });
   const drillLog = join(deps.stateDir, 'reports', 'drill-log.md');
   await deps.files.mkdir(join(deps.stateDir, 'reports'));
   await deps.files.appendFile(drillLog, drillLogEntry(planned, result.ok, result.outcomes, durationMs, deps.user, result.error));
   await appendTrend(deps.files, deps.stateDir, {
-    at: started.toISOString(), runId: planned.run.id, kind: 'drill', app: deps.app, env: deps.envName, fromVersion: plan.from.version, toVersion: plan.to.version,
-    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: deps.env.sla.rollback_seconds, trigger: 'drill', requestedBy: deps.user, reason: plan.reason, secrets: deps.secrets,
+    at: started.toISOString(), runId: planned.run.id, kind: 'drill', app: deps.app, env: deps.envName,
+    fromVersion: plan.from.version, toVersion: plan.to.version,
+    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: deps.env.sla.rollback_seconds, trigger: 'drill',
+    requestedBy: deps.user, reason: plan.reason, secrets: deps.secrets,
   });
-  await audit(deps, 'drill.finished', result.ok ? 'pass' : 'fail', { from: from.version, to: to.version, error: result.error?.message }, planned.run.id);
+  await audit(
+    deps,
+    'drill.finished',
+    result.ok ? 'pass' : 'fail',
+    { from: from.version, to: to.version, error: result.error?.message },
+    planned.run.id,
+  );
   return { ...planned, ok: result.ok, outcomes: result.outcomes, error: result.error, durationMs, drillLog };
 }
 
-function drillLogEntry(planned: PlannedRollback, ok: boolean, outcomes: readonly StepOutcome[], durationMs: number, user: string, error: RewindError | undefined): string {
+function drillLogEntry(
+  planned: PlannedRollback,
+  ok: boolean,
+  outcomes: readonly StepOutcome[],
+  durationMs: number,
+  user: string,
+  error: RewindError | undefined,
+): string {
   const { plan, run } = planned;
   const when = `${run.createdAt.slice(0, 10)} ${run.createdAt.slice(11, 19)} UTC`;
   return [
-    `## ${when}: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}: ${ok ? 'PASS' : 'FAIL'} in ${(durationMs / 1000).toFixed(2)}s`,
+    `## ${when}: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}: ` +
+      `${ok ? 'PASS' : 'FAIL'} in ${(durationMs / 1000).toFixed(2)}s`,
     '',
     `- run: ${run.id}, by ${user}`,
     `- risk: ${plan.riskLevel}${plan.approvalRequired ? ' (a real rollback would need approval)' : ''}`,

@@ -23,12 +23,14 @@ export async function gateApproval(deps: EnvDeps, run: Run, plan: RollbackPlan, 
   const approvers = deps.env.approval.approvers;
   const who = approvers.length > 0 ? `one of ${approvers.join(', ')}` : 'nobody (approval.approvers is empty; use --auto-approve)';
   await notifyRun(deps, 'approval.requested', { ...run, status: 'awaiting_approval' }, {
-    message: `${deps.app} ${deps.envName}: rollback ${plan.from.version} -> ${plan.to.version} is ${plan.riskLevel} risk and waits for approval by ${who}: rewind approve ${run.id} --apply`,
+    message: `${deps.app} ${deps.envName}: rollback ${plan.from.version} -> ${plan.to.version} is ${plan.riskLevel} risk ` +
+      `and waits for approval by ${who}: rewind approve ${run.id} --apply`,
     severity: 'warning',
   });
   throw new RewindError(
     'APPROVAL_REQUIRED',
-    `run ${run.id} is ${plan.riskLevel} risk and needs approval by ${who}: \`rewind approve ${run.id} --apply\` carries it out (or approve, then \`rewind resume ${run.id}\`)`,
+    `run ${run.id} is ${plan.riskLevel} risk and needs approval by ${who}: \`rewind approve ${run.id} --apply\` carries it out ` +
+      `(or approve, then \`rewind resume ${run.id}\`)`,
     { runId: run.id, approvers, risks: plan.risks },
   );
 }

@@ -20,7 +20,12 @@ import type { StepContext } from './stepContext.js';
 export async function releaseDirOf(deps: EnvDeps, version: string): Promise<string> {
   const first = deps.targets[0];
   const dir = first ? (await first.driver.vars(version)).release_dir : undefined;
-  if (!dir) throw new RewindError('MIGRATIONS_MISCONFIGURED', `migrations need a release dir: the ${deps.driverKind} driver gives none for ${version}`);
+  if (!dir) {
+    throw new RewindError(
+      'MIGRATIONS_MISCONFIGURED',
+      `migrations need a release dir: the ${deps.driverKind} driver gives none for ${version}`,
+    );
+  }
   return dir;
 }
 
@@ -28,7 +33,17 @@ export async function releaseDirOf(deps: EnvDeps, version: string): Promise<stri
 export function migrateStep(_step: PlanStep, ctx: StepContext): Step {
   const { deps, release } = ctx;
   const tool = deps.migrations;
-  if (!tool) return { name: `migrate the database for ${release.version}`, run: async () => { throw new RewindError('MIGRATIONS_MISCONFIGURED', 'the plan migrates the database, but the environment has no migrations section now'); } };
+  if (!tool) {
+    return {
+      name: `migrate the database for ${release.version}`,
+      run: async () => {
+        throw new RewindError(
+          'MIGRATIONS_MISCONFIGURED',
+          'the plan migrates the database, but the environment has no migrations section now',
+        );
+      },
+    };
+  }
   return {
     name: `migrate the database for ${release.version}`,
     run: async () => {
@@ -56,7 +71,12 @@ export function migrateStep(_step: PlanStep, ctx: StepContext): Step {
 }
 
 /** Planning: what a rollback from `failed` to `target` reverts, read from the failed release's files. */
-export async function planMigrations(deps: EnvDeps, releases: readonly Release[], failed: { releaseId: string; version: string }, target: { releaseId: string }): Promise<PlanMigration[]> {
+export async function planMigrations(
+  deps: EnvDeps,
+  releases: readonly Release[],
+  failed: { releaseId: string; version: string },
+  target: { releaseId: string },
+): Promise<PlanMigration[]> {
   const tool = deps.migrations;
   const config = deps.env.migrations;
   if (!tool || !config) return [];
@@ -64,12 +84,22 @@ export async function planMigrations(deps: EnvDeps, releases: readonly Release[]
   const toRevert = migrationsToRevert(releases, failed.releaseId, target.releaseId, await tool.applied(dir));
   // Without the failed release's files every migration would look irreversible: say what is really wrong.
   if (toRevert.length > 0 && !(await (deps.targets[0] as Target).files.exists(dir))) {
-    throw new RewindError('MIGRATIONS_MISCONFIGURED', `the down steps of ${toRevert.map((m) => m.id).join(', ')} are in ${failed.version}'s release dir ${dir}, which is missing: restore it (or redeploy ${failed.version}) before rolling back`);
+    throw new RewindError(
+      'MIGRATIONS_MISCONFIGURED',
+      `the down steps of ${toRevert.map((m) => m.id).join(', ')} are in ${failed.version}'s release dir ${dir}, ` +
+        `which is missing: restore it (or redeploy ${failed.version}) before rolling back`,
+    );
   }
   return Promise.all(toRevert.map(async ({ id, appliedBy }) => {
     const source = await tool.source(id, dir);
     const reversibility = reversibilityOf(id, source, { default: config.reversibility, overrides: config.overrides });
-    return { id, appliedBy, reversibility, dataLoss: source.down ? dataLossIn(source.down, source.language) : [], downPath: source.downPath };
+    return {
+      id,
+      appliedBy,
+      reversibility,
+      dataLoss: source.down ? dataLossIn(source.down, source.language) : [],
+      downPath: source.downPath,
+    };
   }));
 }
 
@@ -83,9 +113,19 @@ export function revertStep(step: PlanStep, ctx: StepContext): Step {
   const m = ctx.migrations.find((each) => each.id === step.migration);
   const tool = deps.migrations;
   if (!tool || !m || !from) {
-    return { name: `revert migration ${step.migration ?? '?'}`, run: async () => { throw new RewindError('MIGRATIONS_MISCONFIGURED', `the plan reverts migration ${step.migration ?? '?'}, but the environment has no migrations section now`); } };
+    return {
+      name: `revert migration ${step.migration ?? '?'}`,
+      run: async () => {
+        throw new RewindError(
+          'MIGRATIONS_MISCONFIGURED',
+          `the plan reverts migration ${step.migration ?? '?'}, but the environment has no migrations section now`,
+        );
+      },
+    };
   }
-  return m.reversibility === 'manual' ? manualStep(deps, tool, from, m, ctx.run.runId, ctx.confirmedStepId === step.id) : autoStep(deps, tool, from, m);
+  return m.reversibility === 'manual'
+    ? manualStep(deps, tool, from, m, ctx.run.runId, ctx.confirmedStepId === step.id)
+    : autoStep(deps, tool, from, m);
 }
 
 export function manualStepName(id: string): string {
@@ -106,10 +146,18 @@ function autoStep(deps: EnvDeps, tool: MigrationTool, from: Release, m: PlanMigr
         throw await withAppliedNow(tool, dir, error);
       }
       const still = await tool.applied(dir);
-      if (still.includes(m.id)) throw await withAppliedNow(tool, dir, new RewindError('MIGRATION_FAILED', `the down step of ${m.id} ran but ${m.id} is still applied`));
+      if (still.includes(m.id)) {
+        throw await withAppliedNow(
+          tool,
+          dir,
+          new RewindError('MIGRATION_FAILED', `the down step of ${m.id} ran but ${m.id} is still applied`),
+        );
+      }
       return `${detail} with ${from.version}'s code${m.dataLoss.length > 0 ? ` (lost: ${m.dataLoss.join(', ')})` : ''}`;
     },
-    simulate: async () => `would revert ${m.id} with ${from.version}'s ${m.downPath ?? 'down step'}${m.dataLoss.length > 0 ? `, losing ${m.dataLoss.join(', ')}` : ''}`,
+    simulate: async () =>
+      `would revert ${m.id} with ${from.version}'s ${m.downPath ?? 'down step'}` +
+      `${m.dataLoss.length > 0 ? `, losing ${m.dataLoss.join(', ')}` : ''}`,
   };
 }
 
@@ -123,7 +171,12 @@ function manualStep(deps: EnvDeps, tool: MigrationTool, from: Release, m: PlanMi
       }
       const dir = await releaseDirOf(deps, from.version);
       const file = m.downPath ? join(dir, m.downPath) : `the migration files of ${from.version} (${dir})`;
-      throw new RewindError('MANUAL_STEP', `migration ${m.id} must be reverted by an operator: apply its down step (${file}) to the database by hand, then run \`rewind resume ${runId}\` to confirm and continue`, { migration: m.id, downFile: file, runId });
+      throw new RewindError(
+        'MANUAL_STEP',
+        `migration ${m.id} must be reverted by an operator: apply its down step (${file}) to the database by hand, ` +
+          `then run \`rewind resume ${runId}\` to confirm and continue`,
+        { migration: m.id, downFile: file, runId },
+      );
     },
     simulate: async () => `would pause for an operator to revert ${m.id} by hand (${m.downPath ?? 'no down file'})`,
   };

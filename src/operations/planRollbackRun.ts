@@ -64,7 +64,9 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
   const first = planRollback(located);
   // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
-  const plan = deps.migrations ? planRollback({ ...located, migrations: await planMigrations(deps, releases, first.from, first.to) }) : first;
+  const plan = deps.migrations
+    ? planRollback({ ...located, migrations: await planMigrations(deps, releases, first.from, first.to) })
+    : first;
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
     status: 'planned',
@@ -79,7 +81,10 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   });
   const planned = plannedFromRun(deps, run);
   await deps.files.mkdir(planned.reportDir);
-  await deps.files.writeFileAtomic(planned.files.planJson, `${JSON.stringify({ run_id: run.id, plan_id: planned.planId, ...plan }, null, 2)}\n`);
+  await deps.files.writeFileAtomic(
+    planned.files.planJson,
+    `${JSON.stringify({ run_id: run.id, plan_id: planned.planId, ...plan }, null, 2)}\n`,
+  );
   await deps.files.writeFileAtomic(planned.files.planMd, planMarkdown(plan, run.id));
   await deps.ledger.insertRun(run);
   return planned;
@@ -89,7 +94,13 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
 export function plannedFromRun(deps: Pick<EnvDeps, 'stateDir'>, run: Run): PlannedRollback {
   const plan = run.plan as RollbackPlan;
   const reportDir = join(deps.stateDir, 'reports', run.kind === 'drill' ? 'drills' : 'rollbacks', run.id);
-  return { run, plan, planId: planIdOf(plan), reportDir, files: { planJson: join(reportDir, 'plan.json'), planMd: join(reportDir, 'plan.md') } };
+  return {
+    run,
+    plan,
+    planId: planIdOf(plan),
+    reportDir,
+    files: { planJson: join(reportDir, 'plan.json'), planMd: join(reportDir, 'plan.md') },
+  };
 }
 
 export function planIdOf(plan: RollbackPlan): string {

@@ -10,14 +10,26 @@ export function fleetShape(deps: Pick<EnvDeps, 'targets' | 'fleet'>): FleetShape
 /** A rollback plan's steps; a plan saved before steps had ids gets them made again from the same facts. */
 export function rollbackStepsOf(deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env'>, plan: RollbackPlan): PlanStep[] {
   if (plan.steps.every((s) => typeof s.id === 'string')) return plan.steps;
-  return rollbackPlanSteps({ from: plan.from, to: plan.to, migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+  return rollbackPlanSteps({
+    from: plan.from,
+    to: plan.to,
+    migrations: plan.migrations ?? [],
+    missingOn: plan.missingOn ?? [],
+    fleet: fleetShape(deps),
+    reload: deps.env.reload !== undefined,
+  });
 }
 
 type DeployDeps = Pick<EnvDeps, 'targets' | 'fleet' | 'env' | 'migrations'>;
 
 /** The steps a deploy of `version` to this environment carries out. */
 export function deployStepsFor(deps: DeployDeps, version: string): PlanStep[] {
-  return deployPlanSteps({ version, migrations: deps.migrations !== undefined, fleet: fleetShape(deps), reload: deps.env.reload !== undefined });
+  return deployPlanSteps({
+    version,
+    migrations: deps.migrations !== undefined,
+    fleet: fleetShape(deps),
+    reload: deps.env.reload !== undefined,
+  });
 }
 
 /** A deploy plan's steps; a plan saved before steps had ids gets them made again. */

@@ -43,7 +43,8 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
   const seconds = (input.durationMs / 1000).toFixed(1);
   const message = input.ok
     ? `${deps.app} ${deps.envName} rolled back from ${planned.plan.from.version} to ${planned.plan.to.version} in ${seconds}s`
-    : `${deps.app} ${deps.envName} rollback from ${planned.plan.from.version} to ${planned.plan.to.version} FAILED: ${input.error?.message ?? 'unknown'}; running ${input.liveAfter ?? 'unknown'}`;
+    : `${deps.app} ${deps.envName} rollback from ${planned.plan.from.version} to ${planned.plan.to.version} ` +
+      `FAILED: ${input.error?.message ?? 'unknown'}; running ${input.liveAfter ?? 'unknown'}`;
   const report = `${planned.reportDir}/report.md`;
   const notifications = [
     ...input.notified,
@@ -54,7 +55,12 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
       report,
     })),
     ...(slaBreached
-      ? await notifyRun(deps, 'sla.breached', run, { message: `${deps.app} ${deps.envName} rollback took ${seconds}s, over its ${slaSeconds}s SLA`, severity: 'warning', durationMs: input.durationMs, report })
+      ? await notifyRun(deps, 'sla.breached', run, {
+        message: `${deps.app} ${deps.envName} rollback took ${seconds}s, over its ${slaSeconds}s SLA`,
+        severity: 'warning',
+        durationMs: input.durationMs,
+        report,
+      })
       : []),
   ];
   const files = await writeRollbackReports(deps.files, {
@@ -63,7 +69,12 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
     plan: planned.plan,
     planId: planned.planId,
     ok: input.ok,
-    outcomes: input.steps.map((s) => ({ name: s.name, ok: s.status === 'succeeded', durationMs: s.durationMs ?? 0, detail: s.error ?? s.output })),
+    outcomes: input.steps.map((s) => ({
+      name: s.name,
+      ok: s.status === 'succeeded',
+      durationMs: s.durationMs ?? 0,
+      detail: s.error ?? s.output,
+    })),
     verification: input.verification,
     error: input.error?.message ?? null,
     liveAfter: input.liveAfter,

@@ -53,7 +53,9 @@ export function switchStep(step: PlanStep, ctx: StepContext): Step {
     simulate: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
         const now = await t.driver.inspect();
-        const would = t.driver.describeActivate ? await t.driver.describeActivate(release.version) : `would point current at ${release.version}`;
+        const would = t.driver.describeActivate
+          ? await t.driver.describeActivate(release.version)
+          : `would point current at ${release.version}`;
         return `${would} (now ${now.version ?? 'nothing'})`;
       });
       return settle(outcomes, (line) => line);
@@ -66,7 +68,9 @@ export function reloadStep(step: PlanStep, ctx: StepContext): Step {
   const hosts = targetsOf(step, deps);
   const reload = deps.env.reload;
   // The plan had a reload; the config no longer does: say so rather than run something else.
-  if (!reload) return { name: `reload the app${onLabel(deps, hosts)}`, run: async () => 'no reload command is configured now: nothing to run' };
+  if (!reload) {
+    return { name: `reload the app${onLabel(deps, hosts)}`, run: async () => 'no reload command is configured now: nothing to run' };
+  }
   return {
     name: `reload the app${onLabel(deps, hosts)}`,
     run: async () => {
@@ -76,14 +80,22 @@ export function reloadStep(step: PlanStep, ctx: StepContext): Step {
         const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(ctx, vars), timeoutMs: RELOAD_TIMEOUT_MS });
         if (result.code !== 0) {
           const last = reasonLine(result.stderr) || reasonLine(result.stdout);
-          throw stepFailed('commandExited', { what: 'reload', command: showCommand(argv), code: result.code, reason: last }, { stdout: result.stdout, stderr: result.stderr });
+          throw stepFailed(
+            'commandExited',
+            { what: 'reload', command: showCommand(argv), code: result.code, reason: last },
+            { stdout: result.stdout, stderr: result.stderr },
+          );
         }
         return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
       });
       return settle(outcomes, (line) => line);
     },
     simulate: async () => {
-      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => `would run ${showCommand(expandArgv(reload, await releaseVars(deps, t, release)))}`);
+      const outcomes = await onHosts(
+        hosts,
+        deps.fleet.concurrency,
+        async (t) => `would run ${showCommand(expandArgv(reload, await releaseVars(deps, t, release)))}`,
+      );
       return settle(outcomes, (line) => line);
     },
   };
@@ -102,11 +114,25 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
         const vars = await releaseVars(deps, t, release);
         const verification = await deps.verifier.verify(
-          { health: healthFor(deps, t), smoke: deps.env.smoke, expected: { version: release.version, sha: release.sha }, cwd: vars.release_dir, vars, env: releaseEnv(ctx, vars), smokeTimeoutMs: SMOKE_TIMEOUT_MS },
+          {
+            health: healthFor(deps, t),
+            smoke: deps.env.smoke,
+            expected: { version: release.version, sha: release.sha },
+            cwd: vars.release_dir,
+            vars,
+            env: releaseEnv(ctx, vars),
+            smokeTimeoutMs: SMOKE_TIMEOUT_MS,
+          },
           { exec: t.exec, fetch: deps.fetch },
         );
         ctx.onVerified(verification);
-        if (!verification.ok) throw new RewindError('VERIFY_FAILED', `${release.version} failed verification: ${verification.reason}`, { checks: verification.checks });
+        if (!verification.ok) {
+          throw new RewindError(
+            'VERIFY_FAILED',
+            `${release.version} failed verification: ${verification.reason}`,
+            { checks: verification.checks },
+          );
+        }
         return verification.checks.map((c) => c.detail).join('; ') || 'nothing configured to check';
       });
       const at = deps.clock.now().toISOString();
@@ -128,7 +154,8 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
         // The target is not running yet, so only ask whether the endpoint answers at all.
         const probe = await deps.verifier.probe(health.url, { fetch: deps.fetch });
         if (probe.status === null) throw new RewindError('VERIFY_FAILED', `the health endpoint does not answer: ${probe.reason}`);
-        return `health endpoint answers (status ${probe.status} now); would check that ${release.version} reports ${release.sha?.slice(0, 7) ?? 'its version'}`;
+        return `health endpoint answers (status ${probe.status} now); ` +
+          `would check that ${release.version} reports ${release.sha?.slice(0, 7) ?? 'its version'}`;
       });
       return settle(outcomes, (line) => line);
     },

@@ -14,11 +14,17 @@ export type ResumeResult = { kind: 'rollback'; result: RollbackResult } | { kind
  * run that was never interrupted; a run still alive elsewhere holds the
  * environment's lock, so resuming it is refused with LOCK_HELD.
  */
-export async function resumeRun(deps: EnvDeps, runId: string, options: Pick<ApplyOptions, 'autoApprove' | 'confirmManual'> = {}): Promise<ResumeResult> {
+export async function resumeRun(
+  deps: EnvDeps,
+  runId: string,
+  options: Pick<ApplyOptions, 'autoApprove' | 'confirmManual'> = {},
+): Promise<ResumeResult> {
   const run = await getRun(deps, runId);
   if (run.env !== deps.envName || run.app !== deps.app) throw notResumable(run, `belongs to ${run.app} ${run.env}: pass --env ${run.env}`);
   if (run.status === 'planned') throw notResumable(run, `is only a plan: carry it out with \`rewind rollback --apply --run ${run.id}\``);
-  if (!['running', 'interrupted', 'awaiting_approval', 'paused'].includes(run.status)) throw notResumable(run, `is ${run.status}: there is nothing left to do`);
+  if (!['running', 'interrupted', 'awaiting_approval', 'paused'].includes(run.status)) {
+    throw notResumable(run, `is ${run.status}: there is nothing left to do`);
+  }
   if (run.kind === 'deploy') return { kind: 'deploy', result: await resumeDeploy(deps, run) };
   if (run.kind === 'drill') throw notResumable(run, 'is a drill: run `rewind drill` again');
   return { kind: 'rollback', result: await applyRollback(deps, plannedFromRun(deps, run), options) };

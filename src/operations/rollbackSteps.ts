@@ -29,7 +29,9 @@ export function ensureStep(_step: PlanStep, ctx: StepContext): Step {
     },
     simulate: async () => {
       const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) =>
-        (await t.driver.isPresent(to.version)) ? `${to.version} is present and intact` : `${to.version} is missing: a real rollback would rebuild it from source first`);
+        (await t.driver.isPresent(to.version))
+          ? `${to.version} is present and intact`
+          : `${to.version} is missing: a real rollback would rebuild it from source first`);
       return settle(outcomes, (line) => line);
     },
   };

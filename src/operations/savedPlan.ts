@@ -21,7 +21,11 @@ export async function loadSavedPlan(deps: EnvDeps, ref: SavedPlanRef): Promise<P
   if (run.kind !== 'rollback') throw notResumable(run, `is a ${run.kind} run, not a rollback plan`);
   if (run.env !== deps.envName || run.app !== deps.app) throw notResumable(run, `belongs to ${run.app} ${run.env}: pass --env ${run.env}`);
   if (run.status !== 'planned' && run.status !== 'awaiting_approval') {
-    throw notResumable(run, `is ${run.status}${run.status === 'running' || run.status === 'paused' ? `: continue it with \`rewind resume ${run.id}\`` : ''}`);
+    throw notResumable(
+      run,
+      `is ${run.status}` +
+        `${run.status === 'running' || run.status === 'paused' ? `: continue it with \`rewind resume ${run.id}\`` : ''}`,
+    );
   }
   const planned = plannedFromRun(deps, run);
   const { plan } = planned;
@@ -37,7 +41,11 @@ export async function loadSavedPlan(deps: EnvDeps, ref: SavedPlanRef): Promise<P
   const plannedIds = (plan.migrations ?? []).map((m) => m.id);
   const now = (await planMigrations(deps, releases, plan.from, plan.to)).map((m) => m.id);
   if (plannedIds.join(',') !== now.join(',')) {
-    throw stale(run, `the migrations to revert changed since it was made: it reverts ${plannedIds.join(', ') || 'none'}, now ${now.join(', ') || 'none'} would be`);
+    throw stale(
+      run,
+      `the migrations to revert changed since it was made: it reverts ${plannedIds.join(', ') || 'none'}, ` +
+        `now ${now.join(', ') || 'none'} would be`,
+    );
   }
   return planned;
 }

@@ -50,12 +50,21 @@ export async function status(deps: EnvDeps): Promise<StatusReport> {
     const release = releases.find((r) => r.version === fleet.byHost[t.name]?.version);
     if (!health || !release) return null;
     return deps.verifier.checkHealth(
-      { ...health, url: expandItem(health.url, { host: t.address }), successes: 1, timeout: Math.min(health.timeout, STATUS_HEALTH_TIMEOUT_MS) },
+      {
+        ...health,
+        url: expandItem(health.url, { host: t.address }),
+        successes: 1,
+        timeout: Math.min(health.timeout, STATUS_HEALTH_TIMEOUT_MS),
+      },
       { version: release.version, sha: release.sha },
       { fetch: deps.fetch },
     );
   });
-  const hosts = deps.targets.map((t, i) => ({ host: t.name, observed: fleet.byHost[t.name] as LiveState, health: probes[i]?.value ?? null }));
+  const hosts = deps.targets.map((t, i) => ({
+    host: t.name,
+    observed: fleet.byHost[t.name] as LiveState,
+    health: probes[i]?.value ?? null,
+  }));
   const first = hosts[0];
   return {
     app: deps.app,

@@ -15,7 +15,11 @@ export interface HostOutcome<T> {
  * of them: one host failing does not stop the others, so every host ends in
  * a known state that the caller can report.
  */
-export async function onHosts<T>(targets: readonly Target[], concurrency: number, work: (target: Target) => Promise<T>): Promise<HostOutcome<T>[]> {
+export async function onHosts<T>(
+  targets: readonly Target[],
+  concurrency: number,
+  work: (target: Target) => Promise<T>,
+): Promise<HostOutcome<T>[]> {
   const outcomes: HostOutcome<T>[] = new Array(targets.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -42,10 +46,15 @@ export function settle<T>(outcomes: readonly HostOutcome<T>[], describe: (value:
     return describe(only.value as T);
   }
   // SSH errors already start with the host's name: it is said once.
-  const lines = outcomes.map((o) => `${o.host}: ${o.ok ? describe(o.value as T) : `FAILED ${withoutPrefix(o.error?.message ?? '', `${o.host}: `)}`}`);
+  const lines = outcomes.map((o) =>
+    `${o.host}: ${o.ok ? describe(o.value as T) : `FAILED ${withoutPrefix(o.error?.message ?? '', `${o.host}: `)}`}`);
   if (failed.length > 0) {
     const first = failed[0]?.error as RewindError;
-    throw new RewindError(first.code, `${failed.length} of ${outcomes.length} hosts failed: ${lines.join("; ")}`, { ...first.details, hosts: outcomes.map((o) => ({ host: o.host, ok: o.ok, error: o.error?.message ?? null })) });
+    throw new RewindError(
+      first.code,
+      `${failed.length} of ${outcomes.length} hosts failed: ${lines.join("; ")}`,
+      { ...first.details, hosts: outcomes.map((o) => ({ host: o.host, ok: o.ok, error: o.error?.message ?? null })) },
+    );
   }
   return lines.join('; ');
 }
@@ -60,7 +69,9 @@ export interface FleetState {
 export async function observeFleet(targets: readonly Target[], concurrency: number): Promise<FleetState> {
   const outcomes = await onHosts(targets, concurrency, (t) => t.driver.inspect());
   const byHost: Record<string, LiveState> = {};
-  for (const o of outcomes) byHost[o.host] = o.ok ? (o.value as LiveState) : { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };
+  for (const o of outcomes) {
+    byHost[o.host] = o.ok ? (o.value as LiveState) : { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };
+  }
   return { byHost, version: commonVersion(Object.fromEntries(Object.entries(byHost).map(([h, s]) => [h, s.version]))) };
 }
 

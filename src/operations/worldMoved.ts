@@ -10,7 +10,13 @@ import { describeFleet, observeFleet } from './targets.js';
  * release. If another run moved the environment since, finishing this one
  * would verify and record the wrong thing: it ends as failed, and says so.
  */
-export async function refuseIfMoved(deps: EnvDeps, run: Run, journal: readonly StepRecord[], plan: readonly PlanStep[], version: string): Promise<void> {
+export async function refuseIfMoved(
+  deps: EnvDeps,
+  run: Run,
+  journal: readonly StepRecord[],
+  plan: readonly PlanStep[],
+  version: string,
+): Promise<void> {
   if (!journalReached(plan, journal, 'switch')) return;
   const fleet = await observeFleet(deps.targets, deps.fleet.concurrency);
   if (Object.values(fleet.byHost).some((state) => state.version === version)) return;

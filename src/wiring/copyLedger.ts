@@ -32,10 +32,15 @@ export type CopyStores = (file: string, url: string) => Promise<LedgerCopy>;
 export async function copyLedger(request: CopyLedgerRequest, copy: CopyStores = copySqliteToPostgres): Promise<CopyLedgerResult> {
   let loaded: LoadedConfig | undefined;
   const config = async () => (loaded ??= await loadConfig({ cwd: request.cwd, file: request.configFile }));
-  const from = request.from !== undefined ? resolve(request.cwd, request.from) : join(resolvePaths(await config()).stateDir, SQLITE_LEDGER_FILE);
+  const from = request.from !== undefined
+    ? resolve(request.cwd, request.from)
+    : join(resolvePaths(await config()).stateDir, SQLITE_LEDGER_FILE);
   const url = request.to ?? (request.processEnv.REWIND_DATABASE_URL?.trim() || (await configuredUrl(config)));
   if (!url) {
-    throw new RewindError('USAGE', 'ledger copy needs --to postgres://user@host:5432/db (or REWIND_DATABASE_URL, or state.url in rewind.yaml)');
+    throw new RewindError(
+      'USAGE',
+      'ledger copy needs --to postgres://user@host:5432/db (or REWIND_DATABASE_URL, or state.url in rewind.yaml)',
+    );
   }
   if (!isPostgresUrl(url)) {
     throw new RewindError('USAGE', `ledger copy: --to must be a postgres:// or postgresql:// URL, got ${postgresLabel(url)}`);

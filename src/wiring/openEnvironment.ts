@@ -54,11 +54,20 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   // The app database's URL is a secret whatever its variable is called.
   const databaseUrl = env.migrations ? processEnv[env.migrations.database_url_env] : undefined;
   const dbSecrets = databaseUrl ? [databaseUrl, ...postgresSecrets(databaseUrl)] : [];
-  const secrets = [...secretsFromEnv(processEnv), ...secretsFromEnv(env.env), ...notifierSecrets(env.notify, processEnv), ...ledgerSecrets(location), ...dbSecrets];
+  const secrets = [
+    ...secretsFromEnv(processEnv),
+    ...secretsFromEnv(env.env),
+    ...notifierSecrets(env.notify, processEnv),
+    ...ledgerSecrets(location),
+    ...dbSecrets,
+  ];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, options.drivers)]);
-  const hosts = environmentTargets({ app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir, localExec: exec, localFiles: files, secrets, drivers: options.drivers });
+  const hosts = environmentTargets({
+    app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir,
+    localExec: exec, localFiles: files, secrets, drivers: options.drivers,
+  });
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.
   if (options.warmHosts) await hosts.warmUp();

@@ -27,11 +27,20 @@ export function ledgerLocation(loaded: LoadedConfig, stateDir: string, processEn
   const fromEnv = processEnv.REWIND_DATABASE_URL?.trim();
   const url = fromEnv || state.url?.trim();
   if (!url) {
-    throw new RewindError('CONFIG_INVALID', `${loaded.file}: state.url is required when state.backend is postgres (or set REWIND_DATABASE_URL): expected postgres://user@host:5432/db`, { key: 'state.url' });
+    throw new RewindError(
+      'CONFIG_INVALID',
+      `${loaded.file}: state.url is required when state.backend is postgres (or set REWIND_DATABASE_URL): ` +
+        'expected postgres://user@host:5432/db',
+      { key: 'state.url' },
+    );
   }
   if (!isPostgresUrl(url)) {
     const where = fromEnv ? 'REWIND_DATABASE_URL' : `${loaded.file}: state.url`;
-    throw new RewindError('CONFIG_INVALID', `${where} must be a postgres:// or postgresql:// URL, got ${postgresLabel(url)}`, { key: fromEnv ? 'REWIND_DATABASE_URL' : 'state.url' });
+    throw new RewindError(
+      'CONFIG_INVALID',
+      `${where} must be a postgres:// or postgresql:// URL, got ${postgresLabel(url)}`,
+      { key: fromEnv ? 'REWIND_DATABASE_URL' : 'state.url' },
+    );
   }
   return { backend: 'postgres', url, label: postgresLabel(url) };
 }

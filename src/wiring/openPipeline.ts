@@ -37,7 +37,10 @@ export async function loadPipeline(options: { cwd: string; configFile?: string; 
   const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
   const pipeline = loaded.config.pipeline;
   if (pipeline === undefined) {
-    throw new RewindError('PIPELINE_NOT_CONFIGURED', `${loaded.file} has no pipeline: section; add one (dir, phases: [{ id: P1, name: requirements }, ...]) to use rewind pipeline`);
+    throw new RewindError(
+      'PIPELINE_NOT_CONFIGURED',
+      `${loaded.file} has no pipeline: section; add one (dir, phases: [{ id: P1, name: requirements }, ...]) to use rewind pipeline`,
+    );
   }
   const definition: PipelineDefinition = { phases: pipeline.phases, paths: pipeline.paths, approvers: pipeline.approvers };
   const user = await whoIsActing(options.processEnv, createLocalExec());

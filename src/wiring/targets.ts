@@ -70,12 +70,22 @@ export function environmentTargets(input: TargetsInput): Targets {
   if (module.scope === 'environment') {
     const host = localHost(input.configDir, input.envName);
     const driver = module.create(section, io(host, input.localExec, input.localFiles));
-    return { targets: [{ name: input.envName, address: host.address, driver, exec: input.localExec, files: input.localFiles }], scope: 'environment', ...nothingToClose };
+    return {
+      targets: [{ name: input.envName, address: host.address, driver, exec: input.localExec, files: input.localFiles }],
+      scope: 'environment',
+      ...nothingToClose,
+    };
   }
   const targets = input.env.hosts.map((name): Target => {
     if (name === 'local') {
       const host = localHost(input.configDir);
-      return { name, address: host.address, driver: module.create(section, io(host, input.localExec, input.localFiles)), exec: input.localExec, files: input.localFiles };
+      return {
+        name,
+        address: host.address,
+        driver: module.create(section, io(host, input.localExec, input.localFiles)),
+        exec: input.localExec,
+        files: input.localFiles,
+      };
     }
     const target = parseSshHost(name);
     const host: DriverHost = { name: `${target.user}@${target.host}:${target.port}`, address: target.host, remote: true, base: '/' };
@@ -90,7 +100,9 @@ export function environmentTargets(input: TargetsInput): Targets {
         markUnderWay = done;
       });
       // ssh2 is loaded only for environments that have remote hosts.
-      const opening = import('../exec/ssh/connect.js').then(({ openSshHost }) => openSshHost(target, { ...sshOptions(input), onConnecting: markUnderWay }));
+      const opening = import('../exec/ssh/connect.js').then(
+        ({ openSshHost }) => openSshHost(target, { ...sshOptions(input), onConnecting: markUnderWay }),
+      );
       opening.then(markUnderWay, markUnderWay);
       connection = opening;
       opened.push(opening);

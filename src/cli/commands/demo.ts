@@ -23,7 +23,8 @@ function demoText(result: DemoResult): string {
   const { rollback, served, expected } = result;
   const verdict = result.ok
     ? `The service is healthy on ${served.version} (${served.sha?.slice(0, 7)}), the last known good release.`
-    : `The demo did not end healthy: the service reports ${served.version ?? 'nothing'} (${served.sha ?? '-'}), expected ${expected.version} (${expected.sha ?? '-'}).`;
+    : `The demo did not end healthy: the service reports ${served.version ?? 'nothing'} (${served.sha ?? '-'}), ` +
+      `expected ${expected.version} (${expected.sha ?? '-'}).`;
   return [
     '',
     verdict,
@@ -51,6 +52,13 @@ function demoJson(result: DemoResult): Record<string, unknown> {
     served: result.served,
     expected: result.expected,
     deploys: result.deploys.map((d) => ({ version: d.release.version, ok: d.ok, status: d.release.status, run_id: d.run.id })),
-    rollback: { ok: result.rollback.ok, from_version: result.rollback.plan.from.version, to_version: result.rollback.plan.to.version, duration_ms: result.rollback.durationMs, report: result.rollback.files.reportMd, summary: result.rollback.files.summaryJson },
+    rollback: {
+      ok: result.rollback.ok,
+      from_version: result.rollback.plan.from.version,
+      to_version: result.rollback.plan.to.version,
+      duration_ms: result.rollback.durationMs,
+      report: result.rollback.files.reportMd,
+      summary: result.rollback.files.summaryJson,
+    },
   };
 }

@@ -13,7 +13,12 @@ export function registerDeploy(program: Command, io: CliIO): void {
     .option('--reason <text>', 'why, for the history')
     .action(async (version: string, options: { autoRollback: boolean; reason?: string }, command: Command) => {
       const globals = globalsOf(command);
-      const result = await withEnvironment(io, globals, (deps) => deploy(deps, { version, autoRollback: options.autoRollback, reason: options.reason }), { warmHosts: true });
+      const result = await withEnvironment(
+        io,
+        globals,
+        (deps) => deploy(deps, { version, autoRollback: options.autoRollback, reason: options.reason }),
+        { warmHosts: true },
+      );
       io.exitCode = showDeploy(io, globals, result);
     });
 }

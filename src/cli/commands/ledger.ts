@@ -27,9 +27,19 @@ export function registerLedger(program: Command, io: CliIO): void {
         return;
       }
       // A source chain that was already broken is copied as it is; say so, even under --quiet.
-      if (result.auditBreak) err(io, `warning: the audit log of ${result.from} was already altered at entry ${result.auditBreak.seq} (${result.auditBreak.reason}); copied as it is`);
+      if (result.auditBreak) {
+        err(
+          io,
+          `warning: the audit log of ${result.from} was already altered at entry ${result.auditBreak.seq} ` +
+            `(${result.auditBreak.reason}); copied as it is`,
+        );
+      }
       if (globals.quiet) return;
       out(io, `copied ${describeCounts(result.copied)} from ${result.from} to ${result.to}`);
-      out(io, 'next: set state.backend: postgres and REWIND_DATABASE_URL (or state.url) wherever rewind runs; `rewind audit verify` checks the copy');
+      out(
+        io,
+        'next: set state.backend: postgres and REWIND_DATABASE_URL (or state.url) wherever rewind runs; ' +
+          '`rewind audit verify` checks the copy',
+      );
     });
 }

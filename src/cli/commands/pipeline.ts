@@ -39,7 +39,11 @@ export function registerPipeline(program: Command, io: CliIO): void {
     .requiredOption('--to <phase>', 'the earlier phase to go back to')
     .requiredOption('--reason <text>', 'why, specifically: it goes into the record, the decision log and the re-entry context')
     .addOption(new Option('--trigger <kind>', 'what caused it').choices(ROLLBACK_TRIGGERS).default('user'))
-    .addOption(new Option('--revise <text>', 'a section or component that needs revision (repeat for several)').argParser(collect).default([], 'none'))
+    .addOption(
+      new Option('--revise <text>', 'a section or component that needs revision (repeat for several)')
+        .argParser(collect)
+        .default([], 'none'),
+    )
     .option('--yes', 'confirm a rollback of more than two phases without asking')
     .option('--override-escalation', 'allow a third rollback to the same phase (pipeline.approvers only)')
     .action(async (options: RollbackOptions, command: Command) => {
@@ -55,7 +59,9 @@ export function registerPipeline(program: Command, io: CliIO): void {
         const prepared = await preparePhaseRollback(deps, request);
         const { plan } = prepared;
         if (plan.needsConfirmation) {
-          const question = `Roll the pipeline back from ${plan.from} to ${plan.to}, marking ${plan.phases.length} phases ROLLED_BACK (${plan.phases.join(', ')})?`;
+          const question =
+            `Roll the pipeline back from ${plan.from} to ${plan.to}, ` +
+            `marking ${plan.phases.length} phases ROLLED_BACK (${plan.phases.join(', ')})?`;
           if (!(await confirmChange(io, question, options.yes === true, 'PHASE_CONFIRMATION_NEEDED'))) {
             throw new RewindError('CANCELLED', `pipeline rollback ${plan.from} -> ${plan.to} cancelled: nothing was changed`);
           }

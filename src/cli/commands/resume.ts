@@ -17,7 +17,12 @@ export function registerResume(program: Command, io: CliIO): void {
     .action(async (runId: string, options: { autoApprove?: boolean; yes?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const confirmManual = (question: string) => confirmChange(io, question, options.yes === true);
-      const resumed = await withEnvironment(io, globals, (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true, confirmManual }), { warmHosts: true });
+      const resumed = await withEnvironment(
+        io,
+        globals,
+        (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true, confirmManual }),
+        { warmHosts: true },
+      );
       io.exitCode = showResumed(io, globals, resumed);
     });
 }

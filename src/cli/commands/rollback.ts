@@ -39,8 +39,12 @@ export function registerRollback(program: Command, io: CliIO): void {
     .option('--dry-run', 'a drill: check what can be checked, simulate every change')
     .action(async (options: RollbackOptions, command: Command) => {
       const globals = globalsOf(command);
-      if ((options.plan || options.run) && !options.apply) throw new RewindError('USAGE', '--plan and --run name a saved plan to carry out: add --apply');
-      if ((options.plan || options.run) && options.dryRun) throw new RewindError('USAGE', '--dry-run makes a fresh plan: leave out --plan and --run');
+      if ((options.plan || options.run) && !options.apply) {
+        throw new RewindError('USAGE', '--plan and --run name a saved plan to carry out: add --apply');
+      }
+      if ((options.plan || options.run) && options.dryRun) {
+        throw new RewindError('USAGE', '--dry-run makes a fresh plan: leave out --plan and --run');
+      }
       if (options.plan && options.run) throw new RewindError('USAGE', 'name the saved plan once: --plan FILE or --run ID');
       await withEnvironment(io, globals, async (deps) => {
         const request = { failed: options.failedDeploymentId, targetVersion: options.targetVersion, reason: options.reason };
@@ -62,7 +66,13 @@ export function registerRollback(program: Command, io: CliIO): void {
     });
 }
 
-async function applyConfirmed(io: CliIO, globals: GlobalOptions, deps: OpenEnvironment, planned: PlannedRollback, options: RollbackOptions): Promise<void> {
+async function applyConfirmed(
+  io: CliIO,
+  globals: GlobalOptions,
+  deps: OpenEnvironment,
+  planned: PlannedRollback,
+  options: RollbackOptions,
+): Promise<void> {
   if (!globals.json && !globals.quiet) err(io, planMarkdown(planned.plan, planned.run.id, { applying: true }));
   const question = `Roll ${deps.envName} back from ${planned.plan.from.version} to ${planned.plan.to.version}?`;
   if (!(await confirmChange(io, question, options.yes === true))) {

@@ -59,7 +59,14 @@ function statusJson(report: StatusReport): Record<string, unknown> {
     live: report.live ? releaseJson(report.live) : null,
     running: { version: report.observed.version, artifact: report.observed.artifact, problems: report.observed.problems },
     // An environment-scoped driver has no hosts: `running` is the environment's.
-    hosts: report.scope === 'environment' ? [] : report.hosts.map((h) => ({ host: h.host, version: h.observed.version, artifact: h.observed.artifact, problems: h.observed.problems, healthy: h.health?.ok ?? null, health: h.health })),
+    hosts: report.scope === 'environment' ? [] : report.hosts.map((h) => ({
+      host: h.host,
+      version: h.observed.version,
+      artifact: h.observed.artifact,
+      problems: h.observed.problems,
+      healthy: h.health?.ok ?? null,
+      health: h.health,
+    })),
     last_known_good: report.lastKnownGood ? releaseJson(report.lastKnownGood) : null,
     health: report.health,
     drift: report.drift,

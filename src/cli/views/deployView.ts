@@ -31,7 +31,8 @@ function deploySummary(result: DeployResult): string {
       ? `rolled back to ${rb.plan.to.version}: verified, running ${rb.liveAfter ?? 'unknown'}`
       : rb.paused
         ? `automatic rollback to ${rb.plan.to.version} PAUSED before the switch: ${rb.error?.message ?? 'a manual step'}`
-        : `automatic rollback to ${rb.plan.to.version} FAILED: ${rb.error?.message ?? 'unknown error'}; running ${rb.liveAfter ?? 'unknown'}`);
+        : `automatic rollback to ${rb.plan.to.version} FAILED: ${rb.error?.message ?? 'unknown error'}; ` +
+          `running ${rb.liveAfter ?? 'unknown'}`);
     if (!rb.paused) lines.push(`report: ${rb.files.reportMd}`);
   } else if (result.rollbackSkipped) {
     lines.push(`no automatic rollback: ${result.rollbackSkipped}`);
@@ -46,11 +47,24 @@ function deployJson(result: DeployResult): Record<string, unknown> {
     run: runJson(result.run),
     release: releaseJson(result.release),
     previous_version: result.previous?.version ?? null,
-    steps: result.steps.map((s) => ({ name: s.name, ok: s.status === 'succeeded', duration_ms: s.durationMs, detail: s.error ?? s.output })),
+    steps: result.steps.map((s) => ({
+      name: s.name,
+      ok: s.status === 'succeeded',
+      duration_ms: s.durationMs,
+      detail: s.error ?? s.output,
+    })),
     verification: result.verification ?? null,
     error: result.error ? { code: result.error.code, message: result.error.message } : null,
     rollback: result.rollback
-      ? { ok: result.rollback.ok, paused: result.rollback.paused === true, run_id: result.rollback.run.id, to_version: result.rollback.plan.to.version, live_after: result.rollback.liveAfter, report: result.rollback.files.reportMd, error: result.rollback.error?.message ?? null }
+      ? {
+        ok: result.rollback.ok,
+        paused: result.rollback.paused === true,
+        run_id: result.rollback.run.id,
+        to_version: result.rollback.plan.to.version,
+        live_after: result.rollback.liveAfter,
+        report: result.rollback.files.reportMd,
+        error: result.rollback.error?.message ?? null,
+      }
       : null,
     rollback_skipped: result.rollbackSkipped,
     pruned: result.pruned,

@@ -30,7 +30,8 @@ export function rollbackJson(result: PhaseRollbackResult): unknown {
 export function rollbackText(result: PhaseRollbackResult): string {
   const { entry } = result;
   return [
-    `rolled the pipeline back from ${entry.fromPhase} to ${entry.toPhase}: ${entry.phases.join(', ')} ROLLED_BACK, ${entry.toPhase} in_progress; ${entry.artifacts.length} artifact(s) preserved untouched`,
+    `rolled the pipeline back from ${entry.fromPhase} to ${entry.toPhase}: ${entry.phases.join(', ')} ROLLED_BACK, ` +
+      `${entry.toPhase} in_progress; ${entry.artifacts.length} artifact(s) preserved untouched`,
     ...(entry.escalationOverride ? ['escalation limit overridden (--override-escalation), recorded in the audit log'] : []),
     `record:           ${result.files.record}`,
     `re-entry context: ${result.files.context}  (also: rewind pipeline context ${entry.toPhase})`,
@@ -46,7 +47,10 @@ export function statusJson(status: PipelineStatus): unknown {
 }
 
 export function statusText(status: PipelineStatus): string {
-  const rows = [['PHASE', 'NAME', 'STATUS', 'ROLLBACKS TO'], ...status.phases.map((phase) => [phase.id, phase.name, phase.status, String(phase.rollbacksTo)])];
+  const rows = [
+    ['PHASE', 'NAME', 'STATUS', 'ROLLBACKS TO'],
+    ...status.phases.map((phase) => [phase.id, phase.name, phase.status, String(phase.rollbacksTo)]),
+  ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
   return [`${status.app} pipeline (${status.rollbacks} rollback(s) so far)`, ...lines].join('\n');

@@ -32,8 +32,14 @@ export function showDrill(io: CliIO, globals: GlobalOptions, result: DrillResult
       drill_log: result.drillLog,
     });
   } else if (!globals.quiet) {
-    const verdict = result.ok ? 'a real rollback is expected to succeed' : `a real rollback would fail: ${result.error?.message ?? 'unknown'}`;
-    out(io, `drill ${plan.from.version} -> ${plan.to.version} in ${(result.durationMs / 1000).toFixed(2)}s, nothing changed: ${verdict}\ndrill log: ${result.drillLog}`);
+    const verdict = result.ok
+      ? 'a real rollback is expected to succeed'
+      : `a real rollback would fail: ${result.error?.message ?? 'unknown'}`;
+    out(
+      io,
+      `drill ${plan.from.version} -> ${plan.to.version} in ${(result.durationMs / 1000).toFixed(2)}s, nothing changed: ${verdict}\n` +
+        `drill log: ${result.drillLog}`,
+    );
   }
 }
 
@@ -47,15 +53,21 @@ function rollbackJson(result: RollbackResult): Record<string, unknown> {
     run: runJson(result.run),
     live_after: result.liveAfter,
     duration_ms: result.durationMs,
-    steps: result.steps.map((s) => ({ name: s.name, ok: s.status === 'succeeded', duration_ms: s.durationMs, detail: s.error ?? s.output })),
+    steps: result.steps.map((s) => ({
+      name: s.name,
+      ok: s.status === 'succeeded',
+      duration_ms: s.durationMs,
+      detail: s.error ?? s.output,
+    })),
     verification: result.verification ?? null,
     error: result.error ? { code: result.error.code, message: result.error.message, exit: result.error.exitCode } : null,
     sla_breached: result.slaBreached,
     hosts: result.hosts.map((h) => ({ host: h.host, version: h.version, failed_step: h.failedStep, error: h.error })),
     notifications: result.notifications,
     files: {
-      plan_json: result.files.planJson, plan_md: result.files.planMd, report_md: result.files.reportMd, summary_json: result.files.summaryJson,
-      incident_md: result.files.incidentMd, deploy_log: result.files.deployLog, trend_csv: result.files.trendCsv, sla_csv: result.files.slaCsv,
+      plan_json: result.files.planJson, plan_md: result.files.planMd, report_md: result.files.reportMd,
+      summary_json: result.files.summaryJson, incident_md: result.files.incidentMd, deploy_log: result.files.deployLog,
+      trend_csv: result.files.trendCsv, sla_csv: result.files.slaCsv,
     },
   };
 }
@@ -64,12 +76,19 @@ function rollbackSummary(result: RollbackResult): string {
   const { plan } = result;
   const seconds = (result.durationMs / 1000).toFixed(2);
   if (result.paused) {
-    return [`rollback ${plan.from.version} -> ${plan.to.version} PAUSED before the switch; running ${result.liveAfter ?? 'unknown'}`, `to do: ${result.error?.message ?? 'the manual step'}`].join('\n');
+    return [
+      `rollback ${plan.from.version} -> ${plan.to.version} PAUSED before the switch; running ${result.liveAfter ?? 'unknown'}`,
+      `to do: ${result.error?.message ?? 'the manual step'}`,
+    ].join('\n');
   }
   const head = result.ok
-    ? `rolled back ${plan.env} from ${plan.from.version} to ${plan.to.version} in ${seconds}s: verified, running ${result.liveAfter ?? 'unknown'}`
-    : `rollback ${plan.from.version} -> ${plan.to.version} FAILED after ${seconds}s: ${result.error?.message ?? 'unknown error'}; running ${result.liveAfter ?? 'unknown'}`;
-  const failed = result.notifications.filter((n) => !n.ok).map((n) => `warning: notification to ${n.receiver} (${n.event}) failed: ${n.error}`);
+    ? `rolled back ${plan.env} from ${plan.from.version} to ${plan.to.version} in ${seconds}s: ` +
+      `verified, running ${result.liveAfter ?? 'unknown'}`
+    : `rollback ${plan.from.version} -> ${plan.to.version} FAILED after ${seconds}s: ${result.error?.message ?? 'unknown error'}; ` +
+      `running ${result.liveAfter ?? 'unknown'}`;
+  const failed = result.notifications
+    .filter((n) => !n.ok)
+    .map((n) => `warning: notification to ${n.receiver} (${n.event}) failed: ${n.error}`);
   const sla = result.slaBreached ? ['warning: the rollback took longer than its SLA (logged to sla-breaches.csv)'] : [];
   return [head, `report: ${result.files.reportMd}`, ...sla, ...failed].join('\n');
 }

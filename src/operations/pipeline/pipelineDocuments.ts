@@ -29,20 +29,25 @@ export function rollbackRecordYaml(entry: PhaseRollbackEntry, earlierFromSamePha
       id: earlier.id, to_phase: earlier.toPhase, timestamp: earlier.at, trigger: earlier.trigger, reason: earlier.reason,
     }));
   }
-  return `# Written by \`rewind pipeline rollback\`. The ledger holds the same facts; editing this file changes nothing.\n${stringify(document, { lineWidth: 0 })}`;
+  return '# Written by `rewind pipeline rollback`. The ledger holds the same facts; editing this file changes nothing.\n' +
+    `${stringify(document, { lineWidth: 0 })}`;
 }
 
 /** `state.yaml`: the phase statuses as the ledger has them. */
 export function stateYaml(app: string, states: readonly PhaseState[], at: string): string {
   const document = { app, updated_at: at, phases: states.map((state) => ({ id: state.id, name: state.name, status: state.status })) };
-  return `# Mirror of the phase statuses in rewind's ledger, rewritten after every change; editing it changes nothing.\n${stringify(document, { lineWidth: 0 })}`;
+  return `# Mirror of the phase statuses in rewind's ledger, rewritten after every change; editing it changes nothing.\n` +
+    `${stringify(document, { lineWidth: 0 })}`;
 }
 
-export const DECISIONS_HEADER = '# Pipeline decisions\n\nOne line per phase rollback, oldest first, written by `rewind pipeline rollback`.\n\n';
+export const DECISIONS_HEADER =
+  '# Pipeline decisions\n\nOne line per phase rollback, oldest first, written by `rewind pipeline rollback`.\n\n';
 
 /** One line of `decisions.md`. */
 export function decisionLine(entry: PhaseRollbackEntry, record: string): string {
   const revise = entry.revisionTargets.length > 0 ? ` Revise: ${entry.revisionTargets.map(oneLine).join('; ')}.` : '';
   const override = entry.escalationOverride ? ' Escalation limit overridden (--override-escalation).' : '';
-  return `- ${entry.at} rollback ${entry.fromPhase} -> ${entry.toPhase} (${entry.phases.join(', ')} ROLLED_BACK) by ${oneLine(entry.actor)}, trigger ${entry.trigger}: ${oneLine(entry.reason).replace(/\.+$/, '')}.${revise}${override} Record: ${record}\n`;
+  return `- ${entry.at} rollback ${entry.fromPhase} -> ${entry.toPhase} (${entry.phases.join(', ')} ROLLED_BACK) ` +
+    `by ${oneLine(entry.actor)}, trigger ${entry.trigger}: ${oneLine(entry.reason).replace(/\.+$/, '')}.` +
+    `${revise}${override} Record: ${record}\n`;
 }

@@ -3,7 +3,14 @@
  * the CLI can ask for confirmation in between with nothing changed yet.
  */
 import { makeId } from '../../core/ids.js';
-import { effectiveStatuses, guardedChanges, type ArtifactDigest, type PhaseRollbackEntry, type PhaseState, type StoredPhaseStatus } from '../../core/pipeline/phases.js';
+import {
+  effectiveStatuses,
+  guardedChanges,
+  type ArtifactDigest,
+  type PhaseRollbackEntry,
+  type PhaseState,
+  type StoredPhaseStatus,
+} from '../../core/pipeline/phases.js';
 import { planPhaseRollback, type PhaseRollbackPlan, type PhaseRollbackRequest } from '../../core/pipeline/planPhaseRollback.js';
 import { reentryContext } from '../../core/pipeline/reentryContext.js';
 import type { PipelineDeps } from './pipelineDeps.js';
@@ -66,7 +73,9 @@ export async function applyPhaseRollback(deps: PipelineDeps, prepared: PreparedP
     actor: deps.user,
     at,
   };
-  await deps.ledger.changePhases({ app: deps.app, at, by: deps.user, statuses: guardedChanges(plan.changes, prepared.stored), rollback: entry });
+  await deps.ledger.changePhases({
+    app: deps.app, at, by: deps.user, statuses: guardedChanges(plan.changes, prepared.stored), rollback: entry,
+  });
   await auditPipeline(deps, 'pipeline.rollback', at, {
     rollback_id: entry.id, from: entry.fromPhase, to: entry.toPhase, phases: entry.phases, reason: entry.reason, trigger: entry.trigger,
     revision_targets: entry.revisionTargets, artifacts_preserved: entry.artifacts.length, escalation_override: entry.escalationOverride,
@@ -83,7 +92,11 @@ export async function applyPhaseRollback(deps: PipelineDeps, prepared: PreparedP
 
   const states = effectiveStatuses(deps.definition, await deps.ledger.listPhaseStatuses(deps.app));
   const shown = (file: string) => shownPath(deps, file);
-  return { entry, states, files: { record: shown(files.record), context: shown(files.context), state: shown(files.state), decisions: shown(files.decisions) } };
+  return {
+    entry,
+    states,
+    files: { record: shown(files.record), context: shown(files.context), state: shown(files.state), decisions: shown(files.decisions) },
+  };
 }
 
 /** Every file in the directories of the phases being rolled back, except the ones rewind itself writes there. */

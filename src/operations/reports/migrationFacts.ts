@@ -9,7 +9,11 @@ export interface MigrationOutcome {
   appliedNow: string[] | null;
 }
 
-export function migrationOutcome(planned: readonly PlanMigration[] | undefined, steps: readonly StepRecord[], appliedNow: string[] | null | undefined): MigrationOutcome {
+export function migrationOutcome(
+  planned: readonly PlanMigration[] | undefined,
+  steps: readonly StepRecord[],
+  appliedNow: string[] | null | undefined,
+): MigrationOutcome {
   const succeeded = steps.filter((s) => s.status === 'succeeded');
   const ids = new Set(succeeded.map((s) => s.stepId));
   // Steps journaled before ids existed are known by their names.

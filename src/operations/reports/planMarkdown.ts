@@ -10,9 +10,12 @@ export function planMarkdown(plan: RollbackPlan, runId: string, options: { apply
     `- made: ${plan.createdAt}`,
     `- reason: ${plan.reason}`,
     `- from: ${describe(plan.from)} (release ${plan.from.releaseId})`,
-    `- to: ${describe(plan.to)} (release ${plan.to.releaseId}), chosen as ${plan.targetChosenBy === 'last_known_good' ? 'the last known good release' : 'requested with --target-version'}`,
+    `- to: ${describe(plan.to)} (release ${plan.to.releaseId}), ` +
+      `chosen as ${plan.targetChosenBy === 'last_known_good' ? 'the last known good release' : 'requested with --target-version'}`,
     `- running now: ${plan.observedLive ?? 'nothing'}`,
-    plan.scope === 'environment' ? `- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)` : `- hosts: ${plan.hosts.join(', ')}`,
+    plan.scope === 'environment'
+      ? `- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)`
+      : `- hosts: ${plan.hosts.join(', ')}`,
     `- risk: **${plan.riskLevel}**`,
     '',
     '## Steps',

@@ -84,7 +84,9 @@ function hostLines(input: RollbackReportInput, facts: ReportFacts): string[] {
     '',
     '| host | version now | failed step | error |',
     '| --- | --- | --- | --- |',
-    ...hosts.map((h) => `| ${mdCell(h.host, facts.secrets)} | ${h.version ?? '-'} | ${mdCell(h.failedStep ?? '-', facts.secrets)} | ${mdCell(h.error ?? '-', facts.secrets)} |`),
+    ...hosts.map((h) =>
+      `| ${mdCell(h.host, facts.secrets)} | ${h.version ?? '-'} | ` +
+      `${mdCell(h.failedStep ?? '-', facts.secrets)} | ${mdCell(h.error ?? '-', facts.secrets)} |`),
     '',
   ];
 }
@@ -93,7 +95,8 @@ function stepRow(step: StepRecord, facts: ReportFacts): string {
   const day = utcDay(facts.at);
   const started = step.startedAt ? clockTime(step.startedAt, day) : '-';
   const detail = step.error ?? step.output;
-  return `| ${step.index + 1} | ${mdCell(step.name, facts.secrets)} | ${outcomeWord(step.status)} | ${started} | ${humanDuration(step.durationMs)} | ${mdCell(detail, facts.secrets)} |`;
+  return `| ${step.index + 1} | ${mdCell(step.name, facts.secrets)} | ${outcomeWord(step.status)} | ${started} | ` +
+    `${humanDuration(step.durationMs)} | ${mdCell(detail, facts.secrets)} |`;
 }
 
 function outcomeWord(status: StepRecord['status']): string {

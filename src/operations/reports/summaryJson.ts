@@ -33,7 +33,12 @@ export function rollbackSummary(input: RollbackReportInput): Record<string, unkn
     started_at: run.startedAt,
     finished_at: run.finishedAt,
     migrations: {
-      planned: migrations.planned.map((m) => ({ id: m.id, reversibility: m.reversibility, data_loss: m.dataLoss, applied_by: m.appliedBy })),
+      planned: migrations.planned.map((m) => ({
+        id: m.id,
+        reversibility: m.reversibility,
+        data_loss: m.dataLoss,
+        applied_by: m.appliedBy,
+      })),
       reverted: migrations.reverted,
       applied_now: migrations.appliedNow,
     },

@@ -17,12 +17,19 @@ export function rollbackTimeline(facts: ReportFacts): TimelineEntry[] {
     if (at) entries.push({ at, text });
   };
 
-  add(run.createdAt, `Run ${run.id} created: roll back ${plan.from.version} to ${plan.to.version}, requested by ${run.requestedBy} (trigger: ${run.trigger})`);
+  add(
+    run.createdAt,
+    `Run ${run.id} created: roll back ${plan.from.version} to ${plan.to.version}, ` +
+      `requested by ${run.requestedBy} (trigger: ${run.trigger})`,
+  );
   add(run.startedAt, `${facts.dryRun ? 'Drill (dry run)' : 'Rollback'} started${run.approvedBy ? `, approved by ${run.approvedBy}` : ''}`);
 
   // Verification has no clock of its own: it is reported when its step ended.
   // By the step's id; a step journaled before ids existed is known by its name.
-  const verifyIndex = lastIndexWhere(facts.steps, (s) => (s.stepId !== undefined ? s.stepId.startsWith('verify:') : s.name.startsWith('verify')));
+  const verifyIndex = lastIndexWhere(
+    facts.steps,
+    (s) => (s.stepId !== undefined ? s.stepId.startsWith('verify:') : s.name.startsWith('verify')),
+  );
   facts.steps.forEach((step, i) => {
     const number = step.index + 1;
     add(step.startedAt, `Step ${number} started: ${step.name}`);

@@ -7,7 +7,8 @@ import { isSlaBreached, reportFacts, type RollbackReportInput } from './reportIn
  * The columns the retro reads. `reason` was added last so that readers that
  * take the first thirteen columns by position keep working.
  */
-export const TREND_HEADER = 'date,run_id,kind,app,env,from_version,to_version,status,duration_s,sla_s,sla_breached,trigger,requested_by,reason\n';
+export const TREND_HEADER =
+  'date,run_id,kind,app,env,from_version,to_version,status,duration_s,sla_s,sla_breached,trigger,requested_by,reason\n';
 
 /** One run of any kind: deploy, rollback or drill. */
 export interface TrendRowInput {

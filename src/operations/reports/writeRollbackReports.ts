@@ -23,7 +23,11 @@ export interface RollbackReportFiles {
 
 /** The three documents of a run, in its report dir (a paused run names them before they exist). */
 export function reportDocuments(reportDir: string): Pick<RollbackReportFiles, 'reportMd' | 'summaryJson' | 'incidentMd'> {
-  return { reportMd: join(reportDir, 'report.md'), summaryJson: join(reportDir, 'summary.json'), incidentMd: join(reportDir, 'incident.md') };
+  return {
+    reportMd: join(reportDir, 'report.md'),
+    summaryJson: join(reportDir, 'summary.json'),
+    incidentMd: join(reportDir, 'incident.md'),
+  };
 }
 
 /** Where the shared logs live: `<stateDir>/reports/`. */

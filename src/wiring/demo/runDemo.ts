@@ -50,19 +50,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { layout, configFile } = await setUpDemo(root, files, exec);
   note(`sample app with versions ${SAMPLE_VERSIONS.map((v) => v.version).join(', ')} in ${layout.appRepo}`);
 
-  const deps = await openEnvironment({ cwd: root, events: options.events, processEnv: { ...(options.processEnv ?? process.env), REWIND_USER: 'demo@rewind.invalid' } });
+  const deps = await openEnvironment({
+    cwd: root,
+    events: options.events,
+    processEnv: { ...(options.processEnv ?? process.env), REWIND_USER: 'demo@rewind.invalid' },
+  });
   try {
     const deploys: DeployResult[] = [];
     for (const [i, sample] of SAMPLE_VERSIONS.entries()) {
       const last = i === SAMPLE_VERSIONS.length - 1;
-      if (last) note(`now deploying ${sample.version}, which is broken; --no-auto-rollback keeps it live so that the rollback can be shown`);
+      if (last) {
+        note(`now deploying ${sample.version}, which is broken; --no-auto-rollback keeps it live so that the rollback can be shown`);
+      }
       deploys.push(await deploy(deps, { version: sample.version, autoRollback: !last, reason: `demo: ${sample.note}` }));
       const result = deploys.at(-1) as DeployResult;
-      if (result.ok === last) throw new RewindError('STEP_FAILED', `demo: deploy of ${sample.version} ${result.ok ? 'passed but should have failed' : `failed: ${result.error?.message}`}`);
+      if (result.ok === last) {
+        throw new RewindError(
+          'STEP_FAILED',
+          `demo: deploy of ${sample.version} ${result.ok ? 'passed but should have failed' : `failed: ${result.error?.message}`}`,
+        );
+      }
     }
     note('the broken release is live; planning the rollback');
     const planned = await planRollbackRun(deps, { reason: 'demo: v1.2.0 fails its health check' });
-    note(`plan: ${planned.plan.from.version} -> ${planned.plan.to.version} (${planned.plan.targetChosenBy.replace(/_/g, ' ')}), risk ${planned.plan.riskLevel}; saved ${planned.files.planMd}`);
+    note(
+      `plan: ${planned.plan.from.version} -> ${planned.plan.to.version} (${planned.plan.targetChosenBy.replace(/_/g, ' ')}), ` +
+        `risk ${planned.plan.riskLevel}; saved ${planned.files.planMd}`,
+    );
     const rollback = await applyRollback(deps, planned);
     const target = await deps.ledger.getRelease(planned.plan.to.releaseId);
     const served = await readHealth(layout.port);
@@ -80,7 +94,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
  * ecosystem file and a rewind.yaml deploying it on this host. Tests use the
  * same set-up with versions of their own.
  */
-export async function setUpDemo(root: string, files: Files, exec: Exec, versions: readonly SampleVersion[] = SAMPLE_VERSIONS): Promise<{ layout: DemoLayout; configFile: string }> {
+export async function setUpDemo(
+  root: string,
+  files: Files,
+  exec: Exec,
+  versions: readonly SampleVersion[] = SAMPLE_VERSIONS,
+): Promise<{ layout: DemoLayout; configFile: string }> {
   const layout = await demoLayout(root);
   await files.mkdir(root);
   await makeSampleRepo(files, exec, layout.appRepo, versions);

@@ -47,7 +47,8 @@ const server = http.createServer((req, res) => {
   if (draining) res.setHeader('connection', 'close');
   if (req.url === '/health') {
     res.statusCode = broken ? 503 : 200;
-    res.end(JSON.stringify(broken ? { status: 'error', error: 'database pool: 0 of 10 connections', version, sha } : { status: 'ok', version, sha }));
+    res.end(JSON.stringify(broken ? { status: 'error', error: 'database pool: 0 of 10 connections', version, sha } ` +
+    `: { status: 'ok', version, sha }));
     return;
   }
   res.end(JSON.stringify({ hello: 'demo-shop', version }));

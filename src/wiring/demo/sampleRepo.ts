@@ -11,7 +11,12 @@ const GIT_IDENTITY = {
 };
 
 /** A git repository holding the sample app, one commit and tag per version. */
-export async function makeSampleRepo(files: Files, exec: Exec, repo: string, versions: readonly SampleVersion[] = SAMPLE_VERSIONS): Promise<void> {
+export async function makeSampleRepo(
+  files: Files,
+  exec: Exec,
+  repo: string,
+  versions: readonly SampleVersion[] = SAMPLE_VERSIONS,
+): Promise<void> {
   await files.mkdir(repo);
   await git(exec, repo, ['init', '--quiet', '--initial-branch=main']);
   for (const version of versions) {
