@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { withCleanup } from '../operations/firstError.js';
 import { openEnvironment, type OpenEnvironment } from '../wiring/openEnvironment.js';
-import type { CliIO, GlobalOptions } from './io.js';
+import { err, type CliIO, type GlobalOptions } from './io.js';
 import { progressView } from './views/progress.js';
 
 export function globalsOf(command: Command): GlobalOptions {
@@ -24,10 +25,9 @@ export async function withEnvironment<T>(
     processEnv: io.env,
     warmHosts: options.warmHosts,
   });
-  try {
-    return await use(deps);
-  } finally {
+  // Closing (the ledger, SSH connections) can fail too, but never instead of what the command itself hit.
+  return withCleanup(() => use(deps), async () => {
     progress.close();
     await deps.close();
-  }
+  }, 'closing the environment failed', (line) => err(io, `rewind: warning: ${line}`));
 }

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { asRewindError, ERRORS, EXIT } from '../core/errors.js';
+import { cleanupFailures } from '../operations/firstError.js';
 import { buildProgram } from './program.js';
 import { err, printJson, type CliIO } from './io.js';
 
@@ -22,10 +23,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       printJson(io, {
         ok: false,
         run_id: runId,
-        error: { code: error.code, message: error.message, exit: error.exitCode, explanation: ERRORS[error.code].explanation },
+        error: {
+          code: error.code, message: error.message, exit: error.exitCode, explanation: ERRORS[error.code].explanation,
+          cleanup_failures: cleanupFailures(error),
+        },
       });
     }
     err(io, `rewind: ${error.message}`);
+    for (const line of cleanupFailures(error)) err(io, `rewind: then, cleaning up: ${line}`);
     if (verbose && thrown instanceof Error && thrown.stack) err(io, thrown.stack);
     return error.exitCode;
   }

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { toolVersion } from '../operations/toolVersion.js';
+import { registerAbandon } from './commands/abandon.js';
 import { registerAudit } from './commands/audit.js';
 import { registerApprove } from './commands/approve.js';
 import { registerConfig } from './commands/config.js';
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIO): Command {
     registerRollback,
     registerApprove,
     registerResume,
+    registerAbandon,
     registerDrill,
     registerAudit,
     registerLedger,

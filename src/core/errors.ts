@@ -138,6 +138,18 @@ export const ERRORS = {
     exit: EXIT.blocked,
     explanation: 'The run paused before the switch: an operator must revert a migration by hand, then `rewind resume RUN`.',
   },
+  INTERRUPTED_RUN: {
+    exit: EXIT.blocked,
+    explanation:
+      'An interrupted or paused run holds this environment: continue it with `rewind resume RUN` or give it up with ' +
+      '`rewind abandon RUN --reason ...`; nothing was planned or changed.',
+  },
+  LOCK_LOST: {
+    exit: EXIT.blocked,
+    explanation:
+      "This run lost the environment's lock (its lease could not be renewed, or another run took it over): it stopped before " +
+      'its next step and marked nothing.',
+  },
   LOCK_HELD: { exit: EXIT.blocked, explanation: 'Another run holds this environment; wait for it or check who holds it.' },
   APPROVAL_REQUIRED: { exit: EXIT.blocked, explanation: 'The plan needs approval by someone on the approver list before it can run.' },
   NO_KNOWN_GOOD: {

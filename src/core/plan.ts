@@ -48,6 +48,8 @@ export interface DeployPlan {
   autoRollback: boolean;
   /** Absent on deploys saved before step ids: they are made again from the same facts. */
   steps?: PlanStep[];
+  /** What each target ran when the deploy started (`current`; null: nothing known), so a resume can tell whether it moved since. */
+  observedBefore?: Record<string, string | null>;
 }
 
 export interface PlanRelease {

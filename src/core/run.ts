@@ -9,7 +9,9 @@ export type RunStatus =
   | 'awaiting_approval'
   | 'paused'
   | 'interrupted'
-  | 'cancelled';
+  | 'cancelled'
+  /** An interrupted or paused run someone gave up on (`rewind abandon`): the target was left as the run left it. */
+  | 'abandoned';
 
 export interface Run {
   id: string;

@@ -14,6 +14,8 @@ export const STEP_FAILED_MESSAGES = {
   /** The target's source now gives another commit than the one that was verified. */
   commitChanged: (c: { version: string; now: string; verified: string }) =>
     `${c.version} now gives commit ${c.now.slice(0, 7)}, not the verified ${c.verified.slice(0, 7)}`,
+  /** A resumed deploy had already failed (and started its automatic rollback) before its process stopped. */
+  deployFailedBefore: (c: { version: string; why: string }) => `the deploy of ${c.version} had failed before it stopped: ${c.why}`,
   /** A run ended failed without an error of its own (a bug, never expected). */
   noReason: (c: { run: string }) => `the ${c.run} stopped without saying why`,
 } as const;

@@ -5,6 +5,9 @@ import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRun } from './lookups.js';
 import { notResumable } from './savedPlan.js';
+import { refuseIfStale } from './staleness.js';
+import { rollbackStepsOf } from './planSteps.js';
+import type { RollbackPlan } from '../core/plan.js';
 
 /** Approve a gated run: by someone on the approver list, and not its requester unless the policy allows. */
 export async function approveRun(deps: EnvDeps, runId: string): Promise<Run> {
@@ -13,6 +16,8 @@ export async function approveRun(deps: EnvDeps, runId: string): Promise<Run> {
   if (run.status !== 'awaiting_approval' && run.status !== 'planned') {
     throw notResumable(run, `is ${run.status}: only a planned or waiting run can be approved`);
   }
+  // Approving a plan the world has moved past would only arm it: refused like carrying it out.
+  if (run.kind === 'rollback') await refuseIfStale(deps, run, rollbackStepsOf(deps, run.plan as RollbackPlan), []);
   const { approvers, allow_self_approval: allowSelf } = deps.env.approval;
   const refusal = approvalRefusal(deps.user, run.requestedBy, approvers, allowSelf);
   if (refusal) {

@@ -1,13 +1,11 @@
-import { RewindError } from '../core/errors.js';
 import { lastKnownGood, liveRelease } from '../core/lastKnownGood.js';
 import { lockKey } from '../core/lock.js';
 import { assertSafeName } from '../core/names.js';
 import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
-import type { StepOutcome } from '../engine/runSteps.js';
 import { executePlan, journalReached } from '../engine/executePlan.js';
-import type { DeployPlan } from '../core/plan.js';
+import type { DeployPlan, PlanStep } from '../core/plan.js';
 import { deployStepsFor, deployStepsOf } from './planSteps.js';
 import { STEP_FACTORIES } from './stepFactories.js';
 import type { Verification } from '../core/verification.js';
@@ -15,12 +13,14 @@ import { applyRollback, type RollbackResult } from './applyRollback.js';
 import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { getRelease } from './lookups.js';
-import { planRollbackRun } from './planRollbackRun.js';
-import { notifyRun } from './notifyRun.js';
+import { planRollbackRun, plannedFromRun } from './planRollbackRun.js';
 import { newRelease, newRun } from './newRecords.js';
-import { appendTrend } from './reports/writeRollbackReports.js';
-import { refuseIfMoved } from './worldMoved.js';
-import { onHosts } from './targets.js';
+import { observeFleet, onHosts } from './targets.js';
+import { refuseIfStale } from './staleness.js';
+import { childOf, refuseIfUnsettled } from './unsettledRuns.js';
+import { isRunStopping, stoppedMidRun, withCleanup } from './firstError.js';
+import { finishDeploy, type DeployResult } from './finishDeploy.js';
+import { stepFailed } from '../core/stepFailed.js';
 
 export interface DeployRequest {
   version: string;
@@ -30,25 +30,11 @@ export interface DeployRequest {
 
 export type { DeployPlan };
 
-export interface DeployResult {
-  ok: boolean;
-  run: Run;
-  release: Release;
-  previous: Release | undefined;
-  steps: StepRecord[];
-  outcomes: StepOutcome[];
-  verification: Verification | undefined;
-  error: RewindError | undefined;
-  /** The automatic rollback, when verification failed and one was made. */
-  rollback: RollbackResult | undefined;
-  /** Why no automatic rollback happened, when the deploy failed and none did. */
-  rollbackSkipped: string | null;
-  pruned: string[];
-}
+export type { DeployResult };
 
 /**
  * Make the release, switch to it, reload, verify. When it fails after the
- * switch, go back to the release that was live before (a rollback run of its
+ * switch, go back to the last known good release (a rollback run of its
  * own, with its reports) unless told not to. The deploy failed either way.
  */
 export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<DeployResult> {
@@ -65,43 +51,66 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
     fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id,
     reason: request.reason ?? null, plan,
   });
+  // What the targets run now is asked while the lock is taken: a resume compares against it.
+  const observing = observeFleet(deps.targets, deps.fleet.concurrency);
   // The lock comes first: a deploy that cannot run leaves no trace but the error.
   const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
-  try {
+  return withCleanup(async () => {
+    await refuseIfUnsettled(deps, [run.id]);
+    const before = Object.fromEntries(Object.entries((await observing).byHost).map(([host, state]) => [host, state.version]));
+    const started: Run = { ...run, plan: { ...plan, observedBefore: before } };
     await deps.ledger.insertRelease(release);
-    await deps.ledger.insertRun(run);
+    await deps.ledger.insertRun(started);
     await audit(deps, 'deploy.started', 'started', { version, previous: previous?.version ?? null }, run.id);
-    return await carryOutDeploy(deps, run, lock);
-  } finally {
-    await lock.release();
-  }
+    return await carryOutDeploy(deps, started, lock, { fresh: true });
+  }, () => lock.release(), 'giving the environment lock back failed', (line) => deps.events({ type: 'note', text: line }));
 }
 
-/** Continue a deploy run whose process died: the same steps, from the first its journal does not show as done. */
+/**
+ * Continue a deploy run whose process died: the same steps, from the first its
+ * journal does not show as done; a deploy that had already failed and started
+ * its automatic rollback continues that rollback instead.
+ */
 export async function resumeDeploy(deps: EnvDeps, run: Run): Promise<DeployResult> {
   const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
-  try {
+  return withCleanup(async () => {
     await audit(deps, 'deploy.resumed', 'started', { version: run.toVersion }, run.id);
-    return await carryOutDeploy(deps, run, lock);
-  } finally {
-    await lock.release();
-  }
+    return await carryOutDeploy(deps, run, lock, { fresh: false });
+  }, () => lock.release(), 'giving the environment lock back failed', (line) => deps.events({ type: 'note', text: line }));
 }
 
-async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<DeployResult> {
+async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock, how: { fresh: boolean }): Promise<DeployResult> {
   const plan = run.plan as DeployPlan;
   const release = await getRelease(deps, plan.releaseId);
   const previous = plan.previousReleaseId ? await getRelease(deps, plan.previousReleaseId) : undefined;
   const journal = await deps.ledger.listSteps(run.id);
   const planSteps = deployStepsOf(deps, plan);
-  await refuseIfMoved(deps, run, journal, planSteps, release.version);
+  if (!how.fresh) await refuseIfStale(deps, run, planSteps, journal);
+  const child = how.fresh ? undefined : childOf(run, await deps.ledger.listRuns({ app: deps.app, env: deps.envName }));
   deps.events({
     type: 'run.started',
     runId: run.id,
     kind: 'deploy',
     title: `${journal.length > 0 ? 'resume deploying' : 'deploy'} ${plan.version} to ${deps.envName}`,
   });
+  try {
+    if (child) return await finishAfterChild(deps, run, release, previous, child, lock);
+    return await stepThrough(deps, run, release, previous, planSteps, journal, lock);
+  } catch (thrown) {
+    throw stoppedMidRun(thrown, run.id);
+  }
+}
 
+async function stepThrough(
+  deps: EnvDeps,
+  run: Run,
+  release: Release,
+  previous: Release | undefined,
+  planSteps: PlanStep[],
+  journal: StepRecord[],
+  lock: HeldLock,
+): Promise<DeployResult> {
+  const plan = run.plan as DeployPlan;
   let verification: Verification | undefined;
   // Migrations run after the release is made and before anything switches to it.
   const context = {
@@ -127,6 +136,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
       try {
         rollback = await rollBackTo(deps, release, previous, lock);
       } catch (thrown) {
+        if (isRunStopping(thrown)) throw thrown;
         // A gated or refused automatic rollback leaves the failed release current, and says why.
         rollbackSkipped = `the automatic rollback did not run: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
       }
@@ -134,39 +144,28 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   } else {
     pruned = await prune(deps, release);
   }
-  const finishedAt = deps.clock.now().toISOString();
-  const error = result.error;
-  const status = result.ok ? 'succeeded' : 'failed';
-  await deps.ledger.updateRun(run.id, { status, finishedAt, error: error?.message ?? null });
-  const finished: Run = { ...run, status, finishedAt, error: error?.message ?? null };
-  const durationMs = Date.parse(finishedAt) - Date.parse(run.startedAt ?? run.createdAt);
-  await appendTrend(deps.files, deps.stateDir, {
-    at: run.startedAt ?? run.createdAt, runId: run.id, kind: 'deploy', app: deps.app, env: deps.envName,
-    fromVersion: run.fromVersion, toVersion: run.toVersion,
-    status: result.ok ? 'success' : 'failure', durationMs, slaSeconds: null, trigger: run.trigger, requestedBy: run.requestedBy,
-    reason: run.reason ?? undefined, secrets: deps.secrets,
+  return finishDeploy(deps, { run, release, previous, ok: result.ok, error: result.error, steps: record, outcomes: result.outcomes,
+    verification, rollback, rollbackSkipped, pruned });
+}
+
+/** The deploy had failed and its automatic rollback had started: carry that on (or take its outcome), then finish the deploy. */
+async function finishAfterChild(
+  deps: EnvDeps,
+  run: Run,
+  release: Release,
+  previous: Release | undefined,
+  child: Run,
+  lock: HeldLock,
+): Promise<DeployResult> {
+  const unfinished = ['running', 'paused', 'awaiting_approval', 'planned'].includes(child.status);
+  const rollback = unfinished ? await applyRollback(deps, plannedFromRun(deps, child), { parentLock: lock }) : undefined;
+  const steps = await deps.ledger.listSteps(run.id);
+  const failedStep = steps.find((s) => s.status === 'failed');
+  const error = stepFailed('deployFailedBefore', { version: release.version, why: failedStep?.error ?? 'it failed before it stopped' });
+  return finishDeploy(deps, {
+    run, release: await getRelease(deps, release.id), previous, ok: false, error, steps, outcomes: [], verification: undefined, rollback,
+    rollbackSkipped: rollback ? null : `its automatic rollback ${child.id} had already finished (${child.status})`, pruned: [],
   });
-  if (!result.ok) {
-    const after = rollback
-      ? (rollback.ok ? `rolled back to ${rollback.plan.to.version}` : `automatic rollback FAILED: ${rollback.error?.message ?? 'unknown'}`)
-      : (rollbackSkipped ?? '');
-    await notifyRun(deps, 'deploy.failed', finished, {
-      message: `${deps.app} ${deps.envName}: deploy of ${plan.version} failed (${error?.message ?? 'unknown'}); ${after}`,
-      severity: rollback?.ok ? 'warning' : 'critical',
-      durationMs,
-    });
-  }
-  await audit(
-    deps,
-    result.ok ? 'deploy.succeeded' : 'deploy.failed',
-    result.ok ? 'success' : 'failure',
-    { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined },
-    run.id,
-  );
-  return {
-    ok: result.ok, run: finished, release: await getRelease(deps, release.id), previous,
-    steps: record, outcomes: result.outcomes, verification, error, rollback, rollbackSkipped, pruned,
-  };
 }
 
 async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, lock: HeldLock): Promise<RollbackResult> {
@@ -176,7 +175,7 @@ async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, loc
     reason: `deploy of ${failed.version} failed verification`,
     trigger: 'deploy.verify_failed',
   });
-  return applyRollback(deps, planned, { parentLock: lock });
+  return applyRollback(deps, planned, { parentLock: lock, justPlanned: true });
 }
 
 /** Keep `keep` releases, never the live one or the last known good. */

@@ -1,7 +1,8 @@
-import { isStale, lockKey } from '../core/lock.js';
+import { lockKey } from '../core/lock.js';
 import type { Release } from '../core/release.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
+import { isCarriedOut } from './unsettledRuns.js';
 
 export interface History {
   releases: Release[];
@@ -20,6 +21,8 @@ export async function history(deps: Pick<EnvDeps, 'ledger' | 'app' | 'envName' |
     deps.ledger.listRuns(query),
     deps.ledger.getLock(lockKey(deps.app, deps.envName)),
   ]);
-  const alive = lock && !isStale(lock, { host: deps.self.host, now: deps.clock.now(), isAlive: deps.self.isAlive }) ? lock.runId : null;
-  return { releases, runs: runs.map((run) => (run.status === 'running' && run.id !== alive ? { ...run, status: 'interrupted' } : run)) };
+  return {
+    releases,
+    runs: runs.map((run) => (run.status === 'running' && !isCarriedOut(run, runs, lock, deps) ? { ...run, status: 'interrupted' } : run)),
+  };
 }

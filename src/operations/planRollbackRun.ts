@@ -8,6 +8,7 @@ import { planMigrations } from './migrationSteps.js';
 import { ledgerDigest } from './planBasis.js';
 import { observeFleet, onHosts } from './targets.js';
 import { newRun } from './newRecords.js';
+import { refuseIfUnsettled } from './unsettledRuns.js';
 import { planMarkdown } from './reports/planMarkdown.js';
 
 export interface RollbackRequest {
@@ -33,6 +34,8 @@ export interface PlannedRollback {
  * as plan.json and plan.md with a `planned` run. Nothing on the target changes.
  */
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
+  // Drills never block and are never blocked; a real rollback over a half-done run would judge the wrong release.
+  if (request.kind !== 'drill') await refuseIfUnsettled(deps);
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
   const observing = observeFleet(deps.targets, deps.fleet.concurrency);
   const base: Omit<RollbackInput, 'observedLive'> = {

@@ -4,6 +4,7 @@ import type { EnvDeps } from './deps.js';
 import { plannedFromRun } from './planRollbackRun.js';
 import { getRun } from './lookups.js';
 import { notResumable } from './savedPlan.js';
+import { parentOf } from './unsettledRuns.js';
 
 export type ResumeResult = { kind: 'rollback'; result: RollbackResult } | { kind: 'deploy'; result: DeployResult };
 
@@ -22,10 +23,14 @@ export async function resumeRun(
   const run = await getRun(deps, runId);
   if (run.env !== deps.envName || run.app !== deps.app) throw notResumable(run, `belongs to ${run.app} ${run.env}: pass --env ${run.env}`);
   if (run.status === 'planned') throw notResumable(run, `is only a plan: carry it out with \`rewind rollback --apply --run ${run.id}\``);
+  if (run.status === 'abandoned') throw notResumable(run, `was given up (${run.error ?? 'abandoned'}): start a new run`);
   if (!['running', 'interrupted', 'awaiting_approval', 'paused'].includes(run.status)) {
     throw notResumable(run, `is ${run.status}: there is nothing left to do`);
   }
   if (run.kind === 'deploy') return { kind: 'deploy', result: await resumeDeploy(deps, run) };
   if (run.kind === 'drill') throw notResumable(run, 'is a drill: run `rewind drill` again');
+  // A deploy's automatic rollback is finished by its deploy, which then records how the deploy ended.
+  const parent = parentOf(run, await deps.ledger.listRuns({ app: deps.app, env: deps.envName }));
+  if (parent && ['running', 'paused'].includes(parent.status)) return { kind: 'deploy', result: await resumeDeploy(deps, parent) };
   return { kind: 'rollback', result: await applyRollback(deps, plannedFromRun(deps, run), options) };
 }

@@ -3,9 +3,7 @@ import { RewindError } from '../core/errors.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { getRun } from './lookups.js';
-import { planMigrations } from './migrationSteps.js';
-import { ledgerDigest } from './planBasis.js';
-import { observeFleet } from './targets.js';
+import { planChanges } from './staleness.js';
 import type { RollbackPlan } from '../core/plan.js';
 import { planIdOf, plannedFromRun, type PlannedRollback } from './planRollbackRun.js';
 
@@ -28,25 +26,9 @@ export async function loadSavedPlan(deps: EnvDeps, ref: SavedPlanRef): Promise<P
     );
   }
   const planned = plannedFromRun(deps, run);
-  const { plan } = planned;
-  const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  if (ledgerDigest(releases) !== plan.ledgerDigest) {
-    throw stale(run, 'the ledger changed since it was made (a deploy, a rollback or a status change)');
-  }
-  const observed = (await observeFleet(deps.targets, deps.fleet.concurrency)).version;
-  if (observed !== plan.observedLive) {
-    throw stale(run, `the target now runs ${observed ?? 'nothing'}; the plan was made when it ran ${plan.observedLive ?? 'nothing'}`);
-  }
-  // Someone may have run a migration by hand since: the plan would leave it applied under the old code.
-  const plannedIds = (plan.migrations ?? []).map((m) => m.id);
-  const now = (await planMigrations(deps, releases, plan.from, plan.to)).map((m) => m.id);
-  if (plannedIds.join(',') !== now.join(',')) {
-    throw stale(
-      run,
-      `the migrations to revert changed since it was made: it reverts ${plannedIds.join(', ') || 'none'}, ` +
-        `now ${now.join(', ') || 'none'} would be`,
-    );
-  }
+  // Checked again under the lock, just before the first write (see staleness.ts): here it fails before any prompt.
+  const why = await planChanges(deps, planned.plan);
+  if (why !== undefined) throw stale(run, why);
   return planned;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { rewind } from '../helpers/cli.js';
@@ -81,14 +81,20 @@ test('a deploy killed after it switched is resumed to a verified release', async
   assert.match(resumed.stdout, /deployed v2 \([0-9a-f]{7}\): verified/);
   assert.equal((await world.served())?.version, 'v2');
 
-  // A run resumed after the environment moved on is refused rather than finished against the wrong release.
+  // A killed run holds the environment; resumed after the target moved behind its back, it is refused, changing nothing.
   const again = await spawnCli(world.root, ['deploy', 'v1'], { REWIND_FAULT_KILL_AT: 'deploy:1:after' });
   assert.equal(again.signal, 'SIGKILL');
   const stopped = (await cli('history', '--json')).json().runs[0];
-  assert.equal((await cli('deploy', 'v2')).code, 0, 'the dead holder\'s lock is taken over');
+  const blocked = await cli('deploy', 'v2');
+  assert.equal(blocked.code, 3, 'the dead holder\'s run holds the environment');
+  assert.match(blocked.stderr, new RegExp(`held by an interrupted deploy ${stopped.run_id} of v1`));
+  await symlink('releases/v2', join(world.layout.deployPath, 'current.by-hand'));
+  await rename(join(world.layout.deployPath, 'current.by-hand'), join(world.layout.deployPath, 'current'));
   const late = await cli('resume', stopped.run_id);
   assert.equal(late.code, 2);
-  assert.match(late.stderr, /production now runs v2, not v1: start a new run/);
-  assert.equal((await cli('history', '--json')).json().runs.find((r: any) => r.run_id === stopped.run_id).status, 'failed');
+  assert.match(late.stderr, /is stale: since it stopped at .*, the target now runs v2, but the run left it on v1; nothing was changed/);
+  assert.equal((await cli('history', '--json')).json().runs.find((r: any) => r.run_id === stopped.run_id).status, 'interrupted');
+  assert.equal((await cli('abandon', stopped.run_id, '--reason', 'put back by hand')).code, 0);
+  assert.equal((await cli('deploy', 'v2')).code, 0);
   assert.equal((await world.served())?.version, 'v2');
 });

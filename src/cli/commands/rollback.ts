@@ -22,6 +22,8 @@ interface RollbackOptions {
   dryRun?: boolean;
   plan?: string;
   run?: string;
+  /** A fresh plan carried out without a prompt: nothing can have moved in between. */
+  justPlanned?: boolean;
 }
 
 export function registerRollback(program: Command, io: CliIO): void {
@@ -61,7 +63,7 @@ export function registerRollback(program: Command, io: CliIO): void {
           else if (!globals.quiet) out(io, `${planMarkdown(planned.plan, planned.run.id)}\nsaved: ${planned.files.planMd}`);
           return;
         }
-        await applyConfirmed(io, globals, deps, planned, options);
+        await applyConfirmed(io, globals, deps, planned, { ...options, justPlanned: saved === undefined && options.yes === true });
       }, { warmHosts: true });
     });
 }
@@ -79,7 +81,7 @@ async function applyConfirmed(
     await cancelRun(deps, planned.run.id, 'declined at the confirmation prompt');
     throw new RewindError('CANCELLED', `rollback ${planned.run.id} cancelled: nothing was changed`);
   }
-  const result = await applyRollback(deps, planned, { autoApprove: options.autoApprove === true });
+  const result = await applyRollback(deps, planned, { autoApprove: options.autoApprove === true, justPlanned: options.justPlanned });
   showRollback(io, globals, result);
   io.exitCode = result.ok ? EXIT.ok : (result.error?.exitCode ?? EXIT.runFailed);
 }

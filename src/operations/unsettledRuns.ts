@@ -1,0 +1,106 @@
+/**
+ * Runs that stopped without finishing hold their environment until someone
+ * decides: a new deploy or rollback planned over a half-done one would take
+ * the half-done state for the truth (a target switched but not reloaded
+ * looks live) and judge the wrong release. A run is unsettled when it is
+ * paused, or `running` while no live process holds the lock for it (or for
+ * its family: a deploy and its automatic rollback).
+ */
+import { RewindError } from '../core/errors.js';
+import { isStale, lockKey, type LockHolder } from '../core/lock.js';
+import { describeProgress, runProgress, type RunProgress } from '../core/runProgress.js';
+import type { DeployPlan, PlanStep, RollbackPlan } from '../core/plan.js';
+import type { Run } from '../core/run.js';
+import type { EnvDeps } from './deps.js';
+import { deployStepsOf, rollbackStepsOf } from './planSteps.js';
+
+export interface UnsettledRun {
+  run: Run;
+  /** `interrupted`: its process died or lost the ledger; `paused`: it waits for an operator. */
+  state: 'interrupted' | 'paused';
+  progress: RunProgress;
+  /** A deploy's automatic rollback that did not finish either. */
+  child?: UnsettledRun;
+}
+
+type Deps = Pick<EnvDeps, 'ledger' | 'app' | 'envName' | 'clock' | 'self' | 'targets' | 'fleet' | 'env' | 'migrations'>;
+
+/** A rollback a deploy started when it failed: it rolls back the deploy's own release. */
+export function isChildOf(child: Run, parent: Run): boolean {
+  return parent.kind === 'deploy' && child.kind === 'rollback' && child.trigger === 'deploy.verify_failed' &&
+    child.fromReleaseId !== null && child.fromReleaseId === parent.toReleaseId;
+}
+
+export function parentOf(run: Run, runs: readonly Run[]): Run | undefined {
+  return runs.find((other) => isChildOf(run, other));
+}
+
+export function childOf(run: Run, runs: readonly Run[]): Run | undefined {
+  return runs.find((other) => isChildOf(other, run));
+}
+
+/** Is a live process carrying this run out: it, or its family, holds an unexpired lock? */
+export function isCarriedOut(run: Run, runs: readonly Run[], lock: LockHolder | undefined, deps: Pick<Deps, 'self' | 'clock'>): boolean {
+  if (!lock || isStale(lock, { host: deps.self.host, now: deps.clock.now(), isAlive: deps.self.isAlive })) return false;
+  const family = [run, parentOf(run, runs), childOf(run, runs)].filter((r): r is Run => r !== undefined);
+  return family.some((r) => r.id === lock.runId);
+}
+
+/** The unsettled runs of the environment, a deploy and its automatic rollback as one; drills never count. */
+export async function unsettledRuns(deps: Deps, except: readonly string[] = []): Promise<UnsettledRun[]> {
+  const [runs, lock] = await Promise.all([
+    deps.ledger.listRuns({ app: deps.app, env: deps.envName }),
+    deps.ledger.getLock(lockKey(deps.app, deps.envName)),
+  ]);
+  const stateOf = (run: Run): UnsettledRun['state'] | undefined => {
+    if (run.kind === 'drill' || except.includes(run.id)) return undefined;
+    if (run.status === 'paused') return 'paused';
+    return run.status === 'running' && !isCarriedOut(run, runs, lock, deps) ? 'interrupted' : undefined;
+  };
+  const describe = async (run: Run, state: UnsettledRun['state']): Promise<UnsettledRun> => ({
+    run, state, progress: runProgress(stepsOfRun(deps, run), await deps.ledger.listSteps(run.id)),
+  });
+  const found: UnsettledRun[] = [];
+  for (const run of runs) {
+    const state = stateOf(run);
+    if (!state) continue;
+    const parent = parentOf(run, runs);
+    if (parent && stateOf(parent)) continue; // told as part of its parent
+    const entry = await describe(run, state);
+    const child = childOf(run, runs);
+    const childState = child && stateOf(child);
+    found.push(child && childState ? { ...entry, child: await describe(child, childState) } : entry);
+  }
+  return found;
+}
+
+/** A new deploy or rollback stops here, before planning, while another run holds the environment. */
+export async function refuseIfUnsettled(deps: Deps, except: readonly string[] = []): Promise<void> {
+  const [first, ...others] = await unsettledRuns(deps, except);
+  if (!first) return;
+  const more = others.length > 0 ? ` (and ${others.length} more: ${others.map((o) => o.run.id).join(', ')})` : '';
+  throw new RewindError(
+    'INTERRUPTED_RUN',
+    `${deps.envName} is held by ${describeUnsettled(first)}${more}; continue it with \`rewind resume ${first.run.id}\`, ` +
+      `or give it up with \`rewind abandon ${first.run.id} --reason "..."\` (the target is left as it is)`,
+    { runId: first.run.id, state: first.state, child: first.child?.run.id ?? null },
+  );
+}
+
+export function describeUnsettled(entry: UnsettledRun): string {
+  const { run } = entry;
+  const what = run.kind === 'deploy'
+    ? `deploy ${run.id} of ${run.toVersion ?? '?'}`
+    : `rollback ${run.id} from ${run.fromVersion ?? '?'} to ${run.toVersion ?? '?'}`;
+  const since = `started by ${run.requestedBy} at ${run.startedAt ?? run.createdAt}`;
+  const child = entry.child
+    ? `; its automatic rollback ${entry.child.run.id} to ${entry.child.run.toVersion ?? '?'} is ${entry.child.state} too ` +
+      `(${describeProgress(entry.child.progress)})`
+    : '';
+  return `${entry.state === 'paused' ? 'a paused' : 'an interrupted'} ${what} (${since}; ${describeProgress(entry.progress)}${child})`;
+}
+
+export function stepsOfRun(deps: Pick<Deps, 'targets' | 'fleet' | 'env' | 'migrations'>, run: Run): PlanStep[] {
+  if (run.kind === 'deploy') return deployStepsOf(deps, run.plan as DeployPlan);
+  return rollbackStepsOf(deps, run.plan as RollbackPlan);
+}
