@@ -29,15 +29,15 @@ export const LEASE_MS = 60_000;
  */
 export async function takeEnvLock(deps: LockDeps, key: string, runId: string, replacing?: string): Promise<HeldLock> {
   const holder = holderFor(deps, runId);
-  let current = await deps.ledger.acquireLock(key, holder, replacing);
-  if (current && isStale(current, { host: deps.self.host, now: deps.clock.now(), isAlive: deps.self.isAlive })) {
-    current = await deps.ledger.acquireLock(key, holder, current.runId);
+  let got = await deps.ledger.acquireLock(key, holder, replacing);
+  if (!got.taken && isStale(got.holder, { host: deps.self.host, now: deps.clock.now(), isAlive: deps.self.isAlive })) {
+    got = await deps.ledger.acquireLock(key, holder, got.holder.runId);
   }
-  if (current) {
+  if (!got.taken) {
     throw new RewindError(
       'LOCK_HELD',
-      `${key.split(':')[1]} is locked by ${describeHolder(current)}: wait for it to finish (rewind history shows it)`,
-      { holder: current },
+      `${key.split(':')[1]} is locked by ${describeHolder(got.holder)}: wait for it to finish (rewind history shows it)`,
+      { holder: got.holder },
     );
   }
   const renew = setInterval(() => {
