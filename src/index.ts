@@ -96,3 +96,5 @@ export type {
   ReleaseQuery,
   Verifier,
 } from './core/ports.js';
+// What the Ledger port says about environment locks: who holds one, under which generation (the fencing token).
+export type { LockAcquisition, LockFence, LockHolder, LockTenure } from './core/lock.js';

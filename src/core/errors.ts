@@ -151,6 +151,12 @@ export const ERRORS = {
       'its next step and marked nothing.',
   },
   LOCK_HELD: { exit: EXIT.blocked, explanation: 'Another run holds this environment; wait for it or check who holds it.' },
+  LOCK_LOST: {
+    exit: EXIT.blocked,
+    explanation:
+      "This run lost the environment's lock (its lease could not be renewed, or another run took it over): it stopped " +
+      'before its next step and marked nothing.',
+  },
   APPROVAL_REQUIRED: { exit: EXIT.blocked, explanation: 'The plan needs approval by someone on the approver list before it can run.' },
   NO_KNOWN_GOOD: {
     exit: EXIT.noKnownGood,

@@ -3,7 +3,7 @@
  * implementations as arguments; core never touches fs, network or processes.
  */
 import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus } from './run.js';
-import type { LockHolder } from './lock.js';
+import type { LockAcquisition, LockFence, LockHolder, LockTenure } from './lock.js';
 import type { PhaseChange, PhaseRollbackEntry, StoredPhaseStatus } from './pipeline/phases.js';
 import type { Release, ReleasePatch } from './release.js';
 import type { ExpectedBuild, HealthCheck, HealthResult, ProbeAnswer, Verification, VerifyInput } from './verification.js';
@@ -50,16 +50,26 @@ export interface Ledger {
   listSteps(runId: string): Promise<StepRecord[]>;
 
   /**
-   * Take the lock named `key` for `holder`, atomically. Returns null when it
-   * was taken, else the current holder. With `replacing`, a lock held by that
-   * run id (found stale by the caller) is taken over instead.
+   * Take the lock named `key` for `holder`, atomically, under a new
+   * generation (greater than any before for that key); else say who holds it.
+   * With `replacing`, a lock held by that run (found stale by the caller, or
+   * a parent run handing over to its child and back) is taken over instead:
+   * given as a tenure, only while it is still that acquisition of it.
    */
-  acquireLock(key: string, holder: LockHolder, replacing?: string): Promise<LockHolder | null>;
-  /** Extend the lease; false when the lock is no longer this run's. */
-  renewLock(key: string, runId: string, expiresAt: string): Promise<boolean>;
-  /** Give the lock up, if this run still holds it. */
-  releaseLock(key: string, runId: string): Promise<void>;
+  acquireLock(key: string, holder: LockHolder, replacing?: string | LockTenure): Promise<LockAcquisition>;
+  /** Extend the lease; false when the lock is no longer this run's (at `generation`, when given). */
+  renewLock(key: string, runId: string, expiresAt: string, generation?: number): Promise<boolean>;
+  /** Give the lock up, if this run still holds it (at `generation`, when given). */
+  releaseLock(key: string, runId: string, generation?: number): Promise<void>;
+  /** The holder, with its generation; undefined when nobody holds the lock. */
   getLock(key: string): Promise<LockHolder | undefined>;
+  /**
+   * The same ledger, whose every write first checks, inside its own write
+   * transaction, that `fence` still holds its lock at its generation, and
+   * otherwise throws LOCK_LOST having written nothing. Reads, the lock
+   * methods and close are the same as this ledger's.
+   */
+  fenced(fence: LockFence): Ledger;
 
   /** Append to the hash-chained audit log; the store fills seq, prevHash and hash. */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;

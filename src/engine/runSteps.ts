@@ -1,4 +1,4 @@
-import { asRewindError, type RewindError } from '../core/errors.js';
+import { asRewindError, isRewindError, type RewindError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { Clock, Ledger } from '../core/ports.js';
 import type { BoundaryHook } from '../core/boundaryHook.js';
@@ -48,6 +48,20 @@ export interface StepJournal {
   /** Simulate the steps that change things (see Step.simulate). */
   dryRun?: boolean;
   onBoundary?: BoundaryHook;
+  /**
+   * Called before each step is journaled; throws to stop the run there (the
+   * callers pass their lock's assertHeld, so a run that lost its lock starts no further step).
+   */
+  beforeStep?: () => void;
+}
+
+/**
+ * Errors after which the run can no longer record itself: it lost its lock
+ * (LOCK_LOST: a fenced ledger refuses its writes) or its ledger (LEDGER_ERROR).
+ * They are not a step's failure: runSteps stops and rethrows them at once.
+ */
+export function stopsTheRun(error: unknown): error is RewindError {
+  return isRewindError(error) && (error.code === 'LOCK_LOST' || error.code === 'LEDGER_ERROR');
 }
 
 /**
@@ -57,12 +71,16 @@ export interface StepJournal {
  * the caller decides what a failure means (roll back, mark bad, escalate).
  * A step that throws MANUAL_STEP pauses the run instead: it is journaled as
  * `pending`, not `failed`, and the result says `paused`.
+ * An error that stops the run (see stopsTheRun), from `beforeStep`, the
+ * journal or inside a step, is thrown as it is, and the step it interrupted
+ * stays journaled as `running`: the run reads as interrupted, and resumable.
  */
 export async function runSteps(steps: readonly Step[], journal: StepJournal): Promise<StepsResult> {
   const { ledger, clock, events, runId } = journal;
   const outcomes: StepOutcome[] = [];
   let index = journal.firstIndex ?? 0;
   for (const step of steps) {
+    journal.beforeStep?.();
     const started = clock.now();
     await ledger.startStep(runId, index, step.name, started.toISOString(), step.id);
     events({ type: 'step.started', runId, index, name: step.name });
@@ -73,6 +91,7 @@ export async function runSteps(steps: readonly Step[], journal: StepJournal): Pr
       const detail = (await (journal.dryRun && step.simulate ? step.simulate() : step.run())) ?? '';
       outcome = { id: step.id, name: step.name, ok: true, durationMs: elapsed(clock, started), detail };
     } catch (thrown) {
+      if (stopsTheRun(thrown)) throw thrown;
       error = asRewindError(thrown);
       outcome = { id: step.id, name: step.name, ok: false, durationMs: elapsed(clock, started), detail: error.message };
     }

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { LockFence } from '../core/lock.js';
 import type { Ledger } from '../core/ports.js';
 import { guarded } from './errors.js';
 import * as audit from './auditQueries.js';
+import { checkFence } from './lockFence.js';
 import * as locks from './lockQueries.js';
 import * as pipeline from './pipelineQueries.js';
 import * as releases from './releaseQueries.js';
@@ -27,41 +29,57 @@ export interface KyselyLedgerOptions {
 /** The Ledger port over any kysely database holding the ledger's tables. */
 export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedgerOptions): Ledger {
   let closed: Promise<void> | undefined;
-  const read = <T>(what: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => guarded(label, what, () => fn(db));
-  const write = <T>(what: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-    guarded(label, what, () => writeTransaction(fn));
-
-  return {
-    insertRelease: (release) => write('insertRelease', (trx) => releases.insertRelease(trx, release)),
-    updateRelease: (id, patch) => write('updateRelease', (trx) => releases.updateRelease(trx, id, patch)),
-    getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
-    listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
-    markLive: (id, status, activatedAt) => write('markLive', (trx) => releases.markLive(trx, id, status, activatedAt)),
-
-    insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),
-    updateRun: (id, patch) => write('updateRun', (trx) => runs.updateRun(trx, id, patch)),
-    getRun: (id) => read('getRun', (db) => runs.getRun(db, id)),
-    listRuns: (query) => read('listRuns', (db) => runs.listRuns(db, query)),
-
-    startStep: (runId, index, name, at, stepId) => write('startStep', (trx) => runs.startStep(trx, runId, index, name, at, stepId ?? null)),
-    finishStep: (runId, index, result) => write('finishStep', (trx) => runs.finishStep(trx, runId, index, result)),
-    listSteps: (runId) => read('listSteps', (db) => runs.listSteps(db, runId)),
-
-    acquireLock: (key, holder, replacing) => write('acquireLock', (trx) => locks.acquireLock(trx, key, holder, replacing)),
-    renewLock: (key, runId, expiresAt) => write('renewLock', (trx) => locks.renewLock(trx, key, runId, expiresAt)),
-    releaseLock: (key, runId) => write('releaseLock', (trx) => locks.releaseLock(trx, key, runId)),
-    getLock: (key) => read('getLock', (db) => locks.getLock(db, key)),
-
-    appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event)),
-    listAudit: () => read('listAudit', (db) => audit.listAudit(db)),
-
-    listPhaseStatuses: (app) => read('listPhaseStatuses', (db) => pipeline.listPhaseStatuses(db, app)),
-    listPhaseRollbacks: (app) => read('listPhaseRollbacks', (db) => pipeline.listPhaseRollbacks(db, app)),
-    changePhases: (change) => write('changePhases', (trx) => pipeline.changePhases(trx, change)),
-
-    close: () => {
-      closed ??= guarded(label, 'close', () => db.destroy());
-      return closed;
-    },
+  const close = (): Promise<void> => {
+    closed ??= guarded(label, 'close', () => db.destroy());
+    return closed;
   };
+  const read = <T>(what: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => guarded(label, what, () => fn(db));
+  const writer = (fence: LockFence | undefined) => <T>(what: string, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    guarded(label, what, () =>
+      writeTransaction(async (trx) => {
+        if (fence) await checkFence(trx, fence, what);
+        return fn(trx);
+      }),
+    );
+  const unfenced = writer(undefined);
+
+  /** Every view shares the database and its closing; a fenced view of a fenced view checks only the newer fence. */
+  const view = (fence: LockFence | undefined): Ledger => {
+    const write = writer(fence);
+    return {
+      insertRelease: (release) => write('insertRelease', (trx) => releases.insertRelease(trx, release)),
+      updateRelease: (id, patch) => write('updateRelease', (trx) => releases.updateRelease(trx, id, patch)),
+      getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
+      listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
+      markLive: (id, status, activatedAt) => write('markLive', (trx) => releases.markLive(trx, id, status, activatedAt)),
+
+      insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),
+      updateRun: (id, patch) => write('updateRun', (trx) => runs.updateRun(trx, id, patch)),
+      getRun: (id) => read('getRun', (db) => runs.getRun(db, id)),
+      listRuns: (query) => read('listRuns', (db) => runs.listRuns(db, query)),
+
+      startStep: (runId, index, name, at, stepId) =>
+        write('startStep', (trx) => runs.startStep(trx, runId, index, name, at, stepId ?? null)),
+      finishStep: (runId, index, result) => write('finishStep', (trx) => runs.finishStep(trx, runId, index, result)),
+      listSteps: (runId) => read('listSteps', (db) => runs.listSteps(db, runId)),
+
+      // The lock itself is never fenced: a holder must be able to find out that it lost it, and give it back.
+      acquireLock: (key, holder, replacing) => unfenced('acquireLock', (trx) => locks.acquireLock(trx, key, holder, replacing)),
+      renewLock: (key, runId, expiresAt, generation) =>
+        unfenced('renewLock', (trx) => locks.renewLock(trx, key, runId, expiresAt, generation)),
+      releaseLock: (key, runId, generation) => unfenced('releaseLock', (trx) => locks.releaseLock(trx, key, runId, generation)),
+      getLock: (key) => read('getLock', (db) => locks.getLock(db, key)),
+      fenced: (next) => view(next),
+
+      appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event)),
+      listAudit: () => read('listAudit', (db) => audit.listAudit(db)),
+
+      listPhaseStatuses: (app) => read('listPhaseStatuses', (db) => pipeline.listPhaseStatuses(db, app)),
+      listPhaseRollbacks: (app) => read('listPhaseRollbacks', (db) => pipeline.listPhaseRollbacks(db, app)),
+      changePhases: (change) => write('changePhases', (trx) => pipeline.changePhases(trx, change)),
+
+      close,
+    };
+  };
+  return view(undefined);
 }

@@ -87,7 +87,7 @@ export interface Database {
   pipeline_rollbacks: PipelineRollbacksTable;
 }
 
-/** Added by migration 004: one row per held environment lock. */
+/** Added by migration 004: one row per environment lock, held or (since migration 007) free. */
 export interface LocksTable {
   key: string;
   run_id: string;
@@ -96,6 +96,8 @@ export interface LocksTable {
   pid: number;
   since: string;
   expires_at: string;
+  /** Added by migration 007: how many times the lock was taken (the fencing token); a free row has an empty run_id. */
+  generation: number;
 }
 
 /** Added by migration 005: one row per phase of an app's pipeline that has had a status set. */

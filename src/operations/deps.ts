@@ -42,6 +42,8 @@ export interface EnvDeps {
   fetch?: typeof fetch;
   /** This process: lock holders name it; another holder on this host is judged alive by pid. */
   self: ProcessIdentity;
+  /** How long an environment lock's lease lasts without renewal (REWIND_LEASE_MS); the engine's LEASE_MS when absent. */
+  leaseMs?: number;
   /** Sends a run event to the environment's receivers; absent when none are configured. */
   notify?: (notification: RunNotification) => Promise<NotifyOutcome[]>;
   /** Values redacted from every report, log line and audit entry (tokens, webhook URLs, passwords). */

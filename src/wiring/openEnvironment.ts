@@ -3,6 +3,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { selectEnvironment } from '../config/environments.js';
 import { resolvePaths } from '../config/paths.js';
 import { ignoreEvents, type EventSink } from '../core/events.js';
+import { leaseMsFromEnv } from '../core/rewindEnv.js';
 import type { DriverModule } from '../core/driver.js';
 import { systemClock } from './clock.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
@@ -47,6 +48,8 @@ export interface OpenEnvironment extends EnvDeps {
  */
 export async function openEnvironment(options: OpenOptions): Promise<OpenEnvironment> {
   const processEnv = options.processEnv ?? process.env;
+  // Read first: a malformed value is a usage error before anything is opened.
+  const leaseMs = leaseMsFromEnv(processEnv);
   const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
   const { name, env } = selectEnvironment(loaded, options.envName);
   const paths = resolvePaths(loaded);
@@ -97,6 +100,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     events: options.events ?? ignoreEvents,
     random: () => randomBytes(2).toString('hex'),
     self: processIdentity(),
+    leaseMs,
     verifier: httpVerifier,
     secrets,
     migrations: env.migrations && targets[0] ? createMigrationTool(env.migrations, targets[0], processEnv) : undefined,

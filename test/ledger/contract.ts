@@ -223,18 +223,129 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
     test('a lock is taken once; the holder is named; it can be renewed, taken over when named stale, and released', async (t) => {
       const ledger = await open(t);
       const holder = (runId: string, pid: number) => ({ runId, user: 'alice@example.com', host: 'web1', pid, since: '2025-01-01T10:00:00.000Z', expiresAt: '2025-01-01T10:01:00.000Z' });
-      assert.equal(await ledger.acquireLock('shop:production', holder('run-a', 11)), null);
-      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-b', 22)), holder('run-a', 11));
-      assert.equal(await ledger.acquireLock('shop:staging', holder('run-b', 22)), null, 'another environment is another lock');
+      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-a', 11)), { taken: true, generation: 1 });
+      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-b', 22)), { taken: false, holder: { ...holder('run-a', 11), generation: 1 } });
+      assert.deepEqual(await ledger.acquireLock('shop:staging', holder('run-b', 22)), { taken: true, generation: 1 }, 'another environment is another lock');
       assert.equal(await ledger.renewLock('shop:production', 'run-a', '2025-01-01T10:02:00.000Z'), true);
       assert.equal(await ledger.renewLock('shop:production', 'run-b', '2025-01-01T10:02:00.000Z'), false);
       assert.equal((await ledger.getLock('shop:production'))?.expiresAt, '2025-01-01T10:02:00.000Z');
-      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-c', 33), 'run-x'), { ...holder('run-a', 11), expiresAt: '2025-01-01T10:02:00.000Z' }, 'replacing names the wrong run: refused');
-      assert.equal(await ledger.acquireLock('shop:production', holder('run-c', 33), 'run-a'), null);
+      assert.deepEqual(
+        await ledger.acquireLock('shop:production', holder('run-c', 33), 'run-x'),
+        { taken: false, holder: { ...holder('run-a', 11), expiresAt: '2025-01-01T10:02:00.000Z', generation: 1 } },
+        'replacing names the wrong run: refused',
+      );
+      assert.deepEqual(await ledger.acquireLock('shop:production', holder('run-c', 33), 'run-a'), { taken: true, generation: 2 });
       await ledger.releaseLock('shop:production', 'run-a');
       assert.equal((await ledger.getLock('shop:production'))?.runId, 'run-c', 'a former holder cannot release the new holder\'s lock');
       await ledger.releaseLock('shop:production', 'run-c');
       assert.equal(await ledger.getLock('shop:production'), undefined);
+      assert.equal(await ledger.renewLock('shop:production', 'run-c', '2025-01-01T10:03:00.000Z'), false, 'a released lock cannot be renewed');
+    });
+
+    test('every acquisition of a lock has a greater generation: take, release, take again, take-over, handover and back', async (t) => {
+      const ledger = await open(t);
+      const key = 'shop:production';
+      const holder = (runId: string) => ({ runId, user: 'alice@example.com', host: 'web1', pid: 1, since: '2025-01-01T10:00:00.000Z', expiresAt: '2025-01-01T10:01:00.000Z' });
+      const generation = async (taking: Promise<Awaited<ReturnType<Ledger['acquireLock']>>>): Promise<number> => {
+        const got = await taking;
+        assert.equal(got.taken, true, JSON.stringify(got));
+        return got.taken ? got.generation : -1;
+      };
+      const seen = [await generation(ledger.acquireLock(key, holder('run-a')))];
+      await ledger.releaseLock(key, 'run-a');
+      seen.push(await generation(ledger.acquireLock(key, holder('run-a'))));
+      assert.equal((await ledger.getLock(key))?.generation, seen[1]);
+      seen.push(await generation(ledger.acquireLock(key, holder('run-b'), 'run-a')));
+      // A handover to a child and back names the acquisition it replaces.
+      seen.push(await generation(ledger.acquireLock(key, holder('child'), { runId: 'run-b', generation: seen[2]! })));
+      seen.push(await generation(ledger.acquireLock(key, holder('run-b'), { runId: 'child', generation: seen[3]! })));
+      await ledger.releaseLock(key, 'run-b', seen[4]);
+      seen.push(await generation(ledger.acquireLock(key, holder('run-c'))));
+      assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+
+      // A tenure that is not the current acquisition replaces nothing, even of the same run.
+      const stale = await ledger.acquireLock(key, holder('run-d'), { runId: 'run-c', generation: 5 });
+      assert.equal(stale.taken, false);
+      assert.equal(stale.taken ? null : stale.holder.generation, 6);
+      assert.equal(await ledger.renewLock(key, 'run-c', '2025-01-01T10:05:00.000Z', 5), false, 'renewing an earlier generation is refused');
+      await ledger.releaseLock(key, 'run-c', 5);
+      assert.equal((await ledger.getLock(key))?.runId, 'run-c', 'releasing an earlier generation releases nothing');
+      assert.equal(await ledger.renewLock(key, 'run-c', '2025-01-01T10:05:00.000Z', 6), true);
+    });
+
+    test('a fenced write after a take-over throws LOCK_LOST and writes nothing', async (t) => {
+      const ledger = await open(t);
+      const key = 'shop:production';
+      const holder = (runId: string) => ({ runId, user: 'alice@example.com', host: 'web1', pid: 1, since: '2025-01-01T10:00:00.000Z', expiresAt: '2025-01-01T10:01:00.000Z' });
+      await ledger.insertRelease(release('r1', { status: 'live' }));
+      await ledger.insertRun(run('run-a', { status: 'running' }));
+      await ledger.startStep('run-a', 0, 'switch', '2025-01-01T11:00:00.000Z', 'switch:1');
+      await ledger.changePhases({ app: 'shop', at: 'then', by: 'alice', statuses: [{ phase: 'P1', expected: null, next: 'in_progress' }] });
+      const taken = await ledger.acquireLock(key, holder('run-a'));
+      assert.ok(taken.taken);
+      const a = ledger.fenced({ key, runId: 'run-a', generation: () => taken.generation });
+      assert.deepEqual(await ledger.acquireLock(key, holder('run-b'), 'run-a'), { taken: true, generation: taken.generation + 1 });
+
+      const before = await Promise.all([ledger.listReleases({ app: 'shop', env: 'production' }), ledger.listRuns({ app: 'shop', env: 'production' }), ledger.listSteps('run-a'), ledger.listAudit(), ledger.listPhaseStatuses('shop')]);
+      const at = '2025-01-01T12:00:00.000Z';
+      const writes: Record<string, () => Promise<unknown>> = {
+        insertRelease: () => a.insertRelease(release('r2')),
+        updateRelease: () => a.updateRelease('r1', { status: 'failed', markedBadAt: at }),
+        markLive: () => a.markLive('r1', 'verified', at),
+        insertRun: () => a.insertRun(run('run-x')),
+        updateRun: () => a.updateRun('run-a', { status: 'failed', finishedAt: at, error: 'verify failed' }),
+        startStep: () => a.startStep('run-a', 1, 'verify', at, 'verify:1'),
+        finishStep: () => a.finishStep('run-a', 0, { status: 'failed', at, durationMs: 5, output: '', error: 'boom' }),
+        appendAudit: () => a.appendAudit({ at, actor: 'a', action: 'rollback.failed', app: 'shop', env: 'production', runId: 'run-a', outcome: 'failure', detail: {} }),
+        changePhases: () => a.changePhases({ app: 'shop', at, by: 'a', statuses: [{ phase: 'P1', expected: 'in_progress', next: 'done' }] }),
+      };
+      for (const [name, write] of Object.entries(writes)) {
+        await assert.rejects(write(), rejectsWith('LOCK_LOST', new RegExp(`run-a no longer holds the lock shop:production: run run-b holds it now.*${name} was refused`)), name);
+      }
+      const after = await Promise.all([ledger.listReleases({ app: 'shop', env: 'production' }), ledger.listRuns({ app: 'shop', env: 'production' }), ledger.listSteps('run-a'), ledger.listAudit(), ledger.listPhaseStatuses('shop')]);
+      assert.deepEqual(after, before, 'nothing was written');
+
+      // Reads and the lock itself are not fenced: the holder that lost can see so, and its release frees nothing of run-b's.
+      assert.equal((await a.getRun('run-a'))?.status, 'running');
+      assert.equal((await a.getLock(key))?.runId, 'run-b');
+      assert.equal(await a.renewLock(key, 'run-a', at), false);
+      await a.releaseLock(key, 'run-a', taken.generation);
+      assert.equal((await ledger.getLock(key))?.runId, 'run-b');
+      // Once free, the fence still refuses: only the acquisition it names may write.
+      await ledger.releaseLock(key, 'run-b');
+      await assert.rejects(a.updateRun('run-a', { status: 'failed' }), rejectsWith('LOCK_LOST', /nobody holds it now/));
+    });
+
+    test('a fenced write with the right generation works, and follows the generation as it changes', async (t) => {
+      const ledger = await open(t);
+      const key = 'shop:production';
+      const holder = (runId: string) => ({ runId, user: 'alice@example.com', host: 'web1', pid: 1, since: '2025-01-01T10:00:00.000Z', expiresAt: '2025-01-01T10:01:00.000Z' });
+      const taken = await ledger.acquireLock(key, holder('run-a'));
+      assert.ok(taken.taken);
+      let generation = taken.generation;
+      const a = ledger.fenced({ key, runId: 'run-a', generation: () => generation });
+      await a.insertRelease(release('r1', { status: 'deploying' }));
+      await a.insertRun(run('run-a'));
+      await a.updateRun('run-a', { status: 'running', startedAt: '2025-01-01T11:00:00.000Z' });
+      await a.startStep('run-a', 0, 'switch', '2025-01-01T11:00:01.000Z', 'switch:1');
+      await a.finishStep('run-a', 0, { status: 'succeeded', at: '2025-01-01T11:00:02.000Z', durationMs: 1000, output: 'switched', error: null });
+      await a.markLive('r1', 'live', '2025-01-01T11:00:02.000Z');
+      await a.updateRelease('r1', { status: 'verified', verifiedAt: '2025-01-01T11:00:03.000Z' });
+      assert.equal((await a.appendAudit({ at: 'now', actor: 'a', action: 'deploy.succeeded', app: 'shop', env: 'production', runId: 'run-a', outcome: 'success', detail: {} })).seq, 1);
+      await a.changePhases({ app: 'shop', at: 'now', by: 'a', statuses: [{ phase: 'P1', expected: null, next: 'in_progress' }] });
+      assert.equal((await ledger.getRelease('r1'))?.status, 'verified');
+      assert.equal((await ledger.listSteps('run-a'))[0]?.status, 'succeeded');
+
+      // Handed to a child and back: the old generation is refused, the new one writes.
+      const child = await ledger.acquireLock(key, holder('child'), { runId: 'run-a', generation });
+      assert.ok(child.taken);
+      await assert.rejects(a.updateRun('run-a', { status: 'failed' }), rejectsWith('LOCK_LOST', /run child holds it now/));
+      const back = await ledger.acquireLock(key, holder('run-a'), { runId: 'child', generation: child.generation });
+      assert.ok(back.taken);
+      await assert.rejects(a.updateRun('run-a', { status: 'failed' }), rejectsWith('LOCK_LOST', /taken again for this run elsewhere/));
+      generation = back.generation;
+      await a.updateRun('run-a', { status: 'succeeded', finishedAt: '2025-01-01T11:01:00.000Z' });
+      assert.equal((await ledger.getRun('run-a'))?.status, 'succeeded');
     });
 
     test('pipeline phase statuses: set, guarded by what the caller expects, per app', async (t) => {

@@ -104,3 +104,19 @@ test('every migration can be undone', async (t) => {
   const left = tableNames(file).filter((name) => !name.startsWith('kysely_') && !name.startsWith('sqlite_'));
   assert.deepEqual(left, []);
 });
+
+test('a file made at migration 006 keeps its held lock, at generation 0; the next acquisition is generation 1', async (t) => {
+  const file = join(await tempDir(t), 'ledger.db');
+  const old = kyselyOver(file);
+  await migrateLedger(old, file, '006_step_ids');
+  await (old as Kysely<any>).insertInto('locks').values({
+    key: 'shop:production', run_id: 'run-old', user: 'alice', host: 'web1', pid: 7, since: '2025-01-01T10:00:00.000Z', expires_at: '2025-01-01T10:01:00.000Z',
+  }).execute();
+  await old.destroy();
+
+  const ledger = await openSqliteLedger(file);
+  t.after(() => ledger.close());
+  assert.equal((await ledger.getLock('shop:production'))?.generation, 0);
+  const holder = { runId: 'run-new', user: 'bob', host: 'web2', pid: 8, since: '2025-01-01T11:00:00.000Z', expiresAt: '2025-01-01T11:01:00.000Z' };
+  assert.deepEqual(await ledger.acquireLock('shop:production', holder, { runId: 'run-old', generation: 0 }), { taken: true, generation: 1 });
+});

@@ -5,6 +5,7 @@ import { activatedAt } from './003_activated_at.js';
 import { locks } from './004_locks.js';
 import { pipeline } from './005_pipeline.js';
 import { stepIds } from './006_step_ids.js';
+import { lockGeneration } from './007_lock_generation.js';
 
 /**
  * Every schema migration, by name. Names sort in the order they run; kysely
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004_locks': locks,
   '005_pipeline': pipeline,
   '006_step_ids': stepIds,
+  '007_lock_generation': lockGeneration,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
