@@ -144,12 +144,6 @@ export const ERRORS = {
       'An interrupted or paused run holds this environment: continue it with `rewind resume RUN` or give it up with ' +
       '`rewind abandon RUN --reason ...`; nothing was planned or changed.',
   },
-  LOCK_LOST: {
-    exit: EXIT.blocked,
-    explanation:
-      "This run lost the environment's lock (its lease could not be renewed, or another run took it over): it stopped before " +
-      'its next step and marked nothing.',
-  },
   LOCK_HELD: { exit: EXIT.blocked, explanation: 'Another run holds this environment; wait for it or check who holds it.' },
   LOCK_LOST: {
     exit: EXIT.blocked,
