@@ -38,7 +38,7 @@ export async function abandonRun(deps: EnvDeps, runId: string, reason: string): 
     const at = deps.clock.now().toISOString();
     const given = [entry, ...(entry.child ? [entry.child] : [])];
     const left = describeFleet((await observeFleet(deps.targets, deps.fleet.concurrency)).byHost);
-    for (const one of given) await giveUp(deps, one, { reason, at, left });
+    for (const one of given) await giveUp({ ...deps, ledger: lock.ledger }, one, { reason, at, left });
     return { abandoned: given.map((g) => ({ ...g.run, status: 'abandoned' as const, finishedAt: at })), left };
   }, () => lock.release(), 'giving the environment lock back failed');
 }

@@ -72,15 +72,23 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
   const key = lockKey(deps.app, deps.envName);
   const lock = options.parentLock ? await options.parentLock.handOver(planned.run.id) : await takeEnvLock(deps, key, planned.run.id);
+  // Every write of the run goes through the lock's fence: once another run takes the environment over, none lands.
   return withCleanup(
-    () => carryOut(deps, planned, from, to, options),
+    () => carryOut({ ...deps, ledger: lock.ledger }, planned, from, to, options, lock),
     () => lock.release(),
     'giving the environment lock back failed',
     (line) => deps.events({ type: 'note', text: line }),
   );
 }
 
-async function carryOut(deps: EnvDeps, planned: PlannedRollback, from: Release, to: Release, options: ApplyOptions): Promise<RollbackResult> {
+async function carryOut(
+  deps: EnvDeps,
+  planned: PlannedRollback,
+  from: Release,
+  to: Release,
+  options: ApplyOptions,
+  lock: HeldLock,
+): Promise<RollbackResult> {
   const { plan } = planned;
   const journal = await deps.ledger.listSteps(planned.run.id);
   const planSteps = rollbackStepsOf(deps, plan);
@@ -94,7 +102,7 @@ async function carryOut(deps: EnvDeps, planned: PlannedRollback, from: Release, 
   run = { ...run, status: 'running', startedAt };
   await deps.ledger.updateRun(run.id, { status: 'running', startedAt });
   try {
-    return await stepThrough(deps, planned, run, { from, to, planSteps, journal, resuming, confirmedStepId, startedAt });
+    return await stepThrough(deps, planned, run, { from, to, planSteps, journal, resuming, confirmedStepId, startedAt, lock });
   } catch (thrown) {
     throw stoppedMidRun(thrown, run.id);
   }
@@ -108,11 +116,12 @@ interface Stepping {
   resuming: boolean;
   confirmedStepId: string | undefined;
   startedAt: string;
+  lock: HeldLock;
 }
 
 async function stepThrough(deps: EnvDeps, planned: PlannedRollback, started: Run, stepping: Stepping): Promise<RollbackResult> {
   const { plan } = planned;
-  const { from, to, planSteps, journal, resuming, confirmedStepId, startedAt } = stepping;
+  const { from, to, planSteps, journal, resuming, confirmedStepId, startedAt, lock } = stepping;
   let run = started;
   await audit(
     deps,
@@ -141,7 +150,7 @@ async function stepThrough(deps: EnvDeps, planned: PlannedRollback, started: Run
   });
   const result = await executePlan(planSteps, STEP_FACTORIES, context, {
     ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, done: journal,
-    onBoundary: deps.faults?.kind === 'rollback' ? deps.faults.hook : undefined,
+    onBoundary: deps.faults?.kind === 'rollback' ? deps.faults.hook : undefined, beforeStep: () => lock.assertHeld(),
   });
   const record = await deps.ledger.listSteps(run.id);
   if (result.paused) return await pause(deps, planned, run, record, result.outcomes, result.error as RewindError, startedAt, notified);

@@ -55,14 +55,15 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   const observing = observeFleet(deps.targets, deps.fleet.concurrency);
   // The lock comes first: a deploy that cannot run leaves no trace but the error.
   const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
+  const fenced: EnvDeps = { ...deps, ledger: lock.ledger };
   return withCleanup(async () => {
     await refuseIfUnsettled(deps, [run.id]);
     const before = Object.fromEntries(Object.entries((await observing).byHost).map(([host, state]) => [host, state.version]));
     const started: Run = { ...run, plan: { ...plan, observedBefore: before } };
-    await deps.ledger.insertRelease(release);
-    await deps.ledger.insertRun(started);
-    await audit(deps, 'deploy.started', 'started', { version, previous: previous?.version ?? null }, run.id);
-    return await carryOutDeploy(deps, started, lock, { fresh: true });
+    await fenced.ledger.insertRelease(release);
+    await fenced.ledger.insertRun(started);
+    await audit(fenced, 'deploy.started', 'started', { version, previous: previous?.version ?? null }, run.id);
+    return await carryOutDeploy(fenced, started, lock, { fresh: true });
   }, () => lock.release(), 'giving the environment lock back failed', (line) => deps.events({ type: 'note', text: line }));
 }
 
@@ -73,9 +74,9 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
  */
 export async function resumeDeploy(deps: EnvDeps, run: Run): Promise<DeployResult> {
   const lock = await takeEnvLock(deps, lockKey(deps.app, deps.envName), run.id);
+  const fenced: EnvDeps = { ...deps, ledger: lock.ledger };
   return withCleanup(async () => {
-    await audit(deps, 'deploy.resumed', 'started', { version: run.toVersion }, run.id);
-    return await carryOutDeploy(deps, run, lock, { fresh: false });
+    return await carryOutDeploy(fenced, run, lock, { fresh: false });
   }, () => lock.release(), 'giving the environment lock back failed', (line) => deps.events({ type: 'note', text: line }));
 }
 
@@ -85,7 +86,10 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock, how: { fr
   const previous = plan.previousReleaseId ? await getRelease(deps, plan.previousReleaseId) : undefined;
   const journal = await deps.ledger.listSteps(run.id);
   const planSteps = deployStepsOf(deps, plan);
-  if (!how.fresh) await refuseIfStale(deps, run, planSteps, journal);
+  if (!how.fresh) {
+    await refuseIfStale(deps, run, planSteps, journal);
+    await audit(deps, 'deploy.resumed', 'started', { version: run.toVersion }, run.id);
+  }
   const child = how.fresh ? undefined : childOf(run, await deps.ledger.listRuns({ app: deps.app, env: deps.envName }));
   deps.events({
     type: 'run.started',
@@ -119,7 +123,7 @@ async function stepThrough(
   };
   const result = await executePlan(planSteps, STEP_FACTORIES, context, {
     ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: run.id, done: journal,
-    onBoundary: deps.faults?.kind === 'deploy' ? deps.faults.hook : undefined,
+    onBoundary: deps.faults?.kind === 'deploy' ? deps.faults.hook : undefined, beforeStep: () => lock.assertHeld(),
   });
   const record = await deps.ledger.listSteps(run.id);
 
