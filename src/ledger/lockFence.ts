@@ -15,11 +15,12 @@ export async function checkFence(trx: Kysely<Database>, fence: LockFence, what: 
   const generation = fence.generation();
   if (row && row.run_id === fence.runId && Number(row.generation) === generation) return;
   const now = !row || isFree(row)
-    ? 'nobody holds it now'
+    ? 'nobody holds it now: another run took it over and gave it back'
     : row.run_id === fence.runId
       ? `it was taken again for this run elsewhere (generation ${Number(row.generation)}, this one's is ${generation})`
       : `run ${row.run_id} holds it now (generation ${Number(row.generation)}, this run's was ${generation})`;
-  const message = `run ${fence.runId} no longer holds the lock ${fence.key}: ${now}; ${what} was refused, nothing written`;
+  const message = `run ${fence.runId} lost its lock on ${fence.key}: ${now}; ${what} was refused and this process stopped, ` +
+    'writing and marking nothing (`rewind history` shows how the run ended)';
   throw new RewindError('LOCK_LOST', message, {
     key: fence.key,
     runId: fence.runId,

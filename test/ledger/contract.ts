@@ -300,7 +300,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
         changePhases: () => a.changePhases({ app: 'shop', at, by: 'a', statuses: [{ phase: 'P1', expected: 'in_progress', next: 'done' }] }),
       };
       for (const [name, write] of Object.entries(writes)) {
-        await assert.rejects(write(), rejectsWith('LOCK_LOST', new RegExp(`run-a no longer holds the lock shop:production: run run-b holds it now.*${name} was refused`)), name);
+        await assert.rejects(write(), rejectsWith('LOCK_LOST', new RegExp(`run-a lost its lock on shop:production: run run-b holds it now.*${name} was refused`)), name);
       }
       const after = await Promise.all([ledger.listReleases({ app: 'shop', env: 'production' }), ledger.listRuns({ app: 'shop', env: 'production' }), ledger.listSteps('run-a'), ledger.listAudit(), ledger.listPhaseStatuses('shop')]);
       assert.deepEqual(after, before, 'nothing was written');

@@ -63,7 +63,7 @@ async function showFencedOff(a: HeldLock, b: HeldLock, ledgerB: Ledger): Promise
   );
   await assert.rejects(
     a.ledger.startStep('run-a', 1, 'verify v2', systemClock.now().toISOString(), 'verify:v2'),
-    rejectsWith('LOCK_LOST', /run run-a no longer holds the lock shop:production: run run-b holds it now .*startStep was refused/),
+    rejectsWith('LOCK_LOST', /run run-a lost its lock on shop:production: run run-b holds it now .*startStep was refused/),
   );
   await assert.rejects(a.ledger.updateRun('run-a', { status: 'failed', error: 'verify failed' }), rejectsWith('LOCK_LOST', /updateRun was refused/));
   assert.deepEqual((await ledgerB.listSteps('run-a')).map((s) => [s.name, s.status]), [['switch to v2', 'running']], 'no verify step');
