@@ -41,7 +41,12 @@ export async function planChanges(deps: EnvDeps, plan: RollbackPlan): Promise<st
  * it stopped. `journal` is the run's own; a deploy and its automatic rollback
  * are judged together (what one did is not a change for the other).
  */
-export async function refuseIfStale(deps: EnvDeps, run: Run, planSteps: readonly PlanStep[], journal: readonly StepRecord[]): Promise<void> {
+export async function refuseIfStale(
+  deps: EnvDeps,
+  run: Run,
+  planSteps: readonly PlanStep[],
+  journal: readonly StepRecord[],
+): Promise<void> {
   const why = journal.length === 0 && run.kind === 'rollback'
     ? await planChanges(deps, run.plan as RollbackPlan)
     : await changesSinceStopped(deps, run, planSteps, journal);
@@ -75,7 +80,10 @@ async function changesSinceStopped(
   if (other) return `${since}, ${other.kind} ${other.id} ${describeRun(other)} ran (${other.status})`;
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
   const activated = releases.find((r) => r.activatedAt !== null && r.activatedAt > stoppedAt);
-  if (activated) return `${since}, ${activated.version} became live (${activated.source === 'rewind' ? 'deployed' : `recorded from ${activated.source}`})`;
+  if (activated) {
+    const how = activated.source === 'rewind' ? 'deployed' : `recorded from ${activated.source}`;
+    return `${since}, ${activated.version} became live (${how})`;
+  }
   // What the targets should run is what the family's newest run left there (a deploy's rollback switches back).
   const newest = family.reduce((a, b) => ((b.startedAt ?? b.createdAt) > (a.startedAt ?? a.createdAt) ? b : a));
   const moved = newest.id === run.id
