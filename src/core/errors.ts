@@ -40,6 +40,12 @@ export const ERRORS = {
   RUN_NOT_FOUND: { exit: EXIT.usage, explanation: 'No run with that id is in the ledger.' },
   SOURCE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release source (git ref, directory or tarball) does not exist.' },
   NOTHING_LIVE: { exit: EXIT.usage, explanation: 'There is no live release to roll back from; name one with --failed-deployment-id.' },
+  FAILED_NOT_RUNNING: {
+    exit: EXIT.usage,
+    explanation:
+      'The release named by --failed-deployment-id is not what runs (by `current` and by what the app reports): a rollback ' +
+      'starts from what runs; nothing was saved or changed.',
+  },
   BAD_TARGET: {
     exit: EXIT.usage,
     explanation: 'The requested rollback target cannot be used (it is the live release, or it is newer than the failed one).',

@@ -5,6 +5,7 @@ import { assertSafeName } from './names.js';
 import { highestRisk, type PlanMigration, type PlanRelease, type Risk, type RollbackPlan } from './plan.js';
 import { rollbackPlanSteps, type FleetShape } from './planSteps.js';
 import type { Release } from './release.js';
+import { describeCurrents, servedElsewhere, versionsSeen, type HostEvidence } from './runningEvidence.js';
 
 export interface RollbackInput {
   app: string;
@@ -18,9 +19,15 @@ export interface RollbackInput {
   fleet?: Omit<FleetShape, 'targets'>;
   /** environment: `hosts` holds the environment alone, and the plan speaks of it, not of hosts. */
   scope?: 'host' | 'environment';
-  /** The version the driver says is running now. */
+  /** The version the driver says is running now: every host's `current`, when they agree. */
   observedLive: string | null;
-  /** A release id, or a version (its newest release). Default: the live release. */
+  /**
+   * What each host was seen running: where `current` points and what the app serves. It decides
+   * the release rolled back from (the newest one seen running); when it holds no version the ledger
+   * knows, nothing could be observed and the ledger's live release does, as before.
+   */
+  seenRunning?: readonly HostEvidence[];
+  /** A release id, or a version (its newest release); it must be running. Default: the newest release seen running. */
   failed?: string;
   targetVersion?: string;
   reason?: string;
@@ -76,8 +83,15 @@ export function planRollback(input: RollbackInput): RollbackPlan {
   };
 }
 
+/**
+ * The release rolled back from is the one that really runs. The ledger only says what rewind last
+ * switched to: a run killed between its switch and its reload leaves the ledger and `current` on
+ * the target while the app still serves the failed release, and rolling "that" back would mark a
+ * good release bad.
+ */
 function findFailed(input: RollbackInput): Release {
   const { releases, failed } = input;
+  const running = runningVersions(input);
   if (failed !== undefined) {
     assertSafeName(failed, '--failed-deployment-id');
     const found = releases.find((r) => r.id === failed) ?? releases.find((r) => r.version === failed);
@@ -88,9 +102,11 @@ function findFailed(input: RollbackInput): Release {
         { failed },
       );
     }
+    refuseIfNotRunning(input, found, running);
     return found;
   }
-  const live = liveRelease(releases) ?? releases.find((r) => r.version === input.observedLive);
+  // Nothing the ledger knows was seen running: the ledger's word is all there is.
+  const live = newestRunning(releases, running) ?? liveRelease(releases);
   if (!live) {
     throw new RewindError(
       'NOTHING_LIVE',
@@ -98,6 +114,46 @@ function findFailed(input: RollbackInput): Release {
     );
   }
   return live;
+}
+
+/** The ledger's versions among those seen running; `observedLive` counts for callers that pass nothing else. */
+function runningVersions(input: RollbackInput): string[] {
+  const seen = versionsSeen(input.seenRunning ?? []);
+  if (input.observedLive !== null) seen.push(input.observedLive);
+  return [...new Set(seen)].filter((v) => input.releases.some((r) => r.version === v));
+}
+
+/** The newest version seen running; of its releases, the one `current` last switched to (else the newest). */
+function newestRunning(releases: readonly Release[], running: readonly string[]): Release | undefined {
+  const newest = releases.find((r) => running.includes(r.version));
+  if (!newest) return undefined;
+  return liveRelease(releases.filter((r) => r.version === newest.version)) ?? newest;
+}
+
+/**
+ * Rolling back a release that does not run switches away from one nobody said failed: refused
+ * before anything is saved. With no evidence at all, only the ledger's live release may be named.
+ */
+function refuseIfNotRunning(input: RollbackInput, named: Release, running: readonly string[]): void {
+  const asked = `--failed-deployment-id ${input.failed}`;
+  if (running.length > 0) {
+    if (running.includes(named.version)) return;
+    const from = newestRunning(input.releases, running) as Release;
+    throw new RewindError(
+      'FAILED_NOT_RUNNING',
+      `${asked}: ${input.env} runs ${running.join(' and ')}, not ${named.version}; ` +
+        `leave out --failed-deployment-id to roll back ${from.version}`,
+      { failed: named.version, running: [...running] },
+    );
+  }
+  const live = liveRelease(input.releases);
+  if (!live || live.version === named.version) return;
+  throw new RewindError(
+    'FAILED_NOT_RUNNING',
+    `${asked}: the ledger's live release in ${input.env} is ${live.version}, not ${named.version}, and nothing could be ` +
+      `observed running to say otherwise; leave out --failed-deployment-id to roll back ${live.version}`,
+    { failed: named.version, running: [] },
+  );
 }
 
 function findTarget(
@@ -168,11 +224,24 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
       message: `${target.version} is missing on ${missing.join(', ')}: it is rebuilt from its source there first`,
     });
   }
-  if (input.observedLive !== failed.version) {
-    const seen = input.observedLive ?? 'nothing';
-    risks.push({ code: 'drift', level: 'medium', message: `the target runs ${seen}, the ledger says ${failed.version}` });
-  }
+  const drift = driftLines(input, failed);
+  if (drift.length > 0) risks.push({ code: 'drift', level: 'medium', message: drift.join('; ') });
   return risks;
+}
+
+/** Where the ledger, `current` and the app disagree, one line each. */
+function driftLines(input: RollbackInput, failed: Release): string[] {
+  const hosts = input.seenRunning !== undefined && input.seenRunning.length > 0 ? input.seenRunning : undefined;
+  const live = liveRelease(input.releases);
+  // With no live release in the ledger, the release rolled back from is what it would have said.
+  const said = live?.version ?? failed.version;
+  const currents = hosts ? hosts.map((h) => h.current) : [input.observedLive];
+  const lines: string[] = [];
+  if (currents.some((v) => v !== said)) {
+    const runs = hosts ? describeCurrents(hosts) : (input.observedLive ?? 'nothing');
+    lines.push(`the ledger says ${live ? `${live.version} is live` : 'nothing is live'}, but the target runs ${runs}`);
+  }
+  return [...lines, ...servedElsewhere(hosts ?? [])];
 }
 
 /** An irreversible migration halts the plan: nothing is saved to run, nothing is touched. */

@@ -16,6 +16,11 @@ export interface HealthCheck {
   interval: number;
   /** Consecutive passing attempts needed. */
   successes: number;
+  /**
+   * Stop after this many attempts, passed or not (until `timeout` when absent): a look at which
+   * build the app serves asks once, and a wrong answer is an answer, not a reason to keep asking.
+   */
+  maxAttempts?: number;
 }
 
 /** The build a healthy service must report. */

@@ -6,7 +6,8 @@ import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { planMigrations } from './migrationSteps.js';
 import { ledgerDigest } from './planBasis.js';
-import { observeFleet, onHosts } from './targets.js';
+import { observeRunning } from './observeRunning.js';
+import { onHosts } from './targets.js';
 import { newRun } from './newRecords.js';
 import { refuseIfUnsettled } from './unsettledRuns.js';
 import { planMarkdown } from './reports/planMarkdown.js';
@@ -37,7 +38,8 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   // Drills never block and are never blocked; a real rollback over a half-done run would judge the wrong release.
   if (request.kind !== 'drill') await refuseIfUnsettled(deps);
   const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  const observing = observeFleet(deps.targets, deps.fleet.concurrency);
+  // What runs decides what is rolled back: `current` on every host and the build each app serves.
+  const observing = observeRunning(deps, releases);
   const base: Omit<RollbackInput, 'observedLive'> = {
     app: deps.app,
     env: deps.envName,
@@ -60,7 +62,8 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   const presenceOf = (version: string) => onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(version));
   const guess = provisionalTarget(base);
   const early = guess === undefined ? undefined : presenceOf(guess);
-  const input: RollbackInput = { ...base, observedLive: (await observing).version };
+  const running = await observing;
+  const input: RollbackInput = { ...base, observedLive: running.fleet.version, seenRunning: running.hosts };
   const target = planRollback(input).to.version;
   const guessed = early === undefined ? undefined : await early;
   const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target);

@@ -84,6 +84,7 @@ export async function checkHealth(health: HealthCheck, expected: ExpectedBuild, 
       const streak = health.successes === 1 ? '' : `, ${consecutive} in a row`;
       return finish(true, (tally) => `health ${url}: ${verdict.reason}${streak} (${tally})`);
     }
+    if (health.maxAttempts !== undefined && attempts >= health.maxAttempts) break;
     const remaining = deadline - now();
     if (remaining < MIN_REQUEST_MS) break;
     await sleep(Math.ceil(Math.min(health.interval, remaining)));

@@ -4,6 +4,7 @@ import { RewindError } from '../../src/core/errors.js';
 import { lastKnownGood } from '../../src/core/lastKnownGood.js';
 import { planRollback, type RollbackInput } from '../../src/core/planRollback.js';
 import type { Release } from '../../src/core/release.js';
+import type { HostEvidence } from '../../src/core/runningEvidence.js';
 
 let seq = 0;
 function release(version: string, fields: Partial<Release> = {}): Release {
@@ -95,7 +96,8 @@ describe('planRollback', () => {
     const v3 = release('v3', { status: 'live' });
     const v2 = release('v2');
     const v1 = release('v1');
-    assert.equal(planRollback(input([v3, v2, v1], { failed: v2.id })).to.version, 'v1');
+    // A named release must be running: here v2 does, although the ledger says v3.
+    assert.equal(planRollback(input([v3, v2, v1], { failed: v2.id, observedLive: 'v2' })).to.version, 'v1');
     assert.equal(planRollback(input([v3, v2, v1], { failed: 'v3' })).to.version, 'v2');
   });
 
@@ -118,7 +120,7 @@ describe('planRollback', () => {
     assert.equal(code(() => planRollback(input([v2, v1]))), 'NO_KNOWN_GOOD');
     assert.equal(code(() => planRollback(input([v2, v1], { targetVersion: 'v9' }))), 'RELEASE_NOT_FOUND');
     assert.equal(code(() => planRollback(input([v2, v1], { targetVersion: 'v2' }))), 'BAD_TARGET');
-    assert.equal(code(() => planRollback(input([v2, v1], { failed: 'v1', targetVersion: 'v2' }))), 'BAD_TARGET');
+    assert.equal(code(() => planRollback(input([v2, v1], { failed: 'v1', targetVersion: 'v2', observedLive: 'v1' }))), 'BAD_TARGET');
     assert.equal(code(() => planRollback(input([v2, v1], { targetVersion: '../v1' }))), 'UNSAFE_NAME');
     assert.equal(code(() => planRollback(input([v2, v1], { failed: 'a;b' }))), 'UNSAFE_NAME');
     assert.equal(code(() => planRollback(input([v2, v1], { failed: 'nope' }))), 'RELEASE_NOT_FOUND');
@@ -134,4 +136,95 @@ it('does not count earlier attempts at the failed version as skipped releases', 
   assert.equal(plan.to.version, 'v2');
   assert.deepEqual(plan.skipped, []);
   assert.equal(plan.riskLevel, 'low');
+});
+
+describe('planRollback: a release is judged only on evidence about it', () => {
+  const seen = (host: string, current: string | null, serves: string | null): HostEvidence => ({ host, current, serves });
+  /** v1 and v2 good, v3 the failed one; the ledger's live release as given. */
+  function ledger(live: 'v2' | 'v3') {
+    const v3 = release('v3', live === 'v3' ? { status: 'live', verifiedAt: null } : { verifiedAt: null, activatedAt: '2026-01-01T00:00:00Z' });
+    const v2 = release('v2', live === 'v2' ? { status: 'live', activatedAt: '2026-01-05T00:00:00Z' } : {});
+    const v1 = release('v1');
+    return [v3, v2, v1];
+  }
+
+  it('rolls back what the app serves when current was switched but the app not reloaded (a killed rollback)', () => {
+    // The killed run's switch made v2 the ledger's live release and `current`; the app still serves v3.
+    const plan = planRollback(input(ledger('v2'), { observedLive: 'v2', seenRunning: [seen('local', 'v2', 'v3')] }));
+    assert.deepEqual([plan.from.version, plan.to.version], ['v3', 'v2']);
+    const drift = plan.risks.find((r) => r.code === 'drift');
+    assert.equal(drift?.message, 'current is v2 but the app serves v3');
+  });
+
+  it('rolls back the newer of current and the app (a deploy switched and did not reload)', () => {
+    const plan = planRollback(input(ledger('v3'), { observedLive: 'v3', seenRunning: [seen('local', 'v3', 'v2')] }));
+    assert.deepEqual([plan.from.version, plan.to.version], ['v3', 'v2']);
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'current is v3 but the app serves v2');
+  });
+
+  it('rolls back the newest release any host runs, and names the host whose app disagrees', () => {
+    const plan = planRollback(input(ledger('v2'), {
+      hosts: ['web1', 'web2'], observedLive: null, seenRunning: [seen('web1', 'v2', 'v2'), seen('web2', 'v3', 'v3')],
+    }));
+    assert.equal(plan.from.version, 'v3');
+    assert.equal(plan.to.version, 'v2');
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v2 is live, but the target runs web1 v2, web2 v3');
+    const split = planRollback(input(ledger('v2'), {
+      hosts: ['web1', 'web2'], observedLive: 'v2', seenRunning: [seen('web1', 'v2', 'v3'), seen('web2', 'v2', 'v2')],
+    }));
+    assert.equal(split.from.version, 'v3');
+    assert.equal(split.risks.find((r) => r.code === 'drift')?.message, 'web1: current is v2 but the app serves v3');
+  });
+
+  it('rolls back a release current was repointed to by hand, whatever the ledger says', () => {
+    const v2 = release('v2');
+    const v1 = release('v1', { status: 'live' });
+    const plan = planRollback(input([v2, v1], { observedLive: 'v2', seenRunning: [seen('local', 'v2', null)] }));
+    assert.deepEqual([plan.from.version, plan.to.version], ['v2', 'v1']);
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v1 is live, but the target runs v2');
+  });
+
+  it('falls back to the ledger when nothing could be observed, or only builds the ledger does not know', () => {
+    const nothing = planRollback(input(ledger('v3'), { observedLive: null, seenRunning: [seen('local', null, null)] }));
+    assert.deepEqual([nothing.from.version, nothing.to.version], ['v3', 'v2']);
+    assert.equal(nothing.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v3 is live, but the target runs nothing');
+    const unknown = planRollback(input(ledger('v3'), { observedLive: 'v9', seenRunning: [seen('local', 'v9', null)] }));
+    assert.equal(unknown.from.version, 'v3');
+  });
+
+  it('has no drift when current, the app and the ledger agree', () => {
+    const plan = planRollback(input(ledger('v3'), { observedLive: 'v3', seenRunning: [seen('local', 'v3', 'v3')] }));
+    assert.equal(plan.risks.some((r) => r.code === 'drift'), false);
+  });
+
+  it('refuses --failed-deployment-id naming a release that does not run, in one line naming what runs', () => {
+    const releases = ledger('v3');
+    const running = { observedLive: 'v3', seenRunning: [seen('local', 'v3', 'v3')] };
+    const refusal = (() => {
+      try {
+        planRollback(input(releases, { ...running, failed: 'v2' }));
+      } catch (error) {
+        return error as RewindError;
+      }
+      return undefined;
+    })();
+    assert.equal(refusal?.code, 'FAILED_NOT_RUNNING');
+    assert.equal(refusal?.exitCode, 2);
+    assert.equal(refusal?.message, '--failed-deployment-id v2: production runs v3, not v2; leave out --failed-deployment-id to roll back v3');
+    // By id too; and a release only the app still serves is running.
+    assert.equal(code(() => planRollback(input(releases, { ...running, failed: releases[1]?.id }))), 'FAILED_NOT_RUNNING');
+    const served = planRollback(input(releases, { observedLive: 'v3', seenRunning: [seen('local', 'v3', 'v2')], failed: 'v2' }));
+    assert.deepEqual([served.from.version, served.to.version], ['v2', 'v1']);
+  });
+
+  it('with nothing observed, accepts --failed-deployment-id only for the ledger\'s live release', () => {
+    const releases = ledger('v3');
+    const blind = { observedLive: null, seenRunning: [seen('local', null, null)] };
+    assert.equal(code(() => planRollback(input(releases, { ...blind, failed: 'v2' }))), 'FAILED_NOT_RUNNING');
+    assert.equal(planRollback(input(releases, { ...blind, failed: 'v3' })).to.version, 'v2');
+    // No live release and no evidence: naming one is the way out that NOTHING_LIVE points to.
+    const v2 = release('v2', { status: 'failed', markedBadAt: 'x' });
+    const v1 = release('v1');
+    assert.equal(planRollback(input([v2, v1], { ...blind, failed: 'v2' })).to.version, 'v1');
+  });
 });

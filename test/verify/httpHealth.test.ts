@@ -52,6 +52,18 @@ test('a wrong sha fails with both shas and the attempt count', async (t) => {
   assert.match(result.reason, /^health http:\/\/127\.0\.0\.1:\d+\/health: reports 1a2b3c4 at "sha", expected 9f8e7d6 \(v1\.2\.0\) \(\d+ attempts in \d+\.\ds\)$/);
 });
 
+test('maxAttempts: 1 asks once and returns what was reported, passed or not, without waiting out the timeout', async (t) => {
+  const server = await startServer(t, (_n, _req, res) => sendJson(res, 503, { sha: OTHER }));
+  const started = performance.now();
+  const result = await checkHealth({ ...config(server.url, { timeout: 5000, successes: 1 }), maxAttempts: 1 }, expected);
+  assert.ok(performance.now() - started < 2000, 'it must not poll until the timeout');
+  assert.equal(result.ok, false);
+  assert.equal(result.attempts, 1);
+  assert.equal(server.hits(), 1);
+  assert.equal(result.reported, OTHER);
+  assert.equal(result.lastStatus, 503);
+});
+
 test('a wrong status fails and is reported as the last status', async (t) => {
   const server = await startServer(t, (_n, _req, res) => sendJson(res, 500, { sha: SHA }));
   const result = await checkHealth(config(server.url, { timeout: 200 }), expected);

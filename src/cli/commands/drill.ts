@@ -9,7 +9,7 @@ export function registerDrill(program: Command, io: CliIO): void {
   program
     .command('drill')
     .description('a timed dry-run rollback against the real environment, logged to the drill log; nothing changes')
-    .option('--failed-deployment-id <id>', 'the release to pretend has failed (default: the live one)')
+    .option('--failed-deployment-id <id>', 'the release to pretend has failed; it must be running (default: the newest release that runs)')
     .option('--target-version <version>', 'rehearse going back to this version instead of the last known good')
     .option('--reason <text>', 'why, for the drill log')
     .action(async (options: { failedDeploymentId?: string; targetVersion?: string; reason?: string }, command: Command) => {

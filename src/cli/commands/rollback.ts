@@ -30,7 +30,10 @@ export function registerRollback(program: Command, io: CliIO): void {
   program
     .command('rollback')
     .description('plan a rollback to the last known good release and save it; with --apply carry it out')
-    .option('--failed-deployment-id <id>', 'the release being rolled back: a release id or version (default: the live one)')
+    .option(
+      '--failed-deployment-id <id>',
+      'the release being rolled back: a release id or version that runs (default: the newest release that runs)',
+    )
     .option('--target-version <version>', 'go back to this version instead of the last known good')
     .option('--reason <text>', 'why, for the report')
     .option('--apply', 'carry the plan out (without it nothing on the target changes)')
