@@ -48,7 +48,7 @@ export interface DeployResult {
 
 /**
  * Make the release, switch to it, reload, verify. When it fails after the
- * switch, go back to the release that was live before (a rollback run of its
+ * switch, go back to the last known good release (a rollback run of its
  * own, with its reports) unless told not to. The deploy failed either way.
  */
 export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<DeployResult> {
@@ -125,7 +125,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
     else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;
     else {
       try {
-        rollback = await rollBackTo(deps, release, previous, lock);
+        rollback = await rollBackTo(deps, release, lock);
       } catch (thrown) {
         // A gated or refused automatic rollback leaves the failed release current, and says why.
         rollbackSkipped = `the automatic rollback did not run: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
@@ -160,7 +160,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
     deps,
     result.ok ? 'deploy.succeeded' : 'deploy.failed',
     result.ok ? 'success' : 'failure',
-    { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? previous?.version : undefined },
+    { version: plan.version, error: error?.message, rolled_back_to: rollback?.ok ? rollback.plan.to.version : undefined },
     run.id,
   );
   return {
@@ -169,10 +169,14 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock): Promise<
   };
 }
 
-async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, lock: HeldLock): Promise<RollbackResult> {
+/**
+ * Back to the last known good, as the planner chooses it: the release live before may be a
+ * broken one kept live (--no-auto-rollback), and going back to it leaves production broken.
+ * With no known good release the planner refuses, and the caller says the rollback did not run.
+ */
+async function rollBackTo(deps: EnvDeps, failed: Release, lock: HeldLock): Promise<RollbackResult> {
   const planned = await planRollbackRun(deps, {
     failed: failed.id,
-    targetVersion: previous.version,
     reason: `deploy of ${failed.version} failed verification`,
     trigger: 'deploy.verify_failed',
   });
