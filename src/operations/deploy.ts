@@ -138,7 +138,7 @@ async function stepThrough(
     else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;
     else {
       try {
-        rollback = await rollBackTo(deps, release, previous, lock);
+        rollback = await rollBackTo(deps, release, lock);
       } catch (thrown) {
         if (isRunStopping(thrown)) throw thrown;
         // A gated or refused automatic rollback leaves the failed release current, and says why.
@@ -172,10 +172,14 @@ async function finishAfterChild(
   });
 }
 
-async function rollBackTo(deps: EnvDeps, failed: Release, previous: Release, lock: HeldLock): Promise<RollbackResult> {
+/**
+ * Back to the last known good, as the planner chooses it: the release live before may be a
+ * broken one kept live (--no-auto-rollback), and going back to it leaves production broken.
+ * With no known good release the planner refuses, and the caller says the rollback did not run.
+ */
+async function rollBackTo(deps: EnvDeps, failed: Release, lock: HeldLock): Promise<RollbackResult> {
   const planned = await planRollbackRun(deps, {
     failed: failed.id,
-    targetVersion: previous.version,
     reason: `deploy of ${failed.version} failed verification`,
     trigger: 'deploy.verify_failed',
   });

@@ -59,6 +59,44 @@ test('current switched back but the app not reloaded: the rollback starts from w
   assert.deepEqual(await releaseStatuses(world), [['v3', 'rolled_back', true], ['v2', 'verified', false], ['v1', 'superseded', false]]);
 });
 
+test('a broken deploy on top of a broken live release rolls back by itself to the last known good', async (t) => {
+  const world = await makeWorld(t, [GOOD('v1'), GOOD('v2'), BROKEN('v3'), BROKEN('v4')]);
+  await world.patchConfig('timeout: 4s', 'timeout: 1s');
+  const cli = (...args: string[]) => rewind(world.root, args);
+  for (const version of ['v1', 'v2']) assert.equal((await cli('deploy', version)).code, 0);
+  assert.equal((await cli('deploy', 'v3', '--no-auto-rollback')).code, 1);
+  assert.equal((await world.served())?.version, 'v3');
+
+  const deployed = await cli('deploy', 'v4', '--json');
+  assert.equal(deployed.code, 1, deployed.stderr);
+  const doc = deployed.json();
+  assert.equal(doc.error.code, 'VERIFY_FAILED');
+  assert.equal(doc.previous_version, 'v3');
+  assert.equal(doc.rollback_skipped, null);
+  assert.deepEqual([doc.rollback.ok, doc.rollback.to_version], [true, 'v2']);
+  assert.deepEqual(await world.served(), { http: 200, version: 'v2', sha: await world.shaOf('v2') });
+  assert.equal(await world.current(), 'releases/v2');
+  assert.deepEqual(await releaseStatuses(world), [
+    ['v4', 'rolled_back', true], ['v3', 'failed', true], ['v2', 'verified', false], ['v1', 'superseded', false],
+  ]);
+  const rollback = (await cli('history', '--json')).json().runs[0];
+  assert.deepEqual([rollback.kind, rollback.status, rollback.from_version, rollback.to_version], ['rollback', 'succeeded', 'v4', 'v2']);
+});
+
+test('a broken deploy with no known good release to go back to says the automatic rollback did not run', async (t) => {
+  const world = await makeWorld(t, [BROKEN('v1'), BROKEN('v2')]);
+  await world.patchConfig('timeout: 4s', 'timeout: 1s');
+  const cli = (...args: string[]) => rewind(world.root, args);
+  assert.equal((await cli('deploy', 'v1', '--no-auto-rollback')).code, 1);
+  const deployed = await cli('deploy', 'v2', '--json');
+  assert.equal(deployed.code, 1, deployed.stderr);
+  const doc = deployed.json();
+  assert.equal(doc.rollback, null);
+  assert.match(doc.rollback_skipped, /^the automatic rollback did not run: no known good release older than v2/);
+  assert.equal(await world.current(), 'releases/v2');
+  assert.equal((await cli('history', '--json')).json().runs.some((r: any) => r.kind === 'rollback'), false);
+});
+
 test('--failed-deployment-id naming a release that does not run is refused: nothing is saved or switched', async (t) => {
   const world = await makeWorld(t, [GOOD('v1'), GOOD('v2'), GOOD('v3')]);
   const cli = (...args: string[]) => rewind(world.root, args);
