@@ -10,6 +10,7 @@ import { RewindError } from '../core/errors.js';
 import type { DeployPlan, PlanStep, RollbackPlan } from '../core/plan.js';
 import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
+import { runProgress } from '../core/runProgress.js';
 import type { EnvDeps } from './deps.js';
 import { planMigrations } from './migrationSteps.js';
 import { ledgerDigest } from './planBasis.js';
@@ -111,12 +112,9 @@ async function movedHosts(deps: EnvDeps, run: Run, planSteps: readonly PlanStep[
 /** Per host (`*`: every host), the version the run's last finished switch left there. */
 function switchedVersions(planSteps: readonly PlanStep[], journal: readonly StepRecord[]): Map<string, string> {
   const left = new Map<string, string>();
-  planSteps.forEach((step, index) => {
-    if (step.kind !== 'switch') return;
-    const record = journal.find((r) => r.index === index && (r.stepId === undefined || r.stepId === step.id));
-    if (record?.status !== 'succeeded') return;
-    for (const host of step.hosts ?? ['*']) left.set(host, step.version);
-  });
+  for (const step of runProgress(planSteps, journal).done) {
+    if (step.kind === 'switch') for (const host of step.hosts ?? ['*']) left.set(host, step.version);
+  }
   return left;
 }
 
