@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { makeFleet, type Fleet } from '../test/helpers/fleet.js';
 import { BROKEN, GOOD } from '../test/helpers/world.js';
-import type { Sshd } from '../test/helpers/sshd.js';
+import { existsSync } from 'node:fs';
+import { SFTP_SERVER, type Sshd } from '../test/helpers/sshd.js';
 import { baselineRollback } from './baseline.js';
 import { Cleanups } from './cleanups.js';
 import { describe, rewindCli, type Finished } from './cli.js';
@@ -31,6 +32,13 @@ export interface BenchFleet {
   putBackV3: (before: 'rewind' | 'baseline') => Promise<void>;
 }
 
+/**
+ * Hosts are configured like Debian's default sshd: the sftp subsystem is
+ * /usr/lib/openssh/sftp-server, which sshd starts through the user's login
+ * shell (so an SFTP session pays the shell's start-up, as exec does).
+ */
+export const BENCH_SFTP = existsSync(SFTP_SERVER) ? 'server' : 'internal';
+
 const node = process.execPath;
 const pm2 = join(import.meta.dirname, '..', 'node_modules', 'pm2', 'bin', 'pm2');
 
@@ -39,7 +47,7 @@ const pm2 = join(import.meta.dirname, '..', 'node_modules', 'pm2', 'bin', 'pm2')
  * with the benchmark's two configs, and v1, v2 deployed and the broken v3 live.
  */
 export async function benchFleet(cleanups: Cleanups, count: number, mode: ExecMode): Promise<BenchFleet> {
-  const fleet = await makeFleet(cleanups as unknown as TestContext, [GOOD('v1'), GOOD('v2'), BROKEN('v3')], count, '');
+  const fleet = await makeFleet(cleanups as unknown as TestContext, [GOOD('v1'), GOOD('v2'), BROKEN('v3')], count, '', { sftp: BENCH_SFTP });
   const helperConfig = await readFile(fleet.configFile, 'utf8');
   const port = Number(/PORT=(\d+)/.exec(helperConfig)?.[1]);
   if (!Number.isInteger(port) || port <= 0) throw new Error('bench: no PORT in the fleet helper\'s rewind.yaml');

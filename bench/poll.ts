@@ -25,7 +25,7 @@ export function servedSha(baseUrl: string, signal: AbortSignal = AbortSignal.tim
 
 /**
  * performance.now() at which every host's /health first reported `sha`.
- * Each host gets a request every ~5 ms whether or not the last one has
+ * Each host gets a request every `everyMs` whether or not the last one has
  * answered (a request stuck on a dying worker must not delay the reading),
  * each with a 2 s timeout, until it reports the sha; throws at the deadline.
  */

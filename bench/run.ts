@@ -77,14 +77,15 @@ function resultsMarkdown(results: Results, table: string, machine: string): stri
   return `# Benchmark results
 
 Written by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}: ${machine}.
-Every host is an sshd of its own on 127.0.0.N with its own deploy path and PM2 daemon; the app is the demo's sample app
+Every host is an sshd of its own on 127.0.0.N with its own deploy path and PM2 daemon, configured like Debian's default
+(\`Subsystem sftp /usr/lib/openssh/sftp-server\`, started through the user's login shell) when that server is installed; the app is the demo's sample app
 (v1, v2 good, v3 broken: its /health answers 503). Before each sample the broken v3 is put back live (not timed).
 rewind runs \`node bin/rewind.js rollback --apply --yes --target-version v2\` with health every 50 ms, 1 success, and
 \`pm2 reload demo-shop\` as its reload; the baseline is one \`ssh\` call running
 \`cd <path> && ln -sfn releases/v2 current.tmp && mv -T current.tmp current && PM2_HOME=... node pm2 reload demo-shop\`.
 Every command runs without the NODE_EXTRA_CA_CERTS this sandbox sets for all processes (bench/userEnv.ts: Node reads that file at every
 start, ~0.1 s here; a user's shell does not set it); the rows marked so measure rewind with it.
-Times run from the command's start to the moment /health (polled every 5 ms from the benchmark, on a new connection each time) reports v2's sha.
+Times run from the command's start to the moment /health (polled every 50 ms from the benchmark, on a new connection each time) reports v2's sha.
 The load is 200 requests/s to \`/\` of the first host (node:http, 2 s timeout each; keep-alive connections, or a new connection per request)
 from 0.5 s before the command to 1 s after the target is reported. In (c) the baseline is its one ssh call run on every host at once.
 

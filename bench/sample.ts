@@ -4,6 +4,9 @@ import { cpuTicks, cpuUse, type CpuUse } from './cpu.js';
 import { startLoad, summarize, type Connections, type LoadSummary } from './load.js';
 import { whenAllServe } from './poll.js';
 
+/** How often the benchmark asks /health, each time on a new connection: as a user's script would. */
+export const POLL_EVERY_MS = 50;
+
 export interface Timed {
   /** From the command's start to the moment the last host's /health reported the target's sha. */
   toHealthMs: number;
@@ -18,7 +21,7 @@ export interface Timed {
 export async function timedRollback(start: () => Promise<Finished>, baseUrls: string[], sha: string): Promise<Timed> {
   const before = cpuTicks();
   const running = start();
-  const seen = await whenAllServe(baseUrls, sha, 60_000).catch(async (error: unknown) => {
+  const seen = await whenAllServe(baseUrls, sha, 60_000, POLL_EVERY_MS).catch(async (error: unknown) => {
     await running.catch(() => undefined);
     throw error;
   });
@@ -38,7 +41,7 @@ export async function loadedRollback(start: () => Promise<Finished>, baseUrls: s
   try {
     await sleep(500);
     const running = start();
-    const seen = await whenAllServe(baseUrls, sha, 60_000).catch(async (error: unknown) => {
+    const seen = await whenAllServe(baseUrls, sha, 60_000, POLL_EVERY_MS).catch(async (error: unknown) => {
       await running.catch(() => undefined);
       throw error;
     });

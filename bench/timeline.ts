@@ -20,19 +20,25 @@ export async function rollbackTimeline(bf: BenchFleet): Promise<TimelineEvent[]>
   await bf.putBackV3('rewind');
   const watch = await watchLog(sshd.logFile);
   let lines: Awaited<ReturnType<typeof watch.stop>> = [];
-  const timed = await timedRollback(() => bf.rollback(), bf.baseUrls, bf.sha.v2).finally(async () => { lines = await watch.stop(); });
+  const timed = await timedRollback(() => bf.rollback([], { REWIND_TIMELINE: '1' }), bf.baseUrls, bf.sha.v2).finally(async () => { lines = await watch.stop(); });
   const start = timed.run.startedAt;
   const events: TimelineEvent[] = lines.flatMap(({ at, line }) => {
     const what = sshdEvent(line);
     return what === undefined ? [] : [{ at: at - start, what: `sshd: ${what}` }];
   });
   const phases = ledgerPhases(bf.root, [timed])[0];
-  if (phases) {
-    events.push({ at: phases.beforeRun, what: 'ledger: run recorded (assessed and planned)' });
-    for (const step of phases.stepStarts) events.push({ at: step.at, what: `ledger: step "${step.name}" starts (takes ${phases.steps[step.name]} ms)` });
-  }
+  if (phases) events.push({ at: phases.beforeRun, what: 'ledger: run recorded (assessed and planned)' });
+  events.push(...processMarks(timed.run.stderr));
   events.push({ at: timed.toHealthMs, what: '/health reports the target sha' }, { at: timed.toExitMs, what: 'process exits' });
   return events.sort((a, b) => a.at - b.at);
+}
+
+/** What rewind itself printed under REWIND_TIMELINE=1: ms since its own start, which is where the benchmark's clock starts too. */
+function processMarks(stderr: string): TimelineEvent[] {
+  return stderr.split('\n').flatMap((line) => {
+    const mark = /^rewind: timeline (\d+) (.*)$/.exec(line);
+    return mark ? [{ at: Number(mark[1]), what: `rewind: ${mark[2]}` }] : [];
+  });
 }
 
 /** sshd's VERBOSE log lines that mark a connection's life, in a few words; others undefined. */

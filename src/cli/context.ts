@@ -3,6 +3,7 @@ import { withCleanup } from '../operations/firstError.js';
 import { openEnvironment, type OpenEnvironment } from '../wiring/openEnvironment.js';
 import { err, type CliIO, type GlobalOptions } from './io.js';
 import { progressView } from './views/progress.js';
+import { withTimeline } from './views/timeline.js';
 
 export function globalsOf(command: Command): GlobalOptions {
   const opts = command.optsWithGlobals<Partial<GlobalOptions>>();
@@ -16,7 +17,8 @@ export async function withEnvironment<T>(
   use: (deps: OpenEnvironment) => Promise<T>,
   options: { warmHosts?: boolean } = {},
 ): Promise<T> {
-  const progress = progressView(io, globals);
+  const progress = withTimeline(io, progressView(io, globals));
+  progress({ type: 'phase', what: 'command parsed' });
   const deps = await openEnvironment({
     cwd: io.cwd,
     configFile: globals.config,

@@ -48,10 +48,12 @@ export interface OpenEnvironment extends EnvDeps {
  */
 export async function openEnvironment(options: OpenOptions): Promise<OpenEnvironment> {
   const processEnv = options.processEnv ?? process.env;
+  const events = options.events ?? ignoreEvents;
   // Read first: a malformed value is a usage error before anything is opened.
   const leaseMs = leaseMsFromEnv(processEnv);
   const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
   const { name, env } = selectEnvironment(loaded, options.envName);
+  events({ type: 'phase', what: 'config read' });
   const paths = resolvePaths(loaded);
   const location = ledgerLocation(loaded, paths.stateDir, processEnv);
   // The app database's URL is a secret whatever its variable is called.
@@ -69,7 +71,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, options.drivers)]);
   const hosts = environmentTargets({
     app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir,
-    localExec: exec, localFiles: files, secrets, drivers: options.drivers,
+    localExec: exec, localFiles: files, secrets, drivers: options.drivers, events,
   });
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.
@@ -81,6 +83,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     await hosts.close();
     throw error;
   });
+  events({ type: 'phase', what: 'ledger open' });
   return {
     loaded,
     ledgerFile: location.label,
@@ -97,7 +100,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     files,
     clock: systemClock,
     user,
-    events: options.events ?? ignoreEvents,
+    events,
     random: () => randomBytes(2).toString('hex'),
     self: processIdentity(),
     leaseMs,

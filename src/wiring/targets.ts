@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { driverSection, type EnvironmentConfig } from '../config/schema/environment.js';
 import type { DriverHost, DriverIo, DriverModule } from '../core/driver.js';
+import type { EventSink } from '../core/events.js';
 import type { CommandOptions, Exec, Files } from '../core/ports.js';
 import type { Target } from '../core/target.js';
 import { DRIVERS, driverModule } from '../drivers/index.js';
@@ -22,6 +23,8 @@ export interface TargetsInput {
   secrets: readonly string[];
   /** The driver list; the real one unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
+  /** Where the connections' milestones go (logged in, sessions open). */
+  events?: EventSink;
 }
 
 export interface Targets {
@@ -101,7 +104,11 @@ export function environmentTargets(input: TargetsInput): Targets {
       });
       // ssh2 is loaded only for environments that have remote hosts.
       const opening = import('../exec/ssh/connect.js').then(
-        ({ openSshHost }) => openSshHost(target, { ...sshOptions(input), onConnecting: markUnderWay }),
+        ({ openSshHost }) => openSshHost(target, {
+          ...sshOptions(input),
+          onConnecting: markUnderWay,
+          onPhase: (what) => input.events?.({ type: 'phase', what: `${host.name}: ${what}` }),
+        }),
       );
       opening.then(markUnderWay, markUnderWay);
       connection = opening;

@@ -61,6 +61,7 @@ export function registerRollback(program: Command, io: CliIO): void {
         }
         const saved = options.plan ? { planFile: options.plan } : options.run ? { runId: options.run } : undefined;
         const planned = saved ? await loadSavedPlan(deps, saved) : await planRollbackRun(deps, request);
+        deps.events({ type: 'phase', what: `plan ${planned.run.id} saved` });
         if (!options.apply) {
           if (globals.json) printJson(io, plannedJson(planned));
           else if (!globals.quiet) out(io, `${planMarkdown(planned.plan, planned.run.id)}\nsaved: ${planned.files.planMd}`);

@@ -43,6 +43,8 @@ export interface OpenSshOptions {
   commandSession?: boolean;
   /** Called once the TCP connect is sent: from then on the handshake goes on while the caller works. */
   onConnecting?: () => void;
+  /** Milestones of this connection (logged in, command session ready, SFTP open), for REWIND_TIMELINE. */
+  onPhase?: (what: string) => void;
 }
 
 export interface SshHost {
@@ -132,6 +134,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
     client.once('close', () => settle(closedBeforeLogin(facts)));
     try {
       client.connect(config);
+      options.onPhase?.('connecting');
       options.onConnecting?.();
     } catch (error) {
       settle(connectError(error, { ...facts, hostKey: hostKeys.outcome() }));
@@ -141,10 +144,11 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
 
   const gate = new ChannelGate(maxChannels);
   const sessions = options.commandSession !== false && maxChannels >= 3 ? commandSessions(client, gate, options) : undefined;
+  options.onPhase?.(`logged in (${connectMs} ms)`);
   // Started now: the login shell runs while the caller is still planning.
-  sessions?.current();
+  void sessions?.current()?.whenReady().then((ready) => options.onPhase?.(ready ? 'command session ready' : 'no command session'));
   const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
-  const sftp = sharedSftp(client, gate, label);
+  const sftp = sharedSftp(client, gate, label, options.onPhase);
   const knownRoots = new Set<string>();
   const files = (roots: readonly string[]): SshFiles => {
     for (const root of roots) knownRoots.add(root);
@@ -183,7 +187,7 @@ function commandSessions(client: Client, gate: ChannelGate, options: OpenSshOpti
 }
 
 /** One SFTP session per connection, opened on first use and reopened if it ends. */
-function sharedSftp(client: Client, gate: ChannelGate, label: string): () => Promise<SftpOps> {
+function sharedSftp(client: Client, gate: ChannelGate, label: string, onPhase?: (what: string) => void): () => Promise<SftpOps> {
   let session: Promise<SftpOps> | undefined;
   return () => {
     if (session !== undefined) return session;
@@ -200,6 +204,7 @@ function sharedSftp(client: Client, gate: ChannelGate, label: string): () => Pro
               }
             }),
         );
+        onPhase?.('SFTP session open');
         wrapper.on('error', () => undefined);
         wrapper.once('close', () => {
           release();

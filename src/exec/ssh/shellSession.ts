@@ -71,6 +71,11 @@ export class ShellSession {
     return this.wasReady;
   }
 
+  /** Resolves once the runner answered (true) or the session could not start (false). */
+  whenReady(): Promise<boolean> {
+    return this.ready;
+  }
+
   /** Takes the session for one command: waits while it starts; false when busy or gone. */
   async claim(): Promise<boolean> {
     if (this.state === 'starting' && !(await this.ready)) return false;
