@@ -70,7 +70,7 @@ export async function benchFleet(cleanups: Cleanups, count: number, mode: ExecMo
   const sha = { v1: await fleet.shaOf('v1'), v2: await fleet.shaOf('v2'), v3: await fleet.shaOf('v3') };
   return {
     fleet, root: fleet.root, port, mode, baseUrls, sha,
-    rollback: (extra = [], env = {}, prefix = []) => rewindCli(fleet.root, ['--config', fleet.configFile, 'rollback', '--apply', '--yes', '--target-version', 'v2', ...extra], 60_000, env, prefix),
+    rollback: (extra = [], env = {}, prefix = []) => rewindCli(fleet.root, ['--config', fleet.configFile, 'rollback', '--apply', '--yes', ...extra], 60_000, env, prefix),
     baseline: () => baselineOnAll(fleet, 'v2'),
     putBackV3: async (before) => {
       if (before === 'rewind') await deployV3();

@@ -80,7 +80,7 @@ Written by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(
 Every host is an sshd of its own on 127.0.0.N with its own deploy path and PM2 daemon, configured like Debian's default
 (\`Subsystem sftp /usr/lib/openssh/sftp-server\`, started through the user's login shell) when that server is installed; the app is the demo's sample app
 (v1, v2 good, v3 broken: its /health answers 503). Before each sample the broken v3 is put back live (not timed).
-rewind runs \`node bin/rewind.js rollback --apply --yes --target-version v2\` with health every 50 ms, 1 success, and
+rewind runs \`node bin/rewind.js rollback --apply --yes\` (the last known good: v2) with health every 50 ms, 1 success, and
 \`pm2 reload demo-shop\` as its reload; the baseline is one \`ssh\` call running
 \`cd <path> && ln -sfn releases/v2 current.tmp && mv -T current.tmp current && PM2_HOME=... node pm2 reload demo-shop\`.
 Every command runs without the NODE_EXTRA_CA_CERTS this sandbox sets for all processes (bench/userEnv.ts: Node reads that file at every
