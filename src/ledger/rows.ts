@@ -28,6 +28,7 @@ export function releaseToRow(release: Release, seq: number): Insertable<Releases
     activated_at: release.activatedAt,
     migrations: toJson(release.migrations ?? []),
     source: release.source,
+    rebuilt_at: release.rebuiltAt ?? null,
     seq,
   };
 }
@@ -48,6 +49,8 @@ export function rowToRelease(row: Selectable<ReleasesTable>): Release {
     activatedAt: row.activated_at,
     migrations: JSON.parse(row.migrations) as string[],
     source: row.source,
+    // Only rebuilt releases carry the field, so a release reads back exactly as it was written.
+    ...(row.rebuilt_at ? { rebuiltAt: row.rebuilt_at } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ export function registerHistory(program: Command, io: CliIO): void {
       }
       if (globals.quiet) return;
       out(io, table('releases', ['version', 'sha', 'status', 'deployed at', 'by', 'release id'],
-        releases.map((r) => [r.version, r.sha?.slice(0, 7) ?? '-', r.status, r.deployedAt, r.deployedBy, r.id])));
+        releases.map((r) => [r.version, r.sha?.slice(0, 7) ?? '-', `${r.status}${r.rebuiltAt ? ' (rebuilt)' : ''}`, r.deployedAt, r.deployedBy, r.id])));
       out(io, table('runs', ['run id', 'kind', 'status', 'from', 'to', 'trigger', 'started'],
         runs.map((r) => [r.id, r.kind, r.status, r.fromVersion ?? '-', r.toVersion ?? '-', r.trigger, r.startedAt ?? r.createdAt])));
     });
