@@ -55,7 +55,7 @@ interface Evidence {
 
 export function rebuildReleases(record: EarlierRecord, input: RebuildInput): Rebuild {
   const held = versionsHeld(record);
-  const evidence = new Map<string, Evidence>(held.map((v) => [v, { verifiedAt: null, bad: null, deployed: null, switchedAt: null, basis: null }]));
+  const evidence = new Map<string, Evidence>(held.map((v) => [v, noEvidence()]));
   for (const run of record.runs) applyRun(evidence, run);
   const live = liveVersion(record, held);
   const at = input.now.toISOString();
@@ -84,10 +84,15 @@ export function rebuildReleases(record: EarlierRecord, input: RebuildInput): Reb
       basis: [e.basis ?? 'no report tells of it', ...(version === live ? ['current points at it'] : [])].join('; '),
     };
   });
-  releases.sort((a, b) => compare(a.release.deployedAt, b.release.deployedAt) || held.indexOf(a.release.version) - held.indexOf(b.release.version));
+  const order = (r: RebuiltRelease) => held.indexOf(r.release.version);
+  releases.sort((a, b) => compare(a.release.deployedAt, b.release.deployedAt) || order(a) - order(b));
   const named = new Set(record.runs.flatMap((r) => (r.kind === 'drill' ? [] : [r.fromVersion, r.toVersion])));
   const onlyInReports = [...named].filter((v): v is string => v !== null && !evidence.has(v)).sort();
   return { releases, live, onlyInReports };
+}
+
+function noEvidence(): Evidence {
+  return { verifiedAt: null, bad: null, deployed: null, switchedAt: null, basis: null };
 }
 
 function applyRun(evidence: Map<string, Evidence>, run: ReportedRun): void {

@@ -28,7 +28,8 @@ export function releaseToRow(release: Release, seq: number): Insertable<Releases
     activated_at: release.activatedAt,
     migrations: toJson(release.migrations ?? []),
     source: release.source,
-    rebuilt_at: release.rebuiltAt ?? null,
+    // Left out unless set (the column defaults to null), as rowToRelease leaves the field out.
+    ...(release.rebuiltAt ? { rebuilt_at: release.rebuiltAt } : {}),
     seq,
   };
 }
