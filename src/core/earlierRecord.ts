@@ -19,7 +19,6 @@ export interface ReportedRun {
   /** ISO 8601; the start plus the duration when only that is known. */
   finishedAt: string;
   requestedBy: string | null;
-  trigger: string | null;
 }
 
 export interface HostRecord {

@@ -8,7 +8,7 @@ const host = (name: string, versions: string[]): HostRecord => ({
 });
 const run = (id: string) => ({
   runId: id, kind: 'deploy', fromVersion: null, toVersion: 'v1', ok: true, startedAt: '2026-01-01T00:00:00.000Z',
-  finishedAt: '2026-01-01T00:00:01.000Z', requestedBy: null, trigger: null,
+  finishedAt: '2026-01-01T00:00:01.000Z', requestedBy: null,
 });
 const record = (hosts: HostRecord[], runs = 0): EarlierRecord => ({
   hosts, unreadable: [], reportsDir: '.rewind/reports', runs: Array.from({ length: runs }, (_, i) => run(`r${i}`)),

@@ -20,7 +20,7 @@ function host(name: string, versions: string[], running: string | null): HostRec
 function run(kind: string, from: string | null, to: string, ok: boolean, at: string): ReportedRun {
   return {
     runId: `${kind}-${at}`, kind, fromVersion: from, toVersion: to, ok, startedAt: `2026-02-${at}:00.000Z`,
-    finishedAt: `2026-02-${at}:30.000Z`, requestedBy: 'alice@example.com', trigger: 'manual',
+    finishedAt: `2026-02-${at}:30.000Z`, requestedBy: 'alice@example.com',
   };
 }
 

@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createGuardedFiles } from '../../src/exec/guardedFiles.js';
+import { rebuildLedger } from '../../src/operations/lostLedger/rebuildLedger.js';
+import { appendTrend } from '../../src/operations/reports/writeRollbackReports.js';
 import { openEnvironment } from '../../src/wiring/openEnvironment.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -53,4 +56,37 @@ test('an empty ledger is judged per environment, against what that environment\'
   assert.deepEqual(audit.map((e) => [e.action, e.env, e.actor]), [['ledger.started_afresh', 'production', 'tester@example.com']]);
   // The choice is kept: the next command needs no flag although the ledger still holds no release.
   await (await open('production')).close();
+});
+
+test('a driver that keeps no record of its own (command): the reports alone tell of the history; a rebuild has nothing to go on', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'rewind.yaml'), `app: shop
+environments:
+  production:
+    driver: command
+    command:
+      activate: [["./switch.sh", "{version}"]]
+      inspect: ["./live-version.sh"]
+`);
+  const open = (more: { acceptLostLedger?: boolean } = {}) => openEnvironment({ cwd: dir, processEnv: { REWIND_USER: 't@example.com' }, ...more });
+  await (await open()).close();
+  // What a deploy made with the lost ledger left in the reports dir.
+  await appendTrend(createGuardedFiles([dir]), join(dir, '.rewind'), {
+    at: '2026-01-01T10:00:00.000Z', runId: 'deploy-20260101-100000-aaaa', kind: 'deploy', app: 'shop', env: 'production',
+    fromVersion: null, toVersion: 'v1', status: 'success', durationMs: 1000, slaSeconds: null, trigger: 'manual', requestedBy: 'a@example.com',
+  });
+
+  await assert.rejects(open(), (error: any) => {
+    assert.equal(error.code, 'LEDGER_LOST');
+    assert.match(error.message, /is empty but \S+\/\.rewind\/reports holds 1 run of shop production;/);
+    return true;
+  });
+  const deps = await open({ acceptLostLedger: true });
+  t.after(() => deps.close());
+  await assert.rejects(rebuildLedger(deps, deps.ledgerFile), (error: any) => {
+    assert.equal(error.code, 'LEDGER_REBUILD_REFUSED');
+    assert.match(error.message, /the command driver keeps no record of rewind's releases on its targets: nothing to rebuild shop production from/);
+    return true;
+  });
+  assert.deepEqual(await deps.ledger.listAudit(), [], 'nothing was written');
 });

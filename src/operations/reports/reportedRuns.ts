@@ -46,7 +46,6 @@ function fromTrendRow(row: Record<string, string>): ReportedRun | undefined {
     startedAt,
     finishedAt: new Date(Date.parse(startedAt) + (Number.isFinite(seconds) ? seconds * 1000 : 0)).toISOString(),
     requestedBy: row.requested_by || null,
-    trigger: row.trigger || null,
   };
 }
 
@@ -64,7 +63,6 @@ function fromSummary(summary: Record<string, unknown> | undefined, app: string, 
     startedAt,
     finishedAt: isoOrNull(summary.finished_at) ?? startedAt,
     requestedBy: text(summary.requested_by),
-    trigger: text(summary.trigger),
   };
 }
 
