@@ -60,6 +60,12 @@ export type { HostStatus, StatusReport } from './operations/status.js';
 export { history } from './operations/history.js';
 export type { History } from './operations/history.js';
 
+// After a lost ledger: its releases re-created from the targets and the reports (open with acceptLostLedger).
+export { rebuildLedger } from './operations/lostLedger/rebuildLedger.js';
+export type { RebuildResult } from './operations/lostLedger/rebuildLedger.js';
+export type { Rebuild, RebuiltRelease } from './core/rebuildReleases.js';
+export type { EarlierRecord, HostRecord, ReportedRun } from './core/earlierRecord.js';
+
 // Parts of the results above, named (derived, so that this file imports only what DESIGN allows it).
 import type { RollbackResult } from './operations/applyRollback.js';
 /** How one step of a run went. */
@@ -82,7 +88,9 @@ export type { ErrorCode, ExitCode } from './core/errors.js';
 
 // Progress, drivers and the ports operations are given.
 export type { EventSink, RunEvent } from './core/events.js';
-export type { Driver, DriverHost, DriverIo, DriverModule, LiveState, PreparedRelease, PrepareOptions, RunContext } from './core/driver.js';
+export type {
+  Driver, DriverHost, DriverIo, DriverModule, LiveState, MadeRelease, MadeReleases, PreparedRelease, PrepareOptions, RunContext,
+} from './core/driver.js';
 export type { Target } from './core/target.js';
 export type {
   Clock,

@@ -7,7 +7,10 @@ import { withTimeline } from './views/timeline.js';
 
 export function globalsOf(command: Command): GlobalOptions {
   const opts = command.optsWithGlobals<Partial<GlobalOptions>>();
-  return { config: opts.config, env: opts.env, json: opts.json === true, quiet: opts.quiet === true, verbose: opts.verbose === true };
+  return {
+    config: opts.config, env: opts.env, json: opts.json === true, quiet: opts.quiet === true, verbose: opts.verbose === true,
+    newLedger: opts.newLedger === true,
+  };
 }
 
 /** Open the selected environment for one command and always close it again. */
@@ -15,7 +18,7 @@ export async function withEnvironment<T>(
   io: CliIO,
   globals: GlobalOptions,
   use: (deps: OpenEnvironment) => Promise<T>,
-  options: { warmHosts?: boolean } = {},
+  options: { warmHosts?: boolean; acceptLostLedger?: boolean } = {},
 ): Promise<T> {
   const progress = withTimeline(io, progressView(io, globals));
   progress({ type: 'phase', what: 'command parsed' });
@@ -26,6 +29,8 @@ export async function withEnvironment<T>(
     events: progress,
     processEnv: io.env,
     warmHosts: options.warmHosts,
+    newLedger: globals.newLedger,
+    acceptLostLedger: options.acceptLostLedger,
   });
   // Closing (the ledger, SSH connections) can fail too, but never instead of what the command itself hit.
   return withCleanup(() => use(deps), async () => {

@@ -19,6 +19,8 @@ export interface GlobalOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** --new-ledger: an empty ledger is wanted (see keepLedgerWhole). */
+  newLedger?: boolean;
 }
 
 export function out(io: CliIO, text: string): void {

@@ -62,7 +62,8 @@ function addUniversalOptions(command: Command): void {
     .option('--env <name>', 'the environment (default: default_env)')
     .option('--json', 'print one JSON document on stdout and nothing else there')
     .addOption(new Option('--quiet', 'print nothing but errors').conflicts('verbose'))
-    .option('--verbose', 'more detail, and stack traces on errors');
+    .option('--verbose', 'more detail, and stack traces on errors')
+    .option('--new-ledger', 'start a new history although the ledger is empty and the targets or reports show an earlier one (audited)');
 }
 
 function inherit(command: Command, parent: Command): void {

@@ -72,6 +72,28 @@ export interface Driver {
   prune(protect: readonly string[]): Promise<string[]>;
   /** Variables for commands that run against a release: {release_dir}, {previous_release_dir}, ... */
   vars(version: string): Promise<TemplateVars>;
+  /**
+   * The releases rewind made that the target still holds, read-only: how a
+   * lost ledger is noticed and rebuilt. Optional: a driver whose target keeps
+   * no record of rewind's own (git, command) has none to give.
+   */
+  madeReleases?(): Promise<MadeReleases>;
+}
+
+/** What a target holds of rewind's making, by its own record (a release's manifest). */
+export interface MadeReleases {
+  /** Where they are kept, for messages: `/srv/shop/releases`. */
+  where: string;
+  releases: MadeRelease[];
+}
+
+export interface MadeRelease {
+  version: string;
+  sha: string | null;
+  /** When it was made, by its own record; null when that is unknown. */
+  madeAt: string | null;
+  /** As `prepare` names it: the release dir. */
+  artifact: string;
 }
 
 /**

@@ -112,6 +112,18 @@ export const ERRORS = {
       '`rewind ledger copy` fills an empty PostgreSQL ledger from an existing SQLite ledger of the same schema; nothing was ' +
       'written.',
   },
+  LEDGER_LOST: {
+    exit: EXIT.usage,
+    explanation:
+      'The ledger holds nothing of this environment, but its targets hold releases made by rewind or its reports tell of runs: ' +
+      'the ledger was lost. `rewind ledger rebuild` re-creates the releases; --new-ledger starts afresh; nothing was written.',
+  },
+  LEDGER_REBUILD_REFUSED: {
+    exit: EXIT.usage,
+    explanation:
+      '`rewind ledger rebuild` fills a ledger that holds no releases of the environment, from what every host holds; ' +
+      'nothing was written.',
+  },
   LEDGER_ERROR: { exit: EXIT.runFailed, explanation: 'The ledger could not be read or written.' },
   HOST_UNREACHABLE: {
     exit: EXIT.runFailed,

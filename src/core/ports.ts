@@ -34,6 +34,12 @@ export interface Ledger {
    * `activatedAt`, also records that `current` switched to it then.
    */
   markLive(id: string, status: 'live' | 'verified', activatedAt?: string): Promise<void>;
+  /**
+   * Insert the releases of one app and environment, oldest first, in one
+   * transaction, only while it has none: false (nothing written) when it has
+   * some already. How a lost ledger is rebuilt without ever mixing histories.
+   */
+  fillReleases(app: string, env: string, releases: readonly Release[]): Promise<boolean>;
 
   insertRun(run: Run): Promise<void>;
   updateRun(id: string, patch: RunPatch): Promise<void>;

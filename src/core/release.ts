@@ -38,6 +38,12 @@ export interface Release {
   migrations: string[];
   /** Which system made the deployment: `rewind` or whatever `record` was told. */
   source: string;
+  /**
+   * Set when `rewind ledger rebuild` re-created the release after the ledger was
+   * lost: its status is what the targets and reports still showed, not what
+   * rewind saw happen. Absent for releases recorded as they happened.
+   */
+  rebuiltAt?: string | null;
 }
 
 export type ReleasePatch = Partial<

@@ -1,4 +1,4 @@
-export { openSqliteLedger } from './sqlite.js';
+export { openSqliteLedger, sqliteLedgerIsBlank } from './sqlite.js';
 export { createKyselyLedger, type KyselyLedgerOptions, type WriteTransaction } from './kyselyLedger.js';
 export { migrateLedger, appliedMigrations } from './migrate.js';
 export { MIGRATIONS, MIGRATION_NAMES, LATEST_MIGRATION } from './migrations/index.js';

@@ -52,6 +52,7 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
       getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
       listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
       markLive: (id, status, activatedAt) => write('markLive', (trx) => releases.markLive(trx, id, status, activatedAt)),
+      fillReleases: (app, env, list) => write('fillReleases', (trx) => releases.fillReleases(trx, app, env, list)),
 
       insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),
       updateRun: (id, patch) => write('updateRun', (trx) => runs.updateRun(trx, id, patch)),

@@ -49,6 +49,17 @@ export async function listReleases(db: Kysely<Database>, query: ReleaseQuery): P
   return (await select.execute()).map(rowToRelease);
 }
 
+/** See Ledger.fillReleases; `releases` must all be of `app` and `env`. */
+export async function fillReleases(trx: Kysely<Database>, app: string, env: string, releases: readonly Release[]): Promise<boolean> {
+  const stray = releases.find((r) => r.app !== app || r.env !== env);
+  if (stray) throw new RewindError('INTERNAL', `fillReleases(${app}, ${env}) was handed release ${stray.id} of ${stray.app} ${stray.env}`);
+  const present = await trx.selectFrom('releases').select('id').where('app', '=', app).where('env', '=', env).limit(1).execute();
+  if (present.length > 0) return false;
+  const first = await nextSeq(trx, 'releases');
+  for (const [i, release] of releases.entries()) await trx.insertInto('releases').values(releaseToRow(release, first + i)).execute();
+  return true;
+}
+
 /** Everything else that was live or verified in the same app and environment is superseded. */
 export async function markLive(trx: Kysely<Database>, id: string, status: 'live' | 'verified', activatedAt?: string): Promise<void> {
   const target = await requireRelease(trx, id);

@@ -28,6 +28,8 @@ export function releaseToRow(release: Release, seq: number): Insertable<Releases
     activated_at: release.activatedAt,
     migrations: toJson(release.migrations ?? []),
     source: release.source,
+    // Left out unless set (the column defaults to null), as rowToRelease leaves the field out.
+    ...(release.rebuiltAt ? { rebuilt_at: release.rebuiltAt } : {}),
     seq,
   };
 }
@@ -48,6 +50,8 @@ export function rowToRelease(row: Selectable<ReleasesTable>): Release {
     activatedAt: row.activated_at,
     migrations: JSON.parse(row.migrations) as string[],
     source: row.source,
+    // Only rebuilt releases carry the field, so a release reads back exactly as it was written.
+    ...(row.rebuilt_at ? { rebuiltAt: row.rebuilt_at } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Ledger } from '../core/ports.js';
@@ -23,6 +24,16 @@ export async function openSqliteLedger(file: string): Promise<Ledger> {
     throw ledgerError(file, 'opening', error);
   }
   return createKyselyLedger({ db, label: file, writeTransaction: sqliteWriteTransaction(db) });
+}
+
+/**
+ * True when there is no ledger at `file` yet: no file, or one of 0 bytes (a
+ * truncated one) with no write-ahead log beside it that could still hold its
+ * pages. Opening such a file would create a ledger; this only looks.
+ */
+export async function sqliteLedgerIsBlank(file: string): Promise<boolean> {
+  const size = async (path: string) => (await stat(path).catch(() => undefined))?.size ?? 0;
+  return (await size(file)) === 0 && (await size(`${file}-wal`)) === 0;
 }
 
 function openRaw(file: string): BetterSqlite3.Database {

@@ -21,6 +21,8 @@ export interface ReleasesTable {
   /** JSON array of migration ids. */
   migrations: string;
   source: string;
+  /** Added by migration 010: when `ledger rebuild` re-created it; null for a release recorded as it happened. */
+  rebuilt_at: string | null;
   /** Insert order; sorts newest first even when two deployments share a timestamp. */
   seq: number;
 }

@@ -19,7 +19,7 @@ import { httpVerifier } from '../verify/verifier.js';
 import { whoIsActing } from './actor.js';
 import type { EnvDeps } from '../operations/deps.js';
 import { driverWriteRoots, environmentTargets } from './targets.js';
-import { ledgerLocation, ledgerSecrets, openLedger } from './openLedger.js';
+import { ledgerLocation, ledgerSecrets, openKeptLedger } from './openLedger.js';
 
 export interface OpenOptions {
   cwd: string;
@@ -32,6 +32,10 @@ export interface OpenOptions {
   processEnv?: NodeJS.ProcessEnv;
   /** The driver list; the real one (src/drivers/index.ts) unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
+  /** --new-ledger: an empty ledger is wanted even though the targets or reports show an earlier history (audited). */
+  newLedger?: boolean;
+  /** Open the ledger as it is, even when it was lost: for `ledger rebuild`, which fills it. */
+  acceptLostLedger?: boolean;
 }
 
 export interface OpenEnvironment extends EnvDeps {
@@ -78,8 +82,12 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   if (options.warmHosts) await hosts.warmUp();
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
+  const guard = options.acceptLostLedger ? undefined : {
+    app: loaded.config.app, envName: name, targets, concurrency: env.concurrency, files, stateDir: paths.stateDir,
+    ledgerLabel: location.label, newLedger: options.newLedger === true, user, clock: systemClock,
+  };
   // Opened last, so that nothing above can fail and leave it open.
-  const ledger = await openLedger(location, files).catch(async (error: unknown) => {
+  const ledger = await openKeptLedger(location, files, guard).catch(async (error: unknown) => {
     await hosts.close();
     throw error;
   });

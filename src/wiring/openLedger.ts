@@ -4,7 +4,8 @@ import { RewindError } from '../core/errors.js';
 import type { Files, Ledger } from '../core/ports.js';
 import { openPostgresLedger } from '../ledger/postgres.js';
 import { isPostgresUrl, postgresLabel, postgresSecrets } from '../ledger/postgresUrl.js';
-import { openSqliteLedger } from '../ledger/sqlite.js';
+import { openSqliteLedger, sqliteLedgerIsBlank } from '../ledger/sqlite.js';
+import { keepLedgerWhole, type LedgerGuardIo } from '../operations/lostLedger/keepLedgerWhole.js';
 
 /** Where an environment's ledger lives; `label` names it in messages (never with a password). */
 export type LedgerLocation =
@@ -55,4 +56,23 @@ export async function openLedger(location: LedgerLocation, files: Files): Promis
   if (location.backend === 'postgres') return openPostgresLedger(location.url);
   await files.assertWritable(location.file);
   return openSqliteLedger(location.file);
+}
+
+/**
+ * Open the store unless it was lost (see keepLedgerWhole); without a guard, as it is.
+ * A blank SQLite file is not created until it is known that a new ledger is wanted.
+ */
+export async function openKeptLedger(location: LedgerLocation, files: Files, guard: LedgerGuardIo | undefined): Promise<Ledger> {
+  const open = () => openLedger(location, files);
+  if (!guard) return open();
+  return keepLedgerWhole(guard, (await ledgerIsBlank(location)) ? undefined : await open(), open);
+}
+
+/**
+ * Whether the store is known to hold nothing without opening it (which would
+ * create it): a SQLite file that is missing or empty. A PostgreSQL ledger is
+ * opened to find out (its schema is made then, holding no rows).
+ */
+export async function ledgerIsBlank(location: LedgerLocation): Promise<boolean> {
+  return location.backend === 'sqlite' ? sqliteLedgerIsBlank(location.file) : false;
 }

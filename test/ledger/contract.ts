@@ -104,6 +104,23 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       await assert.rejects(ledger.markLive('ghost', 'live'), rejectsWith('RELEASE_NOT_FOUND', /ghost/));
     });
 
+    test('fillReleases inserts oldest first, all or none, only while the app+env has no releases; rebuiltAt round-trips', async (t) => {
+      const ledger = await open(t);
+      await ledger.insertRelease(release('blog1', { app: 'blog' }));
+      const rebuilt = (id: string, overrides: Partial<Parameters<Ledger['insertRelease']>[0]> = {}) =>
+        release(id, { rebuiltAt: '2025-02-01T00:00:00.000Z', ...overrides });
+      assert.equal(await ledger.fillReleases('shop', 'production', [rebuilt('v1'), rebuilt('v2', { status: 'verified' })]), true);
+      assert.deepEqual(await ledger.listReleases({ app: 'shop', env: 'production' }), [rebuilt('v2', { status: 'verified' }), rebuilt('v1')]);
+
+      // The environment holds releases now: nothing more goes in, not even a part.
+      assert.equal(await ledger.fillReleases('shop', 'production', [rebuilt('v3')]), false);
+      assert.equal(await ledger.getRelease('v3'), undefined);
+      // A failing insert takes the whole batch with it.
+      await assert.rejects(ledger.fillReleases('shop', 'staging', [rebuilt('s1', { env: 'staging' }), rebuilt('v1', { env: 'staging' })]));
+      assert.equal(await ledger.getRelease('s1'), undefined);
+      await assert.rejects(ledger.fillReleases('shop', 'staging', [rebuilt('x1')]), rejectsWith('INTERNAL', /x1 of shop production/));
+    });
+
     test('runs insert, update, get and list newest first', async (t) => {
       const ledger = await open(t);
       const first = run('run1');

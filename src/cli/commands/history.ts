@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Release } from '../../core/release.js';
 import { history } from '../../operations/history.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
@@ -18,10 +19,15 @@ export function registerHistory(program: Command, io: CliIO): void {
       }
       if (globals.quiet) return;
       out(io, table('releases', ['version', 'sha', 'status', 'deployed at', 'by', 'release id'],
-        releases.map((r) => [r.version, r.sha?.slice(0, 7) ?? '-', r.status, r.deployedAt, r.deployedBy, r.id])));
+        releases.map((r) => [r.version, r.sha?.slice(0, 7) ?? '-', statusCell(r), r.deployedAt, r.deployedBy, r.id])));
       out(io, table('runs', ['run id', 'kind', 'status', 'from', 'to', 'trigger', 'started'],
         runs.map((r) => [r.id, r.kind, r.status, r.fromVersion ?? '-', r.toVersion ?? '-', r.trigger, r.startedAt ?? r.createdAt])));
     });
+}
+
+/** A rebuilt release's status is the evidence's best word, not what rewind saw happen: said so. */
+function statusCell(release: Release): string {
+  return release.rebuiltAt ? `${release.status} (rebuilt)` : release.status;
 }
 
 function table(title: string, head: string[], rows: string[][]): string {

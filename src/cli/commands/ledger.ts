@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { copyLedger, describeCounts } from '../../wiring/copyLedger.js';
 import { globalsOf } from '../context.js';
 import { err, out, printJson, type CliIO } from '../io.js';
+import { registerLedgerRebuild } from './ledgerRebuild.js';
 
 /** Commands about the ledger itself, rather than one environment's releases. */
 export function registerLedger(program: Command, io: CliIO): void {
@@ -42,4 +43,6 @@ export function registerLedger(program: Command, io: CliIO): void {
           '`rewind audit verify` checks the copy',
       );
     });
+
+  registerLedgerRebuild(ledger, io);
 }

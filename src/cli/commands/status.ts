@@ -47,7 +47,8 @@ function hostLines(report: StatusReport): string[] {
 function describe(release: Release | undefined): string {
   if (!release) return 'none';
   const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
-  return `${release.version}${sha} ${release.status}, deployed ${release.deployedAt} by ${release.deployedBy}`;
+  const rebuilt = release.rebuiltAt ? ` (rebuilt ${release.rebuiltAt} by \`ledger rebuild\`)` : '';
+  return `${release.version}${sha} ${release.status}, deployed ${release.deployedAt} by ${release.deployedBy}${rebuilt}`;
 }
 
 function statusJson(report: StatusReport): Record<string, unknown> {

@@ -16,6 +16,8 @@ export function releaseJson(release: Release): Record<string, unknown> {
     artifact: release.artifact,
     source: release.source,
     migrations: release.migrations,
+    // When `ledger rebuild` re-created it from the targets and reports: its status is their evidence.
+    rebuilt_at: release.rebuiltAt ?? null,
   };
 }
 

@@ -18,6 +18,7 @@ import { inspectCurrent } from './inspect.js';
 import { layoutOf } from './layout.js';
 import { checksumsHold } from './checksum.js';
 import { readManifest } from './manifest.js';
+import { madeReleases } from './made.js';
 import { prepareRelease } from './prepare.js';
 import { pruneReleases } from './prune.js';
 import { activateRelease } from './switch.js';
@@ -93,6 +94,8 @@ export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
     async prune(protect) {
       return pruneReleases(ctx, protect);
     },
+
+    madeReleases: () => madeReleases(ctx.files, layout),
 
     async vars(version) {
       assertSafeName(version, 'version');

@@ -44,6 +44,8 @@ export function createShippedDriver(options: ShippedOptions): Driver {
     activate: (version) => host.activate(version),
     prune: (protect) => host.prune(protect),
     vars: (version) => host.vars(version),
+    // What the host holds: the staging dir here is scratch space, not a target.
+    madeReleases: host.madeReleases?.bind(host),
     async prepare(version, prepareOptions): Promise<PreparedRelease> {
       if (!prepareOptions?.rebuild) {
         // Already there: reused on its manifest (integrity was checked when the rollback was planned).
