@@ -74,7 +74,11 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.
   if (options.warmHosts) await hosts.warmUp();
-  const user = await whoIsActing(processEnv, exec);
+  // A name that would forge records is refused (UNSAFE_ACTOR) before anything is written; the hosts are let go.
+  const user = await whoIsActing(processEnv, exec).catch(async (error: unknown) => {
+    await hosts.close();
+    throw error;
+  });
   await files.mkdir(paths.stateDir);
   // Opened last, so that nothing above can fail and leave it open.
   const ledger = await openLedger(location, files).catch(async (error: unknown) => {
