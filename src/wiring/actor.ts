@@ -11,12 +11,17 @@ import type { Exec } from '../core/ports.js';
 export async function whoIsActing(env: NodeJS.ProcessEnv, exec: Exec): Promise<string> {
   const fromEnv = env.REWIND_USER?.trim();
   if (fromEnv) return assertActorName(fromEnv, 'REWIND_USER');
+  const email = await gitEmail(exec);
+  if (email) return assertActorName(email, "git's user.email");
+  return assertActorName(userInfo().username, 'the OS user name');
+}
+
+async function gitEmail(exec: Exec): Promise<string | undefined> {
   try {
     const result = await exec.run(['git', 'config', '--get', 'user.email'], { timeoutMs: 2000 });
-    const email = result.stdout.trim();
-    if (result.code === 0 && email) return assertActorName(email, "git's user.email");
+    return result.code === 0 ? result.stdout.trim() : undefined;
   } catch {
-    // git is not installed: fall through to the OS user.
+    // git is not installed: the OS user it is.
+    return undefined;
   }
-  return assertActorName(userInfo().username, 'the OS user name');
 }
