@@ -10,12 +10,22 @@
 
 /**
  * ESC followed by: CSI (`[` parameters, intermediates, a final byte), OSC,
- * DCS, SOS, PM or APC (a string up to BEL or ST, or to the end when it was
- * never closed), or a single character (nF and Fe/Fp escapes). Then the
+ * DCS, SOS, PM or APC (a string up to BEL or ST, or to the end of the line
+ * when it was never closed), or a single character (nF and Fe/Fp escapes). Then the
  * 8-bit CSI, and the 8-bit string introducers, each with its string.
  */
-const SEQUENCES =
-  /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[ -/]*[0-~]?)|\x9b[0-?]*[ -/]*[@-~]?|[\x90\x98\x9d-\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
+// Never past the end of a line: one unclosed string must not swallow the rows after it.
+const STRING_BODY = String.raw`[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?`;
+const SEQUENCES = new RegExp(
+  [
+    String.raw`\x1b\[[0-?]*[ -/]*[@-~]?`, // CSI
+    String.raw`\x1b[\]PX^_]${STRING_BODY}`, // OSC, DCS, SOS, PM, APC
+    String.raw`\x1b[ -/]*[0-~]?`, // any other escape, or a lone ESC
+    String.raw`\x9b[0-?]*[ -/]*[@-~]?`, // 8-bit CSI
+    String.raw`[\x90\x98\x9d-\x9f]${STRING_BODY}`, // 8-bit string introducers
+  ].join('|'),
+  'g',
+);
 
 /** What is left to drop: control characters but line feed and tab, and the bidirectional overrides that reorder a line. */
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

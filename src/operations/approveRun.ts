@@ -29,7 +29,8 @@ export async function approveRun(deps: EnvDeps, runId: string, options: ApproveO
     throw notResumable(run, `is ${run.status}: only a planned or waiting run can be approved`);
   }
   if (options.keyFile !== undefined && !deps.signer) {
-    throw new RewindError('USAGE', `--key signs approvals, but approval.allowed_signers is not set for ${deps.envName}: nothing would check it`);
+    const why = `approval.allowed_signers is not set for ${deps.envName}: nothing would check it`;
+    throw new RewindError('USAGE', `--key signs approvals, but ${why}`);
   }
   // Approving a plan the world has moved past would only arm it: refused like carrying it out.
   if (run.kind === 'rollback') await refuseIfStale(deps, run, rollbackStepsOf(deps, run.plan as RollbackPlan), []);

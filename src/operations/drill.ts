@@ -53,7 +53,8 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   });
   const drillLog = join(deps.stateDir, 'reports', 'drill-log.md');
   await deps.files.mkdir(join(deps.stateDir, 'reports'));
-  await deps.files.appendFile(drillLog, drillLogEntry(planned, result.ok, result.outcomes, durationMs, deps.user, result.error, deps.secrets));
+  const entry = drillLogEntry(planned, result.ok, result.outcomes, durationMs, deps.user, result.error, deps.secrets);
+  await deps.files.appendFile(drillLog, entry);
   await appendTrend(deps.files, deps.stateDir, {
     at: started.toISOString(), runId: planned.run.id, kind: 'drill', app: deps.app, env: deps.envName,
     fromVersion: plan.from.version, toVersion: plan.to.version,

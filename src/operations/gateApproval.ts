@@ -36,7 +36,13 @@ export async function gateApproval(deps: EnvDeps, run: Run, plan: RollbackPlan, 
 }
 
 /** Leave the run waiting for approval, say so to the receivers, and stop (exit 3). */
-async function wait(deps: EnvDeps, run: Run, plan: RollbackPlan, code: 'APPROVAL_REQUIRED' | 'APPROVAL_UNSIGNED', why: string | null): Promise<never> {
+async function wait(
+  deps: EnvDeps,
+  run: Run,
+  plan: RollbackPlan,
+  code: 'APPROVAL_REQUIRED' | 'APPROVAL_UNSIGNED',
+  why: string | null,
+): Promise<never> {
   const approvers = deps.env.approval.approvers;
   const signed = deps.signer !== undefined;
   await deps.ledger.updateRun(run.id, { status: 'awaiting_approval' });

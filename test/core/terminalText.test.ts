@@ -11,7 +11,7 @@ test('escape sequences are removed whole: colours, cursor moves, titles, hyperli
   assert.equal(terminalText('a\x1bPq#0;2;0;0;0\x1b\\b'), 'ab', 'a device control string');
   assert.equal(terminalText('a\x1b7b\x1b8c'), 'abc', 'save and restore the cursor');
   assert.equal(terminalText('cut short\x1b['), 'cut short');
-  assert.equal(terminalText('title never closed\x1b]0;rest of the text'), 'title never closed');
+  assert.equal(terminalText('title never closed\x1b]0;rest of the line\nnext row'), 'title never closed\nnext row');
 });
 
 test('other control characters go; line feeds and tabs stay; text is left alone', () => {

@@ -41,7 +41,13 @@ function targets({ md }: MarkdownKit, list: readonly string[]): Markdown[] {
   return list.length > 0 ? list.map((target) => md`- ${oneLine(target)}`) : [md`- none named`];
 }
 
-function attempt(kit: MarkdownKit, definition: PipelineDefinition, rollback: PhaseRollbackEntry, number: number, latest: boolean): Markdown[] {
+function attempt(
+  kit: MarkdownKit,
+  definition: PipelineDefinition,
+  rollback: PhaseRollbackEntry,
+  number: number,
+  latest: boolean,
+): Markdown[] {
   const { md } = kit;
   const produced = rollback.artifacts.length > 0
     ? rollback.artifacts.map((artifact) => md`- ${kit.code(artifact.path)} (sha256 ${artifact.sha256})`)
@@ -74,6 +80,7 @@ export function reentryContext(definition: PipelineDefinition, phase: string, ro
   if (latest === undefined) {
     return kit.document([title, md``, md`No rollback has touched ${phase}: there is nothing to re-enter with.`, md``]);
   }
+  const back = md`Rolled back from ${phaseLabel(definition, latest.fromPhase)} to ${phaseLabel(definition, latest.toPhase)}`;
   return kit.document([
     title,
     md``,
@@ -81,7 +88,7 @@ export function reentryContext(definition: PipelineDefinition, phase: string, ro
     md``,
     md`## Why`,
     md``,
-    md`Rolled back from ${phaseLabel(definition, latest.fromPhase)} to ${phaseLabel(definition, latest.toPhase)} at ${latest.at} (trigger: ${latest.trigger}):`,
+    md`${back} at ${latest.at} (trigger: ${latest.trigger}):`,
     md``,
     md`> ${oneLine(latest.reason)}`,
     md``,

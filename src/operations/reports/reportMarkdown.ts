@@ -96,7 +96,8 @@ function stepRow(step: StepRecord, facts: ReportFacts, { md }: MarkdownKit): Mar
   const day = utcDay(facts.at);
   const started = step.startedAt ? clockTime(step.startedAt, day) : '-';
   const detail = step.error ?? step.output;
-  return md`| ${step.index + 1} | ${step.name} | ${outcomeWord(step.status)} | ${started} | ${humanDuration(step.durationMs)} | ${detail} |`;
+  const took = humanDuration(step.durationMs);
+  return md`| ${step.index + 1} | ${step.name} | ${outcomeWord(step.status)} | ${started} | ${took} | ${detail} |`;
 }
 
 function outcomeWord(status: StepRecord['status']): string {

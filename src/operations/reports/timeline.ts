@@ -21,7 +21,8 @@ export function rollbackTimeline(facts: ReportFacts, kit: MarkdownKit): Timeline
   };
 
   const { from, to } = plan;
-  add(run.createdAt, md`Run ${run.id} created: roll back ${from.version} to ${to.version}, requested by ${run.requestedBy} (trigger: ${run.trigger})`);
+  const requested = md`requested by ${run.requestedBy} (trigger: ${run.trigger})`;
+  add(run.createdAt, md`Run ${run.id} created: roll back ${from.version} to ${to.version}, ${requested}`);
   const approved: MdValue = run.approvedBy ? md`, approved by ${run.approvedBy}` : '';
   add(run.startedAt, md`${facts.dryRun ? 'Drill (dry run)' : 'Rollback'} started${approved}`);
 
