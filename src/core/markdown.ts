@@ -42,7 +42,8 @@ export function markdownKit(secrets: readonly string[] = []): MarkdownKit {
   const value = (text: string, before: string, after: string): string => {
     const parts = redactedParts(text, secrets);
     return parts.map((part, i) => {
-      if (part.secret) return REDACTED;
+      // `***` alone at the start of a line would be read as a rule.
+      if (part.secret) return i === 0 && atLineStart(before) ? '\\*\\*\\*' : REDACTED;
       return escapeMarkdown(part.text, {
         lineStart: i === 0 && atLineStart(before),
         before: i === 0 ? before.slice(-1) : REDACTED,

@@ -53,6 +53,7 @@ test('secrets are redacted before escaping: no backslash hides one from the last
   assert.equal(kit.md`- ${`token ${secret}, again:${secret}`}`.text, '- token ***, again:***');
   assert.equal(kit.document([kit.md`x`, kit.md`${'y'}`]), 'x\ny');
   assert.equal(kit.code(`a ${secret}`).text, '`a ***`');
+  assert.equal(kit.md`${secret}`.text, '\\*\\*\\*', 'a rule, had it been left as it is');
 });
 
 test('code spans hold any text, and link destinations cannot be ended early', () => {
