@@ -42,6 +42,7 @@ export type { HostRow } from './operations/hostRows.js';
 
 // Gated and stopped runs: approve, carry on, or decline.
 export { approveRun } from './operations/approveRun.js';
+export type { ApproveOptions } from './operations/approveRun.js';
 export { resumeRun } from './operations/resumeRun.js';
 export type { ResumeResult } from './operations/resumeRun.js';
 export { cancelRun } from './operations/cancelRun.js';

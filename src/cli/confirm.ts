@@ -1,4 +1,5 @@
 import { RewindError, type ErrorCode } from '../core/errors.js';
+import { terminalText } from '../core/terminalText.js';
 import type { CliIO } from './io.js';
 
 /**
@@ -18,6 +19,6 @@ export async function confirmChange(
   }
   // Loaded only when someone is asked: most runs (--yes, CI) never need it, and start-up time counts.
   const { confirm, isCancel } = await import('@clack/prompts');
-  const answer = await confirm({ message: question, initialValue: false });
+  const answer = await confirm({ message: terminalText(question), initialValue: false });
   return !isCancel(answer) && answer === true;
 }

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { terminalText } from '../core/terminalText.js';
 
 /** Where a command's output goes, and the exit code it leaves for the entry point. */
 export interface CliIO {
@@ -23,12 +24,22 @@ export interface GlobalOptions {
   newLedger?: boolean;
 }
 
+/**
+ * Every view prints through `out` and `err`, and both strip escape sequences
+ * and control characters: a version, a reason, a name or a tool's output
+ * from the ledger must not act on the terminal it is shown on.
+ */
 export function out(io: CliIO, text: string): void {
-  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  io.stdout.write(line(text));
 }
 
 export function err(io: CliIO, text: string): void {
-  io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  io.stderr.write(line(text));
+}
+
+function line(text: string): string {
+  const safe = terminalText(text);
+  return safe.endsWith('\n') ? safe : `${safe}\n`;
 }
 
 /** The one JSON document a --json command prints on stdout. */

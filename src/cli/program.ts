@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { terminalText } from '../core/terminalText.js';
 import { toolVersion } from '../operations/toolVersion.js';
 import { registerAbandon } from './commands/abandon.js';
 import { registerAudit } from './commands/audit.js';
@@ -28,7 +29,7 @@ export function buildProgram(io: CliIO): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
       // Usage errors get the same one-line form as every other error.
-      outputError: (s, write) => write(`rewind: ${s.replace(/^error: /, '').trimEnd()} (see rewind --help)\n`),
+      outputError: (s, write) => write(`rewind: ${terminalText(s.replace(/^error: /, '').trimEnd())} (see rewind --help)\n`),
     })
     .exitOverride();
   for (const register of [

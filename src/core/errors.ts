@@ -36,6 +36,12 @@ export const ERRORS = {
       'A version or id must be 1-128 characters of letters, digits, `.`, `_`, `+`, `-`, not start with `-` or `.`, and not ' +
       'contain `..`.',
   },
+  UNSAFE_ACTOR: {
+    exit: EXIT.usage,
+    explanation:
+      'Who acts (REWIND_USER, else git user.email, else the OS user) must be one line of text: control characters, such as a ' +
+      'newline or ESC, would let the name forge lines in reports and the audit log.',
+  },
   RELEASE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release or version named is not in the ledger for this environment.' },
   RUN_NOT_FOUND: { exit: EXIT.usage, explanation: 'No run with that id is in the ledger.' },
   SOURCE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release source (git ref, directory or tarball) does not exist.' },
@@ -62,6 +68,12 @@ export const ERRORS = {
   APPROVAL_REFUSED: {
     exit: EXIT.usage,
     explanation: 'You may not approve this run: you are not on approval.approvers, or you asked for it and self-approval is off.',
+  },
+  SIGNING_FAILED: {
+    exit: EXIT.usage,
+    explanation:
+      'The approval could not be signed or checked: ssh-keygen (OpenSSH 8.2 or newer) is missing, or it could not use the key ' +
+      'given with --key, or approval.allowed_signers cannot be read.',
   },
   CONFIRMATION_NEEDED: {
     exit: EXIT.usage,
@@ -170,6 +182,12 @@ export const ERRORS = {
       'before its next step and marked nothing.',
   },
   APPROVAL_REQUIRED: { exit: EXIT.blocked, explanation: 'The plan needs approval by someone on the approver list before it can run.' },
+  APPROVAL_UNSIGNED: {
+    exit: EXIT.blocked,
+    explanation:
+      'approval.allowed_signers is set, so only an approval signed with an approver\'s SSH key counts (`rewind approve RUN --key ' +
+      'FILE`); an unsigned approval or --auto-approve does not, and the run keeps waiting.',
+  },
   NO_KNOWN_GOOD: {
     exit: EXIT.noKnownGood,
     explanation: 'There is no known good version to go back to (severity 1): manual intervention needed.',

@@ -17,39 +17,42 @@ export const MIN_SECRET_LENGTH = 4;
  * occurrence covers is hidden, so no fragment of a secret survives.
  */
 export function redact(text: string, secrets: readonly string[], options: { truncatedStart?: boolean } = {}): string {
+  return redactedParts(text, secrets, options).map((part) => (part.secret ? REDACTED : part.text)).join('');
+}
+
+/** A stretch of text, and whether it is (part of) a secret. */
+export interface TextPart {
+  text: string;
+  secret: boolean;
+}
+
+/**
+ * The text cut into the stretches `redact` keeps and the ones it hides, in
+ * order: for writers that must escape what they keep (markdown) without
+ * touching a secret before it is hidden.
+ */
+export function redactedParts(text: string, secrets: readonly string[], options: { truncatedStart?: boolean } = {}): TextPart[] {
   const usable = usableSecrets(secrets);
-  if (usable.length === 0 || text.length === 0) return text;
+  if (usable.length === 0 || text.length === 0) return text.length === 0 ? [] : [{ text, secret: false }];
   const covered = new Uint8Array(text.length);
-  let any = false;
   for (const secret of usable) {
-    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) {
-      covered.fill(1, at, at + secret.length);
-      any = true;
-    }
+    for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1)) covered.fill(1, at, at + secret.length);
     // Output kept from the end of a long stream may begin in the middle of a
     // secret; that leading tail could never match in full.
     if (options.truncatedStart) {
       const tail = longestLeadingTail(text, secret);
-      if (tail > 0) {
-        covered.fill(1, 0, tail);
-        any = true;
-      }
+      if (tail > 0) covered.fill(1, 0, tail);
     }
   }
-  if (!any) return text;
-  let out = '';
+  const parts: TextPart[] = [];
   let index = 0;
   while (index < text.length) {
-    if (covered[index] === 1) {
-      while (index < text.length && covered[index] === 1) index += 1;
-      out += REDACTED;
-    } else {
-      const start = index;
-      while (index < text.length && covered[index] !== 1) index += 1;
-      out += text.slice(start, index);
-    }
+    const start = index;
+    const secret = covered[index] === 1;
+    while (index < text.length && (covered[index] === 1) === secret) index += 1;
+    parts.push({ text: text.slice(start, index), secret });
   }
-  return out;
+  return parts;
 }
 
 /** Length of the longest proper suffix of `secret` that `text` starts with. */

@@ -4,6 +4,7 @@ import type { MigrationTool } from '../core/migrations/tool.js';
 import type { Clock, Exec, Files, Ledger, Verifier } from '../core/ports.js';
 import type { ProcessIdentity } from '../core/lock.js';
 import type { BoundaryHook } from '../core/boundaryHook.js';
+import type { ApprovalSigner } from '../core/approvalSignature.js';
 import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
 
@@ -50,6 +51,8 @@ export interface EnvDeps {
   secrets: readonly string[];
   /** The environment's migration tool, when it has a migrations section. */
   migrations?: MigrationTool;
+  /** Present when approval.allowed_signers is set: then only an approval signed by an approver's SSH key counts. */
+  signer?: ApprovalSigner;
   /** Fault injection for tests of resume (REWIND_FAULT_KILL_AT); never set in normal use. */
   faults?: { kind: string; hook: BoundaryHook };
 }

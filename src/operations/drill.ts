@@ -10,6 +10,7 @@ import { planRollbackRun, type PlannedRollback, type RollbackRequest } from './p
 import { rollbackStepsOf } from './planSteps.js';
 import { STEP_FACTORIES } from './stepFactories.js';
 import { rollbackStepContext } from './stepContext.js';
+import { markdownKit } from '../core/markdown.js';
 
 export interface DrillResult extends PlannedRollback {
   ok: boolean;
@@ -52,7 +53,8 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
   });
   const drillLog = join(deps.stateDir, 'reports', 'drill-log.md');
   await deps.files.mkdir(join(deps.stateDir, 'reports'));
-  await deps.files.appendFile(drillLog, drillLogEntry(planned, result.ok, result.outcomes, durationMs, deps.user, result.error));
+  const entry = drillLogEntry(planned, result.ok, result.outcomes, durationMs, deps.user, result.error, deps.secrets);
+  await deps.files.appendFile(drillLog, entry);
   await appendTrend(deps.files, deps.stateDir, {
     at: started.toISOString(), runId: planned.run.id, kind: 'drill', app: deps.app, env: deps.envName,
     fromVersion: plan.from.version, toVersion: plan.to.version,
@@ -76,18 +78,20 @@ function drillLogEntry(
   durationMs: number,
   user: string,
   error: RewindError | undefined,
+  secrets: readonly string[],
 ): string {
   const { plan, run } = planned;
+  const { md, document } = markdownKit(secrets);
   const when = `${run.createdAt.slice(0, 10)} ${run.createdAt.slice(11, 19)} UTC`;
-  return [
-    `## ${when}: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}: ` +
-      `${ok ? 'PASS' : 'FAIL'} in ${(durationMs / 1000).toFixed(2)}s`,
-    '',
-    `- run: ${run.id}, by ${user}`,
-    `- risk: ${plan.riskLevel}${plan.approvalRequired ? ' (a real rollback would need approval)' : ''}`,
-    ...(error ? [`- would fail: ${error.message}`] : []),
-    ...outcomes.map((o) => `- ${o.ok ? 'ok' : 'FAILED'} ${o.name} (${o.durationMs} ms): ${o.detail}`),
-    '',
-    '',
-  ].join('\n');
+  const verdict = `${ok ? 'PASS' : 'FAIL'} in ${(durationMs / 1000).toFixed(2)}s`;
+  return document([
+    md`## ${when}: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}: ${verdict}`,
+    md``,
+    md`- run: ${run.id}, by ${user}`,
+    md`- risk: ${plan.riskLevel}${plan.approvalRequired ? ' (a real rollback would need approval)' : ''}`,
+    ...(error ? [md`- would fail: ${error.message}`] : []),
+    ...outcomes.map((o) => md`- ${o.ok ? 'ok' : 'FAILED'} ${o.name} (${o.durationMs} ms): ${o.detail}`),
+    md``,
+    md``,
+  ]);
 }

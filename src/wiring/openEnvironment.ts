@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { selectEnvironment } from '../config/environments.js';
 import { resolvePaths } from '../config/paths.js';
@@ -8,6 +9,7 @@ import type { DriverModule } from '../core/driver.js';
 import { systemClock } from './clock.js';
 import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
+import { sshKeygenSigner } from '../exec/sshKeygen.js';
 import { secretsFromEnv } from '../exec/redact.js';
 import { postgresSecrets } from '../ledger/postgresUrl.js';
 import { createMigrationTool } from '../migrations/index.js';
@@ -80,7 +82,11 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.
   if (options.warmHosts) await hosts.warmUp();
-  const user = await whoIsActing(processEnv, exec);
+  // A name that would forge records is refused (UNSAFE_ACTOR) before anything is written; the hosts are let go.
+  const user = await whoIsActing(processEnv, exec).catch(async (error: unknown) => {
+    await hosts.close();
+    throw error;
+  });
   await files.mkdir(paths.stateDir);
   const guard = options.acceptLostLedger ? undefined : {
     app: loaded.config.app, envName: name, targets, concurrency: env.concurrency, files, stateDir: paths.stateDir,
@@ -117,6 +123,12 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     migrations: env.migrations && targets[0] ? createMigrationTool(env.migrations, targets[0], processEnv) : undefined,
     notify: notifier ? (n) => notifier.notify(n) : undefined,
     faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),
+    signer: env.approval.allowed_signers === undefined ? undefined : sshKeygenSigner({
+      allowedSigners: resolve(loaded.dir, env.approval.allowed_signers),
+      files,
+      scratchDir: join(paths.stateDir, 'signing'),
+      env: processEnv,
+    }),
     close: async () => {
       await hosts.close();
       await ledger.close();

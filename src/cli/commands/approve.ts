@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { approveRun } from '../../operations/approveRun.js';
 import { resumeRun } from '../../operations/resumeRun.js';
@@ -12,10 +14,13 @@ export function registerApprove(program: Command, io: CliIO): void {
     .description('approve a run waiting for approval; with --apply carry it out too')
     .argument('<run>', 'the run id the blocked command printed')
     .option('--apply', 'carry the run out now')
-    .action(async (runId: string, options: { apply?: boolean }, command: Command) => {
+    .option('--key <file>', 'sign the approval with this SSH key (needed when approval.allowed_signers is set): ' +
+      'a private key, or its .pub when the key is in ssh-agent')
+    .action(async (runId: string, options: { apply?: boolean; key?: string }, command: Command) => {
       const globals = globalsOf(command);
+      const keyFile = options.key === undefined ? undefined : keyPath(io, options.key);
       await withEnvironment(io, globals, async (deps) => {
-        const run = await approveRun(deps, runId);
+        const run = await approveRun(deps, runId, { keyFile });
         if (options.apply) {
           io.exitCode = showResumed(io, globals, await resumeRun(deps, run.id));
           return;
@@ -24,4 +29,10 @@ export function registerApprove(program: Command, io: CliIO): void {
         else if (!globals.quiet) out(io, `approved ${run.id} as ${run.approvedBy}: carry it out with \`rewind resume ${run.id}\``);
       });
     });
+}
+
+/** `--key=~/.ssh/id_ed25519` reaches us with the `~` unexpanded; relative paths are from where rewind was started. */
+function keyPath(io: CliIO, key: string): string {
+  const home = key === '~' || key.startsWith('~/') ? `${io.env.HOME ?? homedir()}${key.slice(1)}` : key;
+  return resolve(io.cwd, home);
 }

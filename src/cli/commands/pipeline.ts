@@ -105,6 +105,6 @@ export function registerPipeline(program: Command, io: CliIO): void {
       requirePhase(setup.definition, phase, 'context');
       const text = await withPipeline(setup, (deps) => phaseContext(deps, phase));
       if (globals.json) printJson(io, { phase, context: text });
-      else if (!globals.quiet) io.stdout.write(text);
+      else if (!globals.quiet) out(io, text);
     });
 }

@@ -1,4 +1,5 @@
-import type { EventSink } from '../../core/events.js';
+import type { EventSink, RunEvent } from '../../core/events.js';
+import { terminalText } from '../../core/terminalText.js';
 import { err, type CliIO, type GlobalOptions } from '../io.js';
 import { paintFor } from './ansi.js';
 import { createStepList } from './stepList.js';
@@ -17,7 +18,7 @@ export interface ProgressOptions {
  */
 export function progressView(io: CliIO, globals: GlobalOptions, options: ProgressOptions = {}): ProgressView {
   if (globals.quiet || (globals.json && !globals.verbose)) return withClose(() => {});
-  if (!io.stderrIsTTY) return withClose(plainLines(io, globals));
+  if (!io.stderrIsTTY) return withClose(cleaned(plainLines(io, globals)));
   const stream = io.stderr as { columns?: number };
   const list = createStepList({
     write: (text) => io.stderr.write(text),
@@ -25,7 +26,23 @@ export function progressView(io: CliIO, globals: GlobalOptions, options: Progres
     paint: paintFor(io.env),
     now: options.now,
   });
-  return Object.assign((event: Parameters<EventSink>[0]) => list.handle(event), { close: list.close });
+  return Object.assign(cleaned((event) => list.handle(event)), { close: list.close });
+}
+
+/**
+ * Every text of an event (step names and details come from plans, tools and
+ * the ledger) reaches the view as one line with no escape sequence in it:
+ * the step list counts the lines it drew to erase them again.
+ */
+function cleaned(sink: EventSink): EventSink {
+  return (event) => {
+    const entries = Object.entries(event).map(([key, value]) => [key, typeof value === 'string' ? oneLine(value) : value]);
+    sink(Object.fromEntries(entries) as RunEvent);
+  };
+}
+
+function oneLine(text: string): string {
+  return terminalText(text).replace(/\s*\n\s*/g, ' ');
 }
 
 /** One line per finished step, for logs and pipes; scripts match `ok <name> (<s>s)` and `FAILED <name>`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NAME_PATTERN } from '../../core/configParts.js';
+import { approverName } from './approval.js';
 
 // Phase ids name directories under pipeline.dir, so they get the same rules as app names.
 const phaseId = z
@@ -39,7 +40,7 @@ export const pipelineSchema = z
       .optional()
       .meta({ description: 'The only rollbacks allowed, as { from, to } pairs; without it any earlier phase is a valid target.' }),
     approvers: z
-      .array(z.string().min(1))
+      .array(approverName)
       .default([])
       .meta({ description: 'Who may pass --override-escalation (as REWIND_USER or git user.email name them).' }),
   })

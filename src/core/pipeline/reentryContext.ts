@@ -3,6 +3,7 @@
  * back to it, what to revise, and what every earlier attempt produced and why
  * it was rolled back, oldest first. Pure Markdown from ledger rows.
  */
+import { markdownKit, type Markdown, type MarkdownKit } from '../markdown.js';
 import { phaseIndex, type PhaseRollbackEntry, type PipelineDefinition } from './phases.js';
 
 /**
@@ -26,7 +27,7 @@ export function rollbacksConcerning(
     .reverse();
 }
 
-/** Markdown that keeps one line per value: text from the command line may hold newlines. */
+/** One line, with runs of blanks made one space: text from the command line may hold newlines. Escaped by `md` after. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -36,54 +37,67 @@ function phaseLabel(definition: PipelineDefinition, id: string): string {
   return name ? `${id} (${name})` : id;
 }
 
-function targets(list: readonly string[]): string[] {
-  return list.length > 0 ? list.map((target) => `- ${oneLine(target)}`) : ['- none named'];
+function targets({ md }: MarkdownKit, list: readonly string[]): Markdown[] {
+  return list.length > 0 ? list.map((target) => md`- ${oneLine(target)}`) : [md`- none named`];
 }
 
-function attempt(definition: PipelineDefinition, rollback: PhaseRollbackEntry, number: number, latest: boolean): string[] {
+function attempt(
+  kit: MarkdownKit,
+  definition: PipelineDefinition,
+  rollback: PhaseRollbackEntry,
+  number: number,
+  latest: boolean,
+): Markdown[] {
+  const { md } = kit;
   const produced = rollback.artifacts.length > 0
-    ? rollback.artifacts.map((artifact) => `- \`${artifact.path}\` (sha256 ${artifact.sha256})`)
-    : ['- no files'];
+    ? rollback.artifacts.map((artifact) => md`- ${kit.code(artifact.path)} (sha256 ${artifact.sha256})`)
+    : [md`- no files`];
+  const override = rollback.escalationOverride ? ', past the escalation limit (--override-escalation)' : '';
+  const revise = rollback.revisionTargets.length > 0 ? rollback.revisionTargets.map(oneLine).join('; ') : 'none named';
   return [
-    `### ${number}. ${rollback.fromPhase} -> ${rollback.toPhase}, ${rollback.at}${latest ? ' (the latest)' : ''}`,
-    '',
-    `- Rolled back by ${oneLine(rollback.actor)}, trigger: ${rollback.trigger}` +
-      `${rollback.escalationOverride ? ', past the escalation limit (--override-escalation)' : ''}`,
-    `- Why: ${oneLine(rollback.reason)}`,
-    `- Phases rolled back: ${rollback.phases.map((id) => phaseLabel(definition, id)).join(', ')}`,
-    `- Revision targets: ${rollback.revisionTargets.length > 0 ? rollback.revisionTargets.map(oneLine).join('; ') : 'none named'}`,
-    '',
-    'What it produced (preserved where it was):',
-    '',
+    md`### ${number}. ${rollback.fromPhase} -> ${rollback.toPhase}, ${rollback.at}${latest ? ' (the latest)' : ''}`,
+    md``,
+    md`- Rolled back by ${oneLine(rollback.actor)}, trigger: ${rollback.trigger}${override}`,
+    md`- Why: ${oneLine(rollback.reason)}`,
+    md`- Phases rolled back: ${rollback.phases.map((id) => phaseLabel(definition, id)).join(', ')}`,
+    md`- Revision targets: ${revise}`,
+    md``,
+    md`What it produced (preserved where it was):`,
+    md``,
     ...produced,
-    '',
+    md``,
   ];
 }
 
+const REFERENCE_ONLY = 'The earlier work listed below is reference, not a starting point; every file of it is still where it was.';
+
 export function reentryContext(definition: PipelineDefinition, phase: string, rollbacks: readonly PhaseRollbackEntry[]): string {
+  const kit = markdownKit();
+  const { md } = kit;
   const concerning = rollbacksConcerning(definition, phase, rollbacks);
-  const title = `# Re-entry context: ${phaseLabel(definition, phase)}`;
+  const title = md`# Re-entry context: ${phaseLabel(definition, phase)}`;
   const latest = concerning[concerning.length - 1];
-  if (latest === undefined) return `${title}\n\nNo rollback has touched ${phase}: there is nothing to re-enter with.\n`;
-  return [
+  if (latest === undefined) {
+    return kit.document([title, md``, md`No rollback has touched ${phase}: there is nothing to re-enter with.`, md``]);
+  }
+  const back = md`Rolled back from ${phaseLabel(definition, latest.fromPhase)} to ${phaseLabel(definition, latest.toPhase)}`;
+  return kit.document([
     title,
-    '',
-    `${phase} is being worked on again after a rollback. ` +
-      'The earlier work listed below is reference, not a starting point; every file of it is still where it was.',
-    '',
-    '## Why',
-    '',
-    `Rolled back from ${phaseLabel(definition, latest.fromPhase)} to ${phaseLabel(definition, latest.toPhase)} ` +
-      `at ${latest.at} (trigger: ${latest.trigger}):`,
-    '',
-    `> ${oneLine(latest.reason)}`,
-    '',
-    '## Revision targets',
-    '',
-    ...targets(latest.revisionTargets),
-    '',
-    `## Earlier attempts, oldest first (${concerning.length})`,
-    '',
-    ...concerning.flatMap((rollback, index) => attempt(definition, rollback, index + 1, rollback === latest)),
-  ].join('\n');
+    md``,
+    md`${phase} is being worked on again after a rollback. ${REFERENCE_ONLY}`,
+    md``,
+    md`## Why`,
+    md``,
+    md`${back} at ${latest.at} (trigger: ${latest.trigger}):`,
+    md``,
+    md`> ${oneLine(latest.reason)}`,
+    md``,
+    md`## Revision targets`,
+    md``,
+    ...targets(kit, latest.revisionTargets),
+    md``,
+    md`## Earlier attempts, oldest first (${concerning.length})`,
+    md``,
+    ...concerning.flatMap((rollback, index) => attempt(kit, definition, rollback, index + 1, rollback === latest)),
+  ]);
 }

@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { PhaseRollbackEntry, PhaseState } from '../../core/pipeline/phases.js';
+import { markdownKit } from '../../core/markdown.js';
 import { oneLine } from '../../core/pipeline/reentryContext.js';
 
 /** `rollback-record.yaml` in the from-phase's directory, in seed 004's shape. */
@@ -45,9 +46,11 @@ export const DECISIONS_HEADER =
 
 /** One line of `decisions.md`. */
 export function decisionLine(entry: PhaseRollbackEntry, record: string): string {
-  const revise = entry.revisionTargets.length > 0 ? ` Revise: ${entry.revisionTargets.map(oneLine).join('; ')}.` : '';
+  const { md, document } = markdownKit();
+  const revise = entry.revisionTargets.length > 0 ? md` Revise: ${entry.revisionTargets.map(oneLine).join('; ')}.` : md``;
   const override = entry.escalationOverride ? ' Escalation limit overridden (--override-escalation).' : '';
-  return `- ${entry.at} rollback ${entry.fromPhase} -> ${entry.toPhase} (${entry.phases.join(', ')} ROLLED_BACK) ` +
-    `by ${oneLine(entry.actor)}, trigger ${entry.trigger}: ${oneLine(entry.reason).replace(/\.+$/, '')}.` +
-    `${revise}${override} Record: ${record}\n`;
+  const rolledBack = `${entry.phases.join(', ')} ROLLED_BACK`;
+  const reason = oneLine(entry.reason).replace(/\.+$/, '');
+  const what = md`rollback ${entry.fromPhase} -> ${entry.toPhase} (${rolledBack}) by ${oneLine(entry.actor)}, trigger ${entry.trigger}`;
+  return document([md`- ${entry.at} ${what}: ${reason}.${revise}${override} Record: ${record}`, md``]);
 }

@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path';
-import { redact } from '../../core/redact.js';
-import { humanDuration, mdLine, utcDay, utcStamp } from './format.js';
+import { markdownKit, type Markdown, type MarkdownKit } from '../../core/markdown.js';
+import { humanDuration, utcDay, utcStamp } from './format.js';
 import { reportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';
 
@@ -16,7 +16,11 @@ export function deployLogBaseName(input: RollbackReportInput): string {
 
 /** How a deploy-log entry names its run: the writer finds an earlier entry of the same run by it. */
 export function deployLogRunLine(runId: string): string {
-  return `- Run: ${runId}`;
+  return runLine(markdownKit(), runId).text;
+}
+
+function runLine({ md }: MarkdownKit, runId: string): Markdown {
+  return md`- Run: ${runId}`;
 }
 
 /**
@@ -26,28 +30,31 @@ export function deployLogRunLine(runId: string): string {
  */
 export function deployLogMarkdown(input: RollbackReportInput, deploysDir: string, reportDir: string): string {
   const facts = reportFacts(input);
+  const kit = markdownKit(facts.secrets);
+  const { md } = kit;
   const { run, plan } = input;
   const link = (file: string): string => relative(deploysDir, join(reportDir, file)).split(sep).join('/');
   const outcome = facts.dryRun
-    ? 'drill (dry run): nothing was changed'
+    ? md`drill (dry run): nothing was changed`
     : input.ok
-      ? `succeeded, ${input.liveAfter ?? plan.to.version} running and verified`
-      : `FAILED (${facts.severity}): ${mdLine(input.error ?? 'no reason given')}; running now: ${input.liveAfter ?? 'unknown'}`;
+      ? md`succeeded, ${input.liveAfter ?? plan.to.version} running and verified`
+      : md`FAILED (${facts.severity}): ${input.error ?? 'no reason given'}; running now: ${input.liveAfter ?? 'unknown'}`;
+  const approved = run.approvedBy ? md`, approved by ${run.approvedBy}` : md``;
   const lines = [
-    `# Rollback from ${plan.from.version} → ${plan.to.version}`,
-    '',
-    `- Date: ${utcStamp(facts.at)}`,
-    `- App: ${plan.app} (${plan.env})`,
-    `- Triggered by: ${mdLine(run.trigger)} (requested by ${run.requestedBy}${run.approvedBy ? `, approved by ${run.approvedBy}` : ''})`,
-    `- Reason: ${mdLine(plan.reason)}`,
-    `- Outcome: ${outcome}`,
-    `- Duration: ${humanDuration(input.durationMs)}; ${slaLine(facts)}`,
-    `- Post-mortem: [${link('incident.md')}](${link('incident.md')})`,
-    `- Report: [${link('report.md')}](${link('report.md')})`,
-    deployLogRunLine(run.id),
-    '',
+    md`# Rollback from ${plan.from.version} → ${plan.to.version}`,
+    md``,
+    md`- Date: ${utcStamp(facts.at)}`,
+    md`- App: ${plan.app} (${plan.env})`,
+    md`- Triggered by: ${run.trigger} (requested by ${run.requestedBy}${approved})`,
+    md`- Reason: ${plan.reason}`,
+    md`- Outcome: ${outcome}`,
+    md`- Duration: ${humanDuration(input.durationMs)}; ${slaLine(facts)}`,
+    md`- Post-mortem: [${link('incident.md')}](${kit.url(link('incident.md'))})`,
+    md`- Report: [${link('report.md')}](${kit.url(link('report.md'))})`,
+    runLine(kit, run.id),
+    md``,
   ];
-  return redact(lines.join('\n'), facts.secrets);
+  return kit.document(lines);
 }
 
 function fileSafe(version: string): string {

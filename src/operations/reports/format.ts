@@ -33,19 +33,6 @@ export function utcStamp(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19)}Z`;
 }
 
-/**
- * One markdown table cell. Redacted before escaping, because escaping a `|`
- * inside a secret would hide it from the final pass over the whole text.
- */
-export function mdCell(text: string, secrets: readonly string[]): string {
-  return redact(text, secrets).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** One line of free text inside a list item: no line break may start a new markdown block. */
-export function mdLine(text: string): string {
-  return text.replace(/\r?\n/g, ' ');
-}
-
 /** Every string anywhere inside a JSON-able value, redacted; the structure is kept. */
 export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return redact(value, secrets);

@@ -1,3 +1,4 @@
+import type { Markdown, MarkdownKit } from '../../core/markdown.js';
 import type { PlanMigration } from '../../core/plan.js';
 import type { StepRecord } from '../../core/run.js';
 
@@ -25,11 +26,12 @@ export function migrationOutcome(
 }
 
 /** The table plan.md and report.md show: newest first, as they are reverted. */
-export function migrationTable(migrations: readonly PlanMigration[]): string[] {
-  if (migrations.length === 0) return ['- none to revert'];
+export function migrationTable(migrations: readonly PlanMigration[], { md }: MarkdownKit): Markdown[] {
+  if (migrations.length === 0) return [md`- none to revert`];
   return [
-    '| migration | applied by | reversibility | data loss | down step |',
-    '| --- | --- | --- | --- | --- |',
-    ...migrations.map((m) => `| ${m.id} | ${m.appliedBy} | ${m.reversibility} | ${m.dataLoss.join(', ') || '-'} | ${m.downPath ?? '-'} |`),
+    md`| migration | applied by | reversibility | data loss | down step |`,
+    md`| --- | --- | --- | --- | --- |`,
+    ...migrations.map((m) =>
+      md`| ${m.id} | ${m.appliedBy} | ${m.reversibility} | ${m.dataLoss.join(', ') || '-'} | ${m.downPath ?? '-'} |`),
   ];
 }

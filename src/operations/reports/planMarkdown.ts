@@ -1,37 +1,40 @@
+import { markdownKit } from '../../core/markdown.js';
 import type { RollbackPlan } from '../../core/plan.js';
 import { migrationTable } from './migrationFacts.js';
 
 /** plan.md: what a rollback will do and what could go wrong, for a human to read before --apply. */
 export function planMarkdown(plan: RollbackPlan, runId: string, options: { applying?: boolean } = {}): string {
+  const kit = markdownKit();
+  const { md } = kit;
+  const chosenAs = plan.targetChosenBy === 'last_known_good' ? 'the last known good release' : 'requested with --target-version';
   const lines = [
-    `# Rollback plan: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}`,
-    '',
-    `- run: ${runId}`,
-    `- made: ${plan.createdAt}`,
-    `- reason: ${plan.reason}`,
-    `- from: ${describe(plan.from)} (release ${plan.from.releaseId})`,
-    `- to: ${describe(plan.to)} (release ${plan.to.releaseId}), ` +
-      `chosen as ${plan.targetChosenBy === 'last_known_good' ? 'the last known good release' : 'requested with --target-version'}`,
-    `- running now: ${plan.observedLive ?? 'nothing'}`,
+    md`# Rollback plan: ${plan.app} ${plan.env}, ${plan.from.version} -> ${plan.to.version}`,
+    md``,
+    md`- run: ${runId}`,
+    md`- made: ${plan.createdAt}`,
+    md`- reason: ${plan.reason}`,
+    md`- from: ${describe(plan.from)} (release ${plan.from.releaseId})`,
+    md`- to: ${describe(plan.to)} (release ${plan.to.releaseId}), chosen as ${chosenAs}`,
+    md`- running now: ${plan.observedLive ?? 'nothing'}`,
     plan.scope === 'environment'
-      ? `- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)`
-      : `- hosts: ${plan.hosts.join(', ')}`,
-    `- risk: **${plan.riskLevel}**`,
-    '',
-    '## Steps',
-    '',
-    ...plan.steps.map((step, i) => `${i + 1}. ${step.title}`),
-    '',
+      ? md`- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)`
+      : md`- hosts: ${plan.hosts.join(', ')}`,
+    md`- risk: **${plan.riskLevel}**`,
+    md``,
+    md`## Steps`,
+    md``,
+    ...plan.steps.map((step, i) => md`${i + 1}. ${step.title}`),
+    md``,
     ...(plan.migrations && plan.migrations.length > 0
-      ? ['## Migrations to revert (newest first, before the switch)', '', ...migrationTable(plan.migrations), '']
+      ? [md`## Migrations to revert (newest first, before the switch)`, md``, ...migrationTable(plan.migrations, kit), md``]
       : []),
-    '## Risks',
-    '',
-    ...(plan.risks.length > 0 ? plan.risks.map((r) => `- ${r.level}: ${r.message}`) : ['- none found']),
-    '',
-    ...(options.applying ? [] : ['Nothing has been changed. Carry this plan out with `rewind rollback --apply`.', '']),
+    md`## Risks`,
+    md``,
+    ...(plan.risks.length > 0 ? plan.risks.map((r) => md`- ${r.level}: ${r.message}`) : [md`- none found`]),
+    md``,
+    ...(options.applying ? [] : [md`Nothing has been changed. Carry this plan out with \`rewind rollback --apply\`.`, md``]),
   ];
-  return lines.join('\n');
+  return kit.document(lines);
 }
 
 function describe(release: RollbackPlan['from']): string {
