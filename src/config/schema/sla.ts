@@ -11,7 +11,9 @@ export const slaSchema = z
       .max(parseDuration(max) / 1000)
       .default(90)
       .meta({
-        description: 'A rollback that takes longer than this (from start to verified) is an SLA breach, logged to sla-breaches.csv.',
+        description:
+          'Seconds: a rollback that takes longer than this (from start to verified) is an SLA breach, logged to sla-breaches.csv. ' +
+          `From ${parseDuration(min) / 1000} to ${parseDuration(max) / 1000}.`,
       }),
   })
   .meta({ description: 'Service levels a run is measured against.' });
