@@ -53,7 +53,9 @@ export function parseConfigText(text: string, label: string): RewindConfig {
 export function configProblemsError(text: string, label: string, problems: readonly ConfigProblem[]): RewindError {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const issues = problems.map((problem): z.core.$ZodIssue => ({ code: 'custom', path: [...problem.path], message: problem.message, input: undefined }));
+  const issues = problems.map(
+    (problem): z.core.$ZodIssue => ({ code: 'custom', path: [...problem.path], message: problem.message, input: undefined }),
+  );
   return issuesError(describeIssues(issues, doc.toJS({ maxAliasCount: 1000 }), doc, lineCounter), label);
 }
 

@@ -52,10 +52,12 @@ export async function pathProblems(config: RewindConfig, context: PathContext): 
   await judge(['state', 'dir'], config.state.dir, stateDir, 'a directory of its own, such as .rewind', { home, configDir });
   if (config.pipeline) {
     const { dir } = config.pipeline;
-    await judge(['pipeline', 'dir'], dir, resolve(context.configDir, dir), 'a directory of its own, such as .pipeline', { home, configDir });
+    const expected = 'a directory of its own, such as .pipeline';
+    await judge(['pipeline', 'dir'], dir, resolve(context.configDir, dir), expected, { home, configDir });
   }
   for (const [index, root] of config.safety.allow_writes_only_under.entries()) {
-    await judge(['safety', 'allow_writes_only_under', index], root, resolve(context.configDir, root), 'a directory of the project\'s, such as .rewind', { home });
+    const expected = "a directory of the project's, such as .rewind";
+    await judge(['safety', 'allow_writes_only_under', index], root, resolve(context.configDir, root), expected, { home });
   }
   for (const [name, env] of Object.entries(config.environments)) {
     const at = ['environments', name];

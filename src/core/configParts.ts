@@ -38,8 +38,6 @@ export function showDuration(ms: number): string {
 export interface DurationBound {
   min: string;
   max: string;
-  /** Why these limits, for the reference. */
-  why: string;
 }
 
 /**
@@ -47,14 +45,20 @@ export interface DurationBound {
  * duration is for. A duration past its maximum holds the environment's lock
  * (and the engineer) for longer than anyone would wait; one under its minimum
  * could never pass, or turns a wait into a busy loop. Every duration key
- * takes one of these through boundedDuration; the reference lists them.
+ * takes one of these through boundedDuration; the reference shows them with
+ * the key (test/config/durations.test.ts checks that none is left out).
  */
 export const DURATION_BOUNDS = {
-  healthTimeout: { min: '100ms', max: '1h', why: 'a service that is not healthy within an hour is not coming up; the lock is held meanwhile' },
-  healthInterval: { min: '10ms', max: '1m', why: 'faster is a busy loop against the app; also at most health.timeout' },
-  connectTimeout: { min: '100ms', max: '5m', why: 'an SSH handshake that takes minutes is a host that is down' },
-  commandTimeout: { min: '100ms', max: '6h', why: 'one of the user\'s commands (a build may be slow, never endless)' },
-  slaRollback: { min: '1ms', max: '24h', why: 'sla.rollback_seconds is in seconds: above 0, at most 86400' },
+  // health.timeout: a service not healthy within an hour is not coming up, and the lock is held meanwhile.
+  healthTimeout: { min: '100ms', max: '1h' },
+  // health.interval: faster is a busy loop against the app; the schema also keeps it at most health.timeout.
+  healthInterval: { min: '10ms', max: '1m' },
+  // ssh.connect_timeout: an SSH handshake that takes minutes is a host that is down.
+  connectTimeout: { min: '100ms', max: '5m' },
+  // One of the user's own commands (command.timeout): a build may be slow, never endless.
+  commandTimeout: { min: '100ms', max: '6h' },
+  // sla.rollback_seconds, a number of seconds: above 0, at most a day.
+  slaRollback: { min: '1ms', max: '24h' },
 } as const satisfies Record<string, DurationBound>;
 
 export type DurationRole = keyof typeof DURATION_BOUNDS;

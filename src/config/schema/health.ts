@@ -22,7 +22,9 @@ export const healthSchema = z
           "The JSON field (dots for nesting) the app reports its build in; must equal the release's sha or version. " +
           'false: do not check.',
       }),
-    timeout: boundedDuration('healthTimeout').prefault('30s').meta({ description: 'How long to keep trying before the release counts as failed.' }),
+    timeout: boundedDuration('healthTimeout')
+      .prefault('30s')
+      .meta({ description: 'How long to keep trying before the release counts as failed.' }),
     interval: boundedDuration('healthInterval').prefault('250ms').meta({ description: 'Pause between attempts; at most timeout.' }),
     successes: z.number().int().min(1).default(2).meta({ description: 'Consecutive passing attempts needed.' }),
   })
@@ -31,7 +33,9 @@ export const healthSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['interval'],
-        message: `expected at most timeout (${showDuration(health.timeout)}): a pause longer than the whole check (got ${showDuration(health.interval)})`,
+        message:
+          `expected at most timeout (${showDuration(health.timeout)}): ` +
+          `a pause longer than the whole check (got ${showDuration(health.interval)})`,
       });
     }
   })
