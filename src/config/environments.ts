@@ -15,6 +15,13 @@ export function environmentNames(config: RewindConfig): string[] {
 export function selectEnvironment(loaded: LoadedConfig, name?: string): { name: string; env: EnvironmentConfig } {
   const { config } = loaded;
   const names = environmentNames(config);
+  if (names.length === 0) {
+    throw new RewindError(
+      'NO_ENVIRONMENT',
+      `no environment is configured in ${loaded.file} (it holds only a pipeline); ` +
+        'add environments: (e.g. production: { driver: releases, ... }) to deploy, roll back or see status',
+    );
+  }
   const chosen =
     name ??
     config.default_env ??

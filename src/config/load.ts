@@ -1,8 +1,11 @@
 import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { RewindError } from '../core/errors.js';
-import { parseConfigText } from './parse.js';
+import { realpathDeep } from '../exec/realPaths.js';
+import { configProblemsError, parseConfigText } from './parse.js';
+import { pathProblems } from './safePaths.js';
 import type { LoadedConfig } from './loaded.js';
 
 export const CONFIG_FILE_NAMES = ['rewind.yaml', 'rewind.yml'] as const;
@@ -23,8 +26,13 @@ export function findConfigFile(startDir: string): string | undefined {
   }
 }
 
-/** Find (or take `file`, relative to cwd), read, parse and validate the configuration. */
-export async function loadConfig(options: { cwd: string; file?: string }): Promise<LoadedConfig> {
+/**
+ * Find (or take `file`, relative to cwd), read, parse and validate the
+ * configuration, paths included: a place to write that could do damage (`/`,
+ * a system directory, the config's own directory) is refused here, before any
+ * command has opened or written anything. `home` defaults to the OS user's.
+ */
+export async function loadConfig(options: { cwd: string; file?: string; home?: string }): Promise<LoadedConfig> {
   const cwd = resolve(options.cwd);
   const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
   if (file === undefined) {
@@ -35,7 +43,10 @@ export async function loadConfig(options: { cwd: string; file?: string }): Promi
     );
   }
   const text = await readConfig(file, options.file);
-  const config = parseConfigText(text, displayName(cwd, file));
+  const label = displayName(cwd, file);
+  const config = parseConfigText(text, label);
+  const problems = await pathProblems(config, { configDir: dirname(file), home: options.home ?? homedir(), realpath: lenientRealpath });
+  if (problems.length > 0) throw configProblemsError(text, label, problems);
   return { file, dir: dirname(file), config };
 }
 
@@ -74,3 +85,8 @@ function isFile(path: string): boolean {
   }
 }
 
+
+/** Where a path really lands; as written when that cannot be found out (no permission): the write guard still judges it then. */
+function lenientRealpath(path: string): Promise<string> {
+  return realpathDeep(path).catch(() => path);
+}

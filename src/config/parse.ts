@@ -1,9 +1,11 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
+import type { z } from 'zod';
 import { RewindError } from '../core/errors.js';
 import { describeIssues } from './issues.js';
 import type { ConfigIssue } from './issues.js';
 import { configErrorMap } from './messages.js';
+import type { ConfigProblem } from './safePaths.js';
 import { configSchema } from './schema/index.js';
 import type { RewindConfig } from './schema/index.js';
 
@@ -11,7 +13,8 @@ import type { RewindConfig } from './schema/index.js';
  * Parse and validate the text of a rewind.yaml. `label` is how the file is
  * named in messages (`rewind.yaml:12: ...`). Throws CONFIG_INVALID with a
  * one-line message naming the first problem; all of them are in
- * `details.issues`.
+ * `details.issues`. Only the text: the rules on paths need the file's place
+ * (loadConfig applies them).
  */
 export function parseConfigText(text: string, label: string): RewindConfig {
   const lineCounter = new LineCounter();
@@ -39,12 +42,29 @@ export function parseConfigText(text: string, label: string): RewindConfig {
 
   const result = configSchema.safeParse(input, { error: configErrorMap });
   if (result.success) return result.data;
-  const issues = describeIssues(result.error.issues, input, doc, lineCounter);
+  throw issuesError(describeIssues(result.error.issues, input, doc, lineCounter), label);
+}
+
+/**
+ * The CONFIG_INVALID error for problems found after the schema passed (see
+ * safePaths.ts), each at its key path of `text`: reported as schema problems
+ * are, the first with its line, all of them in `details.issues`.
+ */
+export function configProblemsError(text: string, label: string, problems: readonly ConfigProblem[]): RewindError {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const issues = problems.map(
+    (problem): z.core.$ZodIssue => ({ code: 'custom', path: [...problem.path], message: problem.message, input: undefined }),
+  );
+  return issuesError(describeIssues(issues, doc.toJS({ maxAliasCount: 1000 }), doc, lineCounter), label);
+}
+
+function issuesError(issues: ConfigIssue[], label: string): RewindError {
   const [first] = issues;
-  if (!first) throw invalid(`${label}: does not match the schema`, label, []);
+  if (!first) return invalid(`${label}: does not match the schema`, label, []);
   const where = first.path === '' ? '' : `${first.path}: `;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'})` : '';
-  throw invalid(`${label}:${first.line}: ${where}${first.message}${more}`, label, issues);
+  return invalid(`${label}:${first.line}: ${where}${first.message}${more}`, label, issues);
 }
 
 function invalid(message: string, label: string, issues: ConfigIssue[]): RewindError {

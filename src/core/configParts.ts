@@ -12,7 +12,7 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 
 const DURATION_EXPECTED = 'expected a duration such as "250ms", "30s" or "5m"';
 
-/** Durations are strings such as `250ms`, `30s`, `5m`; parsed to milliseconds. */
+/** Durations are strings such as `250ms`, `30s`, `5m`; parsed to milliseconds. Unbounded: keys use boundedDuration. */
 export const duration = z
   // The same message for a bare number (`timeout: 30`) as for a bad string: the fix is the same.
   .string({ error: DURATION_EXPECTED })
@@ -25,6 +25,64 @@ export function parseDuration(text: string): number {
   if (!match) throw new Error(`not a duration: ${text}`);
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(match[1]) * factor);
+}
+
+/** Milliseconds as rewind.yaml would write them, in the largest unit that is exact: 90000 -> "90s", 3600000 -> "1h". */
+export function showDuration(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+export interface DurationBound {
+  min: string;
+  max: string;
+}
+
+/**
+ * The one table of limits on the durations in rewind.yaml, by what the
+ * duration is for. A duration past its maximum holds the environment's lock
+ * (and the engineer) for longer than anyone would wait; one under its minimum
+ * could never pass, or turns a wait into a busy loop. Every duration key
+ * takes one of these through boundedDuration; the reference shows them with
+ * the key (test/config/durations.test.ts checks that none is left out).
+ */
+export const DURATION_BOUNDS = {
+  // health.timeout: a service not healthy within an hour is not coming up, and the lock is held meanwhile.
+  healthTimeout: { min: '100ms', max: '1h' },
+  // health.interval: faster is a busy loop against the app; the schema also keeps it at most health.timeout.
+  healthInterval: { min: '10ms', max: '1m' },
+  // ssh.connect_timeout: an SSH handshake that takes minutes is a host that is down.
+  connectTimeout: { min: '100ms', max: '5m' },
+  // One of the user's own commands (command.timeout): a build may be slow, never endless.
+  commandTimeout: { min: '100ms', max: '6h' },
+  // sla.rollback_seconds, a number of seconds: above 0, at most a day.
+  slaRollback: { min: '1ms', max: '24h' },
+} as const satisfies Record<string, DurationBound>;
+
+export type DurationRole = keyof typeof DURATION_BOUNDS;
+
+/** The JSON Schema keywords that carry a duration's bounds (annotations: editors ignore them, the reference reads them). */
+export const DURATION_MIN_KEY = 'x-duration-min';
+export const DURATION_MAX_KEY = 'x-duration-max';
+
+/** A duration whose value must lie within its role's bounds (DURATION_BOUNDS). */
+export function boundedDuration(role: DurationRole) {
+  const { min, max } = DURATION_BOUNDS[role];
+  const [low, high] = [parseDuration(min), parseDuration(max)];
+  return z
+    .string({ error: DURATION_EXPECTED })
+    .regex(DURATION, DURATION_EXPECTED)
+    .superRefine((text, ctx) => {
+      // A malformed duration already has its issue from the regex.
+      if (!DURATION.test(text)) return;
+      const ms = parseDuration(text);
+      const wrong = ms < low ? `at least ${min}` : ms > high ? `at most ${max}` : undefined;
+      if (wrong) ctx.addIssue({ code: 'custom', message: `expected a duration of ${wrong} (got ${JSON.stringify(text)})` });
+    })
+    .transform(parseDuration)
+    .meta({ description: duration.description, [DURATION_MIN_KEY]: min, [DURATION_MAX_KEY]: max });
 }
 
 /** One command as an argument array; placeholders are substituted per item. */

@@ -112,6 +112,12 @@ export interface DriverHost {
   base: string;
 }
 
+/** A key of a driver's section (`path`) and the directory it names on one host. */
+export interface WrittenPath {
+  key: string;
+  path: string;
+}
+
 /** The I/O a driver instance is given: it acts only through these. */
 export interface DriverIo {
   app: string;
@@ -150,6 +156,14 @@ export interface DriverModule<Config = unknown> {
   readonly needs: string;
   /** The paths the driver may write on `host`, handed to that host's write guard. */
   writeRoots(config: Config, host: DriverHost): string[];
+  /**
+   * The keys of its section that name where it writes on `host`, each with
+   * the path it resolves to there, for the loader's rules on such paths (never
+   * `/`, a system directory, the config's own directory or a parent of it,
+   * nor one holding state.dir). Without it, each write root is checked and a
+   * problem is reported at the section.
+   */
+  writtenPaths?(config: Config, host: DriverHost): WrittenPath[];
   create(config: Config, io: DriverIo): Driver;
   /** For `rewind init`: the commented `driver:` line, `hosts:` and section of an environment, indented as under `production:`. */
   starter?(app: string): string;

@@ -30,6 +30,10 @@ export const ERRORS = {
   },
   CONFIG_EXISTS: { exit: EXIT.usage, explanation: '`rewind init` will not overwrite an existing rewind.yaml without --force.' },
   UNKNOWN_ENV: { exit: EXIT.usage, explanation: 'The environment named by --env (or default_env) is not declared under `environments`.' },
+  NO_ENVIRONMENT: {
+    exit: EXIT.usage,
+    explanation: 'rewind.yaml declares no environments (it holds only a pipeline); every command but `rewind pipeline` needs one.',
+  },
   UNSAFE_NAME: {
     exit: EXIT.usage,
     explanation:

@@ -5,6 +5,7 @@
  * value; nothing here throws.
  */
 import { describeFetchFailure, formatMs } from '../verify/fetchFailure.js';
+import { splitCredentials } from './credentials.js';
 import type { NotifyRequest } from './payload.js';
 
 export interface DeliveryOptions {
@@ -64,11 +65,13 @@ export async function deliver(request: NotifyRequest, options: DeliveryOptions):
 
 async function send(request: NotifyRequest, leftMs: number, options: DeliveryOptions): Promise<Try> {
   const { signal, clear } = timeoutSignal(Math.max(1, Math.ceil(leftMs)));
+  // fetch refuses a URL with user:password@ in it: they go as Basic auth instead.
+  const { url, authorization } = splitCredentials(request.url);
   try {
     const response = await untilAborted(
-      options.fetch(request.url, {
+      options.fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'rewind' },
+        headers: { 'content-type': 'application/json', 'user-agent': 'rewind', ...(authorization ? { authorization } : {}) },
         body: JSON.stringify(request.body),
         // A redirected POST may turn into a GET or carry the body elsewhere.
         redirect: 'manual',

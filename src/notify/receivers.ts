@@ -6,6 +6,7 @@
  */
 import type { NotifyConfig } from '../config/schema/notify.js';
 import { secretsInUrls } from '../core/redact.js';
+import { credentialSecrets } from './credentials.js';
 import { slackRequest } from './formats/slack.js';
 import { telegramRequest, telegramToken } from './formats/telegram.js';
 import { webhookRequest } from './formats/webhook.js';
@@ -53,13 +54,13 @@ export function prepareRequest(receiver: NotifyConfig, n: RunNotification, env: 
 /**
  * The URL as written and as normalised (fetch and error messages use the
  * latter), its path and query alone (HTTP libraries log those), and any
- * password in it.
+ * credentials in it in each form they are sent (see credentials.ts).
  */
 /** A shorter path ("/x", "/hook") guards nothing and would blank common text in logs. */
 const MIN_PATH_SECRET = 8;
 
 function urlSecrets(url: string): string[] {
-  const found = [url, ...secretsInUrls(url)];
+  const found = [url, ...secretsInUrls(url), ...credentialSecrets(url)];
   try {
     const parsed = new URL(url);
     found.push(parsed.href);

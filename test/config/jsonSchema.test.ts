@@ -8,7 +8,8 @@ test('the JSON Schema describes rewind.yaml as written', () => {
   assert.equal(schema.title, 'rewind.yaml');
   assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
   assert.ok(schema.properties?.environments, 'properties.environments');
-  assert.deepEqual(schema.required, ['app', 'environments']);
+  // Issue 13: a pipeline-only file has no environments, so only app is required.
+  assert.deepEqual(schema.required, ['app']);
   assert.equal(schema.additionalProperties, false);
   const environment = schema.properties?.environments?.additionalProperties;
   assert.ok(typeof environment === 'object');

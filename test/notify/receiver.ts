@@ -7,6 +7,8 @@ export interface Received {
   method: string;
   path: string;
   contentType: string | undefined;
+  /** The Authorization header, as sent. */
+  authorization: string | undefined;
   /** The request body parsed as JSON. */
   body: unknown;
 }
@@ -39,7 +41,7 @@ export async function startReceiver(t: TestContext, reply: (n: number, request: 
       } catch {
         // Kept as text so a test can show what arrived.
       }
-      const request: Received = { method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body };
+      const request: Received = { method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], authorization: req.headers.authorization, body };
       received.push(request);
       answer(res, reply(received.length, request));
     });

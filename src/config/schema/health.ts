@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../core/configParts.js';
+import { boundedDuration, showDuration } from '../../core/configParts.js';
 
 export const healthSchema = z
   .strictObject({
@@ -22,9 +22,22 @@ export const healthSchema = z
           "The JSON field (dots for nesting) the app reports its build in; must equal the release's sha or version. " +
           'false: do not check.',
       }),
-    timeout: duration.prefault('30s').meta({ description: 'How long to keep trying before the release counts as failed.' }),
-    interval: duration.prefault('250ms').meta({ description: 'Pause between attempts.' }),
+    timeout: boundedDuration('healthTimeout')
+      .prefault('30s')
+      .meta({ description: 'How long to keep trying before the release counts as failed.' }),
+    interval: boundedDuration('healthInterval').prefault('250ms').meta({ description: 'Pause between attempts; at most timeout.' }),
     successes: z.number().int().min(1).default(2).meta({ description: 'Consecutive passing attempts needed.' }),
+  })
+  .superRefine((health, ctx) => {
+    if (health.interval > health.timeout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message:
+          `expected at most timeout (${showDuration(health.timeout)}): ` +
+          `a pause longer than the whole check (got ${showDuration(health.interval)})`,
+      });
+    }
   })
   .meta({ description: 'The HTTP health check.' });
 

@@ -26,21 +26,36 @@ export const configSchema = z
               : undefined,
         },
       )
-      .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment')
-      .meta({ description: 'Where the app runs, by name (letters, digits, _ or -); --env NAME picks one.' }),
+      .optional()
+      .meta({
+        description:
+          'Where the app runs, by name (letters, digits, _ or -); --env NAME picks one. ' +
+          'Required unless the file holds only a pipeline (the pipeline commands need no environment).',
+      }),
     pipeline: pipelineSchema.optional(),
   })
   .superRefine((config, ctx) => {
-    const names = Object.keys(config.environments);
+    const environments = config.environments ?? {};
+    const names = Object.keys(environments);
+    if (names.length === 0 && config.pipeline === undefined) {
+      // Shaped like zod's own missing-key issue, so a file without the key reads 'missing required key "environments"'.
+      ctx.addIssue(
+        config.environments === undefined
+          ? { code: 'invalid_type', expected: 'record', input: undefined, path: ['environments'], message: 'missing' }
+          : { code: 'custom', path: ['environments'], message: 'expected at least one environment (or a pipeline: section)' },
+      );
+    }
     // hasOwn, not `in`: "toString" must not count as a declared environment.
-    if (config.default_env !== undefined && !Object.hasOwn(config.environments, config.default_env)) {
+    if (config.default_env !== undefined && !Object.hasOwn(environments, config.default_env)) {
       ctx.addIssue({
         code: 'custom',
         path: ['default_env'],
-        message: `unknown environment "${config.default_env}" (expected one of: ${names.join(', ')})`,
+        message:
+          `unknown environment "${config.default_env}" ` +
+          (names.length > 0 ? `(expected one of: ${names.join(', ')})` : '(no environments are declared)'),
       });
     }
-    const marked = names.filter((name) => config.environments[name]?.default === true);
+    const marked = names.filter((name) => environments[name]?.default === true);
     if (marked.length > 1) {
       ctx.addIssue({
         code: 'custom',
@@ -49,12 +64,14 @@ export const configSchema = z
       });
     }
   })
+  // A pipeline-only file has no environments: to everything after the loader, that is an empty mapping.
+  .transform((config) => ({ ...config, environments: config.environments ?? {} }))
   .meta({
     title: 'rewind.yaml',
     description: 'Configuration for rewind, the deployment rollback tool (see README "Configuration reference").',
   });
 
-export type RewindConfig = z.infer<typeof configSchema>;
+export type RewindConfig = z.output<typeof configSchema>;
 export type { EnvironmentConfig } from './environment.js';
 export type { HealthConfig } from './health.js';
 export type { PipelineConfig } from './pipeline.js';

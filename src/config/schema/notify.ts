@@ -14,7 +14,11 @@ export const notifySchema = z
   .discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('webhook'),
-      url: httpUrl.meta({ description: 'Receives a JSON POST per event. Treated as a secret: never written to reports or logs.' }),
+      url: httpUrl.meta({
+        description:
+          'Receives a JSON POST per event. Treated as a secret: never written to reports or logs. ' +
+          'Credentials in it (https://user:password@host/...) are sent as an Authorization: Basic header.',
+      }),
       events,
     }),
     z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../core/configParts.js';
+import { boundedDuration } from '../../core/configParts.js';
 
 export const sshSchema = z
   .strictObject({
@@ -15,7 +15,7 @@ export const sshSchema = z
       .boolean()
       .default(true)
       .meta({ description: 'false: accept a host whose key is not in known_hosts (never a changed one). Only for throw-away hosts.' }),
-    connect_timeout: duration.prefault('10s').meta({ description: 'How long to wait for a host to answer.' }),
+    connect_timeout: boundedDuration('connectTimeout').prefault('10s').meta({ description: 'How long to wait for a host to answer.' }),
   })
   .meta({ description: 'How remote hosts (ssh://user@host:port) are reached.' });
 

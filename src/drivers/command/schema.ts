@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, commandList, duration } from '../../core/configParts.js';
+import { boundedDuration, command, commandList } from '../../core/configParts.js';
 
 /**
  * The `command:` section. The commands are the user's own programs, so the
@@ -34,7 +34,7 @@ export const commandSchema = z
           'Where the commands run, and {release_dir}; relative to the config file (its dir by default); ' +
           "must be absolute for remote hosts. {host} is each host's address.",
       }),
-    timeout: duration
+    timeout: boundedDuration('commandTimeout')
       .prefault('5m')
       .meta({ description: 'How long each command may run before its process group is killed and it counts as failed.' }),
   })

@@ -13,6 +13,8 @@ export const gitDriver: DriverModule<GitConfig> = {
   schema: gitSchema,
   needs: 'path of the checkout',
   writeRoots: (config, host) => gitWriteRoots(checkoutPath(config, host)),
+  // The preflight worktrees go beside the checkout (<path>.rewind-preflight): a checkout that passes passes them too.
+  writtenPaths: (config, host) => [{ key: 'path', path: checkoutPath(config, host) }],
   create: (config, io) => createGitDriver({
     app: io.app, env: io.env, config: { ...config, path: checkoutPath(config, io.host) }, exec: io.exec, files: io.files,
   }),

@@ -21,6 +21,7 @@ export const releasesDriver: DriverModule<ReleasesConfig> = {
   schema: releasesSchema,
   needs: 'path, source',
   writeRoots: (config, host) => [releasesPath(config, host)],
+  writtenPaths: (config, host) => [{ key: 'path', path: releasesPath(config, host) }],
   create: (config, io) => (io.host.remote ? shippedTo(config, io) : builtHere(config, io)),
   starter: (app) => `    # How versions are switched: releases (a releases/<version>/ dir per version and a current symlink).
     driver: releases
