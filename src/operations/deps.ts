@@ -6,6 +6,7 @@ import type { ProcessIdentity } from '../core/lock.js';
 import type { BoundaryHook } from '../core/boundaryHook.js';
 import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
+import type { AuditKey } from '../core/auditHash.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -48,6 +49,10 @@ export interface EnvDeps {
   notify?: (notification: RunNotification) => Promise<NotifyOutcome[]>;
   /** Values redacted from every report, log line and audit entry (tokens, webhook URLs, passwords). */
   secrets: readonly string[];
+  /** The key of a keyed audit chain (audit.key_env), which `audit verify` checks entries with; the ledger keys new ones. */
+  auditKey?: AuditKey;
+  /** The variable audit.key_env names, for messages about the key. */
+  auditKeyEnv?: string;
   /** The environment's migration tool, when it has a migrations section. */
   migrations?: MigrationTool;
   /** Fault injection for tests of resume (REWIND_FAULT_KILL_AT); never set in normal use. */

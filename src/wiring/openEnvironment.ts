@@ -17,6 +17,7 @@ import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { httpVerifier } from '../verify/verifier.js';
 import { whoIsActing } from './actor.js';
+import { auditKeyFromEnv } from './auditKey.js';
 import type { EnvDeps } from '../operations/deps.js';
 import { driverWriteRoots, environmentTargets } from './targets.js';
 import { ledgerLocation, ledgerSecrets, openLedger } from './openLedger.js';
@@ -54,6 +55,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const { name, env } = selectEnvironment(loaded, options.envName);
   const paths = resolvePaths(loaded);
   const location = ledgerLocation(loaded, paths.stateDir, processEnv);
+  const keying = auditKeyFromEnv(loaded, processEnv);
   // The app database's URL is a secret whatever its variable is called.
   const databaseUrl = env.migrations ? processEnv[env.migrations.database_url_env] : undefined;
   const dbSecrets = databaseUrl ? [databaseUrl, ...postgresSecrets(databaseUrl)] : [];
@@ -63,6 +65,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     ...notifierSecrets(env.notify, processEnv),
     ...ledgerSecrets(location),
     ...dbSecrets,
+    ...keying.secrets,
   ];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
@@ -77,7 +80,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
   // Opened last, so that nothing above can fail and leave it open.
-  const ledger = await openLedger(location, files).catch(async (error: unknown) => {
+  const ledger = await openLedger(location, files, { key: keying.key, actor: user, now: () => systemClock.now() }).catch(async (error: unknown) => {
     await hosts.close();
     throw error;
   });
@@ -103,6 +106,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     leaseMs,
     verifier: httpVerifier,
     secrets,
+    auditKey: keying.key,
+    auditKeyEnv: keying.variable,
     migrations: env.migrations && targets[0] ? createMigrationTool(env.migrations, targets[0], processEnv) : undefined,
     notify: notifier ? (n) => notifier.notify(n) : undefined,
     faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),

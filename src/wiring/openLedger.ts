@@ -4,6 +4,7 @@ import { RewindError } from '../core/errors.js';
 import type { Files, Ledger } from '../core/ports.js';
 import { openPostgresLedger } from '../ledger/postgres.js';
 import { isPostgresUrl, postgresLabel, postgresSecrets } from '../ledger/postgresUrl.js';
+import type { LedgerAudit } from '../ledger/releaseAudit.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
 
 /** Where an environment's ledger lives; `label` names it in messages (never with a password). */
@@ -50,9 +51,9 @@ export function ledgerSecrets(location: LedgerLocation): string[] {
   return location.backend === 'postgres' ? postgresSecrets(location.url) : [];
 }
 
-/** Open the store; a SQLite file is created only where the write guard allows. */
-export async function openLedger(location: LedgerLocation, files: Files): Promise<Ledger> {
-  if (location.backend === 'postgres') return openPostgresLedger(location.url);
+/** Open the store; a SQLite file is created only where the write guard allows. `audit` keys the chain and names the actor. */
+export async function openLedger(location: LedgerLocation, files: Files, audit: LedgerAudit = {}): Promise<Ledger> {
+  if (location.backend === 'postgres') return openPostgresLedger(location.url, { audit });
   await files.assertWritable(location.file);
-  return openSqliteLedger(location.file);
+  return openSqliteLedger(location.file, { audit });
 }

@@ -4,6 +4,7 @@ import type { Verification } from '../../core/verification.js';
 import { clockTime, humanDuration, mdCell, mdLine, utcDay } from './format.js';
 import { reportFacts, type NotificationOutcome, type ReportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';
+import { auditHeadLine } from './auditHeadLine.js';
 import { migrationOutcome, migrationTable } from './migrationFacts.js';
 
 /** report.md: what was done, how long each part took, whether it worked, and who said so. */
@@ -29,6 +30,7 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     `- running now: ${input.liveAfter ?? 'unknown'}`,
     ...(input.error ? [`- error: ${mdLine(input.error)}`] : []),
     ...(input.ok ? [] : [`- severity: ${facts.severity}`]),
+    ...(input.auditHead ? [`- ${auditHeadLine(input.auditHead)}`] : []),
     '',
     '## Steps',
     '',

@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import type { AuditKey } from '../core/auditHash.js';
+import { RELEASE_STATE_ACTION, releaseState, stateDifferences, type AuditedState, type OutsideChange } from '../core/releaseAudit.js';
+import type { Release } from '../core/release.js';
+import { appendAudit } from './auditQueries.js';
+import { rowToRelease } from './rows.js';
+import type { Database } from './tables.js';
+
+/** Who and when a ledger's own audit entries (release changes) are written as; the key of a keyed chain. */
+export interface LedgerAudit {
+  key?: AuditKey;
+  /** The acting user of the process that opened the ledger; `rewind` when none was given. */
+  actor?: string;
+  now?: () => Date;
+}
+
+/**
+ * Run a release write and, in the same transaction, append a `release.state`
+ * entry for every release among `ids` whose state is no longer what the chain
+ * last recorded for it. Done here rather than by each operation so that no
+ * change of a release row (markLive's superseding included) can go unaudited.
+ * A row found already changed behind rewind's back is recorded as such, so a
+ * later write cannot make that change look audited.
+ */
+export async function auditedReleaseWrite<T>(
+  trx: Kysely<Database>,
+  audit: LedgerAudit,
+  ids: readonly string[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const before = await readReleases(trx, ids);
+  const result = await work();
+  const after = await readReleases(trx, ids);
+  for (const id of ids) {
+    const release = after.get(id);
+    if (!release) continue;
+    const state = releaseState(release);
+    const audited = await latestAuditedState(trx, release, id);
+    const was = before.get(id);
+    const outside: OutsideChange | undefined = was && (audited === undefined || stateDifferences(releaseState(was), audited.state).length > 0)
+      ? { entry: audited?.seq ?? null, fields: stateDifferences(releaseState(was), audited?.state) }
+      : undefined;
+    if (!outside && audited && stateDifferences(state, audited.state).length === 0) continue;
+    await appendAudit(trx, {
+      at: (audit.now?.() ?? new Date()).toISOString(),
+      actor: audit.actor ?? 'rewind',
+      action: RELEASE_STATE_ACTION,
+      app: release.app,
+      env: release.env,
+      runId: null,
+      outcome: release.status,
+      detail: { ...state, previous_status: audited?.state.status ?? null, ...(outside ? { outside_change: outside } : {}) },
+    }, audit.key);
+  }
+  return result;
+}
+
+/** The releases markLive may change: the one made live and every other live or verified one of its environment. */
+export async function markLiveIds(trx: Kysely<Database>, id: string): Promise<string[]> {
+  const target = await trx.selectFrom('releases').select(['app', 'env']).where('id', '=', id).executeTakeFirst();
+  if (!target) return [id];
+  const others = await trx
+    .selectFrom('releases')
+    .select('id')
+    .where('app', '=', target.app)
+    .where('env', '=', target.env)
+    .where('status', 'in', ['live', 'verified'])
+    .where('id', '!=', id)
+    .orderBy('seq')
+    .execute();
+  return [...others.map((row) => row.id), id];
+}
+
+async function readReleases(trx: Kysely<Database>, ids: readonly string[]): Promise<Map<string, Release>> {
+  if (ids.length === 0) return new Map();
+  const rows = await trx.selectFrom('releases').selectAll().where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((row) => [row.id, rowToRelease(row)]));
+}
+
+/** Entries read per query while looking for a release's newest state: recent releases are found in the first page. */
+const PAGE = 100;
+
+/** The newest `release.state` entry of this release, newest first within its environment. */
+async function latestAuditedState(trx: Kysely<Database>, where: Pick<Release, 'app' | 'env'>, id: string): Promise<AuditedState | undefined> {
+  let below: number | undefined;
+  // Ends: each page starts below the last, and the table is finite.
+  for (;;) {
+    let query = trx
+      .selectFrom('audit')
+      .select(['seq', 'detail'])
+      .where('action', '=', RELEASE_STATE_ACTION)
+      .where('app', '=', where.app)
+      .where('env', '=', where.env)
+      .orderBy('seq', 'desc')
+      .limit(PAGE);
+    if (below !== undefined) query = query.where('seq', '<', below);
+    const rows = await query.execute();
+    for (const row of rows) {
+      const state = parsed(row.detail);
+      if (state?.release_id === id) return { seq: Number(row.seq), state };
+    }
+    if (rows.length < PAGE) return undefined;
+    below = Number(rows.at(-1)!.seq);
+  }
+}
+
+/** An entry whose detail is not JSON (edited by hand) says nothing about any release. */
+function parsed(detail: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(detail);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
