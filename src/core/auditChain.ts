@@ -35,7 +35,8 @@ export interface UncheckedEntries {
 export function walkChain(events: readonly AuditEvent[], key?: AuditKey): ChainVerdict {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   const last = ordered.at(-1);
-  const verdict: ChainVerdict = { entries: events.length, head: last ? { seq: last.seq, hash: last.hash } : null, firstBad: null, unchecked: null };
+  const head = last ? { seq: last.seq, hash: last.hash } : null;
+  const verdict: ChainVerdict = { entries: events.length, head, firstBad: null, unchecked: null };
   const unchecked: AuditEvent[] = [];
   let prevHash = GENESIS_HASH;
   let prevSeq = 0;
@@ -54,7 +55,8 @@ export function walkChain(events: readonly AuditEvent[], key?: AuditKey): ChainV
     if (event.keyId) firstKeyed ??= event.seq;
     if (!canHash(event, key)) unchecked.push(event);
     else if (auditHash(prevHash, event, key) !== event.hash) {
-      return { ...verdict, firstBad: { seq: event.seq, reason: 'hash does not match its contents (the entry was edited)' }, unchecked: summarise(unchecked) };
+      const reason = 'hash does not match its contents (the entry was edited)';
+      return { ...verdict, firstBad: { seq: event.seq, reason }, unchecked: summarise(unchecked) };
     }
     prevHash = event.hash;
     prevSeq = event.seq;

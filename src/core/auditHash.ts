@@ -112,7 +112,9 @@ export function findChainBreak(events: readonly AuditEvent[], key?: AuditKey): C
   for (const event of ordered) {
     if (event.seq !== prevSeq + 1) return { seq: event.seq, reason: `expected seq ${prevSeq + 1}, found ${event.seq}` };
     if (event.prevHash !== prevHash) return { seq: event.seq, reason: 'prevHash does not match the previous entry' };
-    if (canHash(event, key) && auditHash(prevHash, event, key) !== event.hash) return { seq: event.seq, reason: 'hash does not match the entry' };
+    if (canHash(event, key) && auditHash(prevHash, event, key) !== event.hash) {
+      return { seq: event.seq, reason: 'hash does not match the entry' };
+    }
     prevHash = event.hash;
     prevSeq = event.seq;
   }

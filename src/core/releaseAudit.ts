@@ -11,8 +11,8 @@ import type { AuditEvent } from './run.js';
 
 export const RELEASE_STATE_ACTION = 'release.state';
 
-/** Every column of a release, in the order a difference is told. */
-export interface ReleaseState {
+/** Every column of a release, in the order a difference is told (a type, so it is a plain record of values). */
+export type ReleaseState = {
   release_id: string;
   app: string;
   env: string;
@@ -27,7 +27,7 @@ export interface ReleaseState {
   deployed_at: string;
   migrations: string[];
   source: string;
-}
+};
 
 export function releaseState(release: Release): ReleaseState {
   return {
@@ -99,7 +99,9 @@ export function checkReleases(events: readonly AuditEvent[], releases: readonly 
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     const outside = event.action === RELEASE_STATE_ACTION ? outsideChangeOf(event.detail) : undefined;
     if (!outside) continue;
-    const was = outside.entry === null ? 'no audit entry knew it' : `it differed from entry ${outside.entry} in ${outside.fields.join(', ')}`;
+    const was = outside.entry === null
+      ? 'no audit entry knew it'
+      : `it differed from entry ${outside.entry} in ${outside.fields.join(', ')}`;
     problems.push({
       releaseId: String(event.detail.release_id),
       seq: event.seq,
@@ -112,7 +114,8 @@ export function checkReleases(events: readonly AuditEvent[], releases: readonly 
     const state = releaseState(release);
     const known = audited.get(release.id);
     if (!known) {
-      problems.push({ releaseId: release.id, seq: null, reason: `${label(state)}: in the releases table but in no audit entry (added outside rewind)` });
+      const reason = `${label(state)}: in the releases table but in no audit entry (added outside rewind)`;
+      problems.push({ releaseId: release.id, seq: null, reason });
       continue;
     }
     const fields = stateDifferences(state, known.state);
@@ -121,7 +124,7 @@ export function checkReleases(events: readonly AuditEvent[], releases: readonly 
     problems.push({
       releaseId: release.id,
       seq: known.seq,
-      reason: `${label(state)}: the releases table says ${told(state as unknown as Record<string, unknown>)}; ` +
+      reason: `${label(state)}: the releases table says ${told(state)}; ` +
         `the audit log (entry ${known.seq}) says ${told(known.state)}`,
     });
   }
@@ -143,9 +146,8 @@ export function outsideChangeOf(detail: Readonly<Record<string, unknown>>): Outs
   return { entry: typeof entry === 'number' ? entry : null, fields: Array.isArray(fields) ? fields.map(String) : [] };
 }
 
-function label(state: Readonly<Record<string, unknown>> | ReleaseState): string {
-  const s = state as Readonly<Record<string, unknown>>;
-  return `release ${String(s.release_id)} (${String(s.version)}, ${String(s.app)} ${String(s.env)})`;
+function label(state: Readonly<Record<string, unknown>>): string {
+  return `release ${String(state.release_id)} (${String(state.version)}, ${String(state.app)} ${String(state.env)})`;
 }
 
 function shown(value: unknown): string {

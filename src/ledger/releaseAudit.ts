@@ -36,10 +36,7 @@ export async function auditedReleaseWrite<T>(
     if (!release) continue;
     const state = releaseState(release);
     const audited = await latestAuditedState(trx, release, id);
-    const was = before.get(id);
-    const outside: OutsideChange | undefined = was && (audited === undefined || stateDifferences(releaseState(was), audited.state).length > 0)
-      ? { entry: audited?.seq ?? null, fields: stateDifferences(releaseState(was), audited?.state) }
-      : undefined;
+    const outside = outsideChange(before.get(id), audited);
     if (!outside && audited && stateDifferences(state, audited.state).length === 0) continue;
     await appendAudit(trx, {
       at: (audit.now?.() ?? new Date()).toISOString(),
@@ -53,6 +50,13 @@ export async function auditedReleaseWrite<T>(
     }, audit.key);
   }
   return result;
+}
+
+/** How the row read before this write differs from what the chain last recorded for it, if it does. */
+function outsideChange(was: Release | undefined, audited: AuditedState | undefined): OutsideChange | undefined {
+  if (!was) return undefined;
+  const fields = stateDifferences(releaseState(was), audited?.state);
+  return audited === undefined || fields.length > 0 ? { entry: audited?.seq ?? null, fields } : undefined;
 }
 
 /** The releases markLive may change: the one made live and every other live or verified one of its environment. */
@@ -81,7 +85,11 @@ async function readReleases(trx: Kysely<Database>, ids: readonly string[]): Prom
 const PAGE = 100;
 
 /** The newest `release.state` entry of this release, newest first within its environment. */
-async function latestAuditedState(trx: Kysely<Database>, where: Pick<Release, 'app' | 'env'>, id: string): Promise<AuditedState | undefined> {
+async function latestAuditedState(
+  trx: Kysely<Database>,
+  where: Pick<Release, 'app' | 'env'>,
+  id: string,
+): Promise<AuditedState | undefined> {
   let below: number | undefined;
   // Ends: each page starts below the last, and the table is finite.
   for (;;) {

@@ -65,7 +65,9 @@ export async function verifyAuditRecord(
 }
 
 function uncheckedReason(unchecked: UncheckedEntries, deps: Pick<EnvDeps, 'auditKey' | 'auditKeyEnv'>): string {
-  const which = unchecked.first === unchecked.last ? `entry ${unchecked.first} is` : `${unchecked.count} entries (${unchecked.first} to ${unchecked.last}) are`;
+  const which = unchecked.first === unchecked.last
+    ? `entry ${unchecked.first} is`
+    : `${unchecked.count} entries (${unchecked.first} to ${unchecked.last}) are`;
   const keys = unchecked.keyIds.map((id) => `key ${id}`).join(', ');
   const given = deps.auditKey
     ? `the key in ${deps.auditKeyEnv ?? 'audit.key_env'} is key ${deps.auditKey.id}`

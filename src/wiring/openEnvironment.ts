@@ -80,7 +80,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const user = await whoIsActing(processEnv, exec);
   await files.mkdir(paths.stateDir);
   // Opened last, so that nothing above can fail and leave it open.
-  const ledger = await openLedger(location, files, { key: keying.key, actor: user, now: () => systemClock.now() }).catch(async (error: unknown) => {
+  const auditing = { key: keying.key, actor: user, now: () => systemClock.now() };
+  const ledger = await openLedger(location, files, auditing).catch(async (error: unknown) => {
     await hosts.close();
     throw error;
   });

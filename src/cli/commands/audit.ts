@@ -19,12 +19,13 @@ export function registerAudit(program: Command, io: CliIO): void {
 
   audit
     .command('verify')
-    .description('check the audit log, its recorded heads and the releases table agree (exit 1 if altered, 2 if keyed entries cannot be checked)')
+    .description('check the audit log, the heads recorded outside it and the releases table agree (exit 1: altered)')
     .option('--expect-head <SEQ:HASH>', 'a head kept elsewhere (a notification\'s audit_head): the log must hold entry SEQ with that hash')
     .action(async (options: { expectHead?: string }, command: Command) => {
       const globals = globalsOf(command);
       // Bad input is refused before anything is opened.
-      const expectHead: AuditHead | undefined = options.expectHead === undefined ? undefined : parseAuditHead(options.expectHead, '--expect-head');
+      const expectHead: AuditHead | undefined =
+        options.expectHead === undefined ? undefined : parseAuditHead(options.expectHead, '--expect-head');
       const verdict = await withEnvironment(io, globals, (deps) => verifyAuditRecord(deps, { expectHead }));
       io.exitCode = exitCodeOf(verdict);
       if (globals.json) {

@@ -33,7 +33,11 @@ export function auditVerdictJson(verdict: AuditRecordVerdict): Record<string, un
     entries: verdict.entries,
     first_bad: first ? { seq: first.seq, reason: first.reason } : null,
     head: verdict.head,
-    problems: verdict.problems.map((p) => ({ seq: p.seq, ...(p.releaseId === undefined ? {} : { release_id: p.releaseId }), reason: p.reason })),
+    problems: verdict.problems.map((p) => ({
+      seq: p.seq,
+      ...(p.releaseId === undefined ? {} : { release_id: p.releaseId }),
+      reason: p.reason,
+    })),
     anchors: verdict.anchors,
     releases_checked: verdict.releasesChecked,
     unchecked: verdict.unchecked,
