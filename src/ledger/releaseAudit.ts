@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuditKey } from '../core/auditHash.js';
 import { RELEASE_STATE_ACTION, releaseState, stateDifferences, type AuditedState, type OutsideChange } from '../core/releaseAudit.js';
 import type { Release } from '../core/release.js';
@@ -35,8 +35,10 @@ export async function auditedReleaseWrite<T>(
     const release = after.get(id);
     if (!release) continue;
     const state = releaseState(release);
-    const audited = await latestAuditedState(trx, release, id);
-    const outside = outsideChange(before.get(id), audited);
+    const was = before.get(id);
+    // A release that was not there before (an insert) has no audited state to find: ids are never reused.
+    const audited = was ? await latestAuditedState(trx, release, id) : undefined;
+    const outside = outsideChange(was, audited);
     if (!outside && audited && stateDifferences(state, audited.state).length === 0) continue;
     await appendAudit(trx, {
       at: (audit.now?.() ?? new Date()).toISOString(),
@@ -81,35 +83,36 @@ async function readReleases(trx: Kysely<Database>, ids: readonly string[]): Prom
   return new Map(rows.map((row) => [row.id, rowToRelease(row)]));
 }
 
-/** Entries read per query while looking for a release's newest state: recent releases are found in the first page. */
-const PAGE = 100;
-
-/** The newest `release.state` entry of this release, newest first within its environment. */
+/**
+ * The newest `release.state` entry of this release. The detail is JSON text
+ * in both stores: matching its release_id with LIKE keeps the search in SQL
+ * (on the app, env, seq index) however far back the entry is. The text
+ * `"release_id":"<id>"` cannot occur inside another JSON string (its quotes
+ * would be escaped there), so the newest match is the entry; it is confirmed
+ * on the parsed detail all the same.
+ */
 async function latestAuditedState(
   trx: Kysely<Database>,
   where: Pick<Release, 'app' | 'env'>,
   id: string,
 ): Promise<AuditedState | undefined> {
-  let below: number | undefined;
-  // Ends: each page starts below the last, and the table is finite.
-  for (;;) {
-    let query = trx
-      .selectFrom('audit')
-      .select(['seq', 'detail'])
-      .where('action', '=', RELEASE_STATE_ACTION)
-      .where('app', '=', where.app)
-      .where('env', '=', where.env)
-      .orderBy('seq', 'desc')
-      .limit(PAGE);
-    if (below !== undefined) query = query.where('seq', '<', below);
-    const rows = await query.execute();
-    for (const row of rows) {
-      const state = parsed(row.detail);
-      if (state?.release_id === id) return { seq: Number(row.seq), state };
-    }
-    if (rows.length < PAGE) return undefined;
-    below = Number(rows.at(-1)!.seq);
-  }
+  const pattern = `%${likeEscaped(JSON.stringify({ release_id: id }).slice(1, -1))}%`;
+  const rows = await trx
+    .selectFrom('audit')
+    .select(['seq', 'detail'])
+    .where('action', '=', RELEASE_STATE_ACTION)
+    .where('app', '=', where.app)
+    .where('env', '=', where.env)
+    .where(sql<boolean>`detail like ${pattern} escape '!'`)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .execute();
+  const state = rows[0] ? parsed(rows[0].detail) : undefined;
+  return state?.release_id === id ? { seq: Number(rows[0]!.seq), state } : undefined;
+}
+
+function likeEscaped(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 /** An entry whose detail is not JSON (edited by hand) says nothing about any release. */
