@@ -19,7 +19,8 @@ export function registerAudit(program: Command, io: CliIO): void {
 
   audit
     .command('verify')
-    .description('check the audit log, the heads recorded outside it and the releases table agree (exit 1: altered)')
+    .description('check the audit log, the heads recorded outside it and the releases table agree ' +
+      '(exit 0: they do; 1: something was altered; 2: keyed entries it cannot check, or bad usage)')
     .option('--expect-head <SEQ:HASH>', 'a head kept elsewhere (a notification\'s audit_head): the log must hold entry SEQ with that hash')
     .action(async (options: { expectHead?: string }, command: Command) => {
       const globals = globalsOf(command);
