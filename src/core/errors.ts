@@ -141,6 +141,12 @@ export const ERRORS = {
       'nothing was written.',
   },
   LEDGER_ERROR: { exit: EXIT.runFailed, explanation: 'The ledger could not be read or written.' },
+  AUDIT_KEY: {
+    exit: EXIT.usage,
+    explanation:
+      'audit.key_env names a variable that is not set or holds a key shorter than 16 characters; or `audit verify` found ' +
+      'entries keyed with a key it was not given, whose hashes it cannot check.',
+  },
   HOST_UNREACHABLE: {
     exit: EXIT.runFailed,
     explanation: 'A host could not be reached over SSH (connection refused, timed out, or the name does not resolve).',

@@ -4,6 +4,7 @@
  * never disagree on facts. Data only: delivery lives in notify/, so the
  * operations that build these values need not know how they travel.
  */
+import type { AuditHead } from './auditHead.js';
 
 export const NOTIFY_EVENTS = [
   'rollback.started',
@@ -39,6 +40,12 @@ export interface RunNotification {
   report: string | null;
   /** ISO 8601 time of the event. */
   at: string;
+  /**
+   * The audit log's head when this was sent: a copy of the chain's state
+   * outside the machine, for `rewind audit verify --expect-head SEQ:HASH`.
+   * Null when it could not be read.
+   */
+  audit_head?: AuditHead | null;
 }
 
 export interface NotifyOutcome {

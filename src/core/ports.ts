@@ -2,6 +2,7 @@
  * The small interfaces that side effects hide behind. Operations receive
  * implementations as arguments; core never touches fs, network or processes.
  */
+import type { AuditHead } from './auditHead.js';
 import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus } from './run.js';
 import type { LockAcquisition, LockFence, LockHolder, LockTenure } from './lock.js';
 import type { PhaseChange, PhaseRollbackEntry, StoredPhaseStatus } from './pipeline/phases.js';
@@ -28,6 +29,8 @@ export interface Ledger {
   updateRelease(id: string, patch: ReleasePatch): Promise<void>;
   getRelease(id: string): Promise<Release | undefined>;
   listReleases(query: ReleaseQuery): Promise<Release[]>;
+  /** Every release of every app and environment, newest first: the audit log covers them all. */
+  listAllReleases(): Promise<Release[]>;
   /**
    * Make one release the live one of its environment in one transaction: any
    * other release that was `live` or `verified` becomes `superseded`. With
@@ -77,9 +80,16 @@ export interface Ledger {
    */
   fenced(fence: LockFence): Ledger;
 
-  /** Append to the hash-chained audit log; the store fills seq, prevHash and hash. */
+  /**
+   * Append to the hash-chained audit log; the store fills seq, prevHash and
+   * hash (and keyId, keying the entry, when it was opened with a key).
+   * insertRelease, updateRelease and markLive append a `release.state` entry
+   * themselves for every release whose state they change.
+   */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   listAudit(): Promise<AuditEvent[]>;
+  /** The newest entry's seq and hash; undefined while the log is empty. */
+  auditHead(): Promise<AuditHead | undefined>;
 
   /** The phase statuses of an app's pipeline that were ever set (a phase without a row has none yet). */
   listPhaseStatuses(app: string): Promise<StoredPhaseStatus[]>;

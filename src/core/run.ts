@@ -67,6 +67,11 @@ export interface AuditEvent {
   detail: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /**
+   * Set on an entry of a keyed chain (audit.key_env): names the HMAC key its
+   * hash was made with (a fingerprint, never the key). Absent on unkeyed entries.
+   */
+  keyId?: string;
 }
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;

@@ -5,3 +5,4 @@ export { MIGRATIONS, MIGRATION_NAMES, LATEST_MIGRATION } from './migrations/inde
 export type { Database } from './tables.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 export { postgresLabel, postgresSecrets } from './postgresUrl.js';
+export type { LedgerAudit } from './releaseAudit.js';

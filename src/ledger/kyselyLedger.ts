@@ -6,6 +6,7 @@ import * as audit from './auditQueries.js';
 import { checkFence } from './lockFence.js';
 import * as locks from './lockQueries.js';
 import * as pipeline from './pipelineQueries.js';
+import { auditedReleaseWrite, markLiveIds, type LedgerAudit } from './releaseAudit.js';
 import * as releases from './releaseQueries.js';
 import * as runs from './runQueries.js';
 import type { Database } from './tables.js';
@@ -24,10 +25,12 @@ export interface KyselyLedgerOptions {
   writeTransaction: WriteTransaction;
   /** Names the ledger in error messages: a file path, or a URL without its password. */
   label: string;
+  /** The key of a keyed audit chain, and who the ledger's own entries (release changes) are by. */
+  audit?: LedgerAudit;
 }
 
 /** The Ledger port over any kysely database holding the ledger's tables. */
-export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedgerOptions): Ledger {
+export function createKyselyLedger({ db, writeTransaction, label, audit: auditing = {} }: KyselyLedgerOptions): Ledger {
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= guarded(label, 'close', () => db.destroy());
@@ -47,12 +50,20 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
   const view = (fence: LockFence | undefined): Ledger => {
     const write = writer(fence);
     return {
-      insertRelease: (release) => write('insertRelease', (trx) => releases.insertRelease(trx, release)),
-      updateRelease: (id, patch) => write('updateRelease', (trx) => releases.updateRelease(trx, id, patch)),
+      // Every change of a release row is an audit entry, in the same transaction.
+      insertRelease: (release) =>
+        write('insertRelease', (trx) => auditedReleaseWrite(trx, auditing, [release.id], () => releases.insertRelease(trx, release))),
+      updateRelease: (id, patch) =>
+        write('updateRelease', (trx) => auditedReleaseWrite(trx, auditing, [id], () => releases.updateRelease(trx, id, patch))),
       getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
       listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
-      markLive: (id, status, activatedAt) => write('markLive', (trx) => releases.markLive(trx, id, status, activatedAt)),
-      fillReleases: (app, env, list) => write('fillReleases', (trx) => releases.fillReleases(trx, app, env, list)),
+      listAllReleases: () => read('listAllReleases', (db) => releases.listAllReleases(db)),
+      markLive: (id, status, activatedAt) =>
+        write('markLive', async (trx) =>
+          auditedReleaseWrite(trx, auditing, await markLiveIds(trx, id), () => releases.markLive(trx, id, status, activatedAt))),
+      fillReleases: (app, env, list) =>
+        write('fillReleases', (trx) =>
+          auditedReleaseWrite(trx, auditing, list.map((r) => r.id), () => releases.fillReleases(trx, app, env, list))),
 
       insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),
       updateRun: (id, patch) => write('updateRun', (trx) => runs.updateRun(trx, id, patch)),
@@ -72,8 +83,9 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
       getLock: (key) => read('getLock', (db) => locks.getLock(db, key)),
       fenced: (next) => view(next),
 
-      appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event)),
+      appendAudit: (event) => write('appendAudit', (trx) => audit.appendAudit(trx, event, auditing.key)),
       listAudit: () => read('listAudit', (db) => audit.listAudit(db)),
+      auditHead: () => read('auditHead', (db) => audit.auditHead(db)),
 
       listPhaseStatuses: (app) => read('listPhaseStatuses', (db) => pipeline.listPhaseStatuses(db, app)),
       listPhaseRollbacks: (app) => read('listPhaseRollbacks', (db) => pipeline.listPhaseRollbacks(db, app)),

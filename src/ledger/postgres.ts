@@ -5,6 +5,7 @@ import { ledgerError } from './errors.js';
 import { createKyselyLedger } from './kyselyLedger.js';
 import { migrateLedger } from './migrate.js';
 import { postgresWriteTransaction } from './postgresLock.js';
+import type { LedgerAudit } from './releaseAudit.js';
 import { postgresLabel } from './postgresUrl.js';
 import type { Database } from './tables.js';
 
@@ -15,6 +16,8 @@ export interface PostgresLedgerOptions {
   connectTimeoutMs?: number;
   /** How long a writer waits for another writer (on any machine) before giving up. */
   lockTimeoutMs?: number;
+  /** The key of a keyed audit chain, and who the ledger's own entries (release changes) are by. */
+  audit?: LedgerAudit;
 }
 
 /** Like SQLite's busy timeout: long enough for any real write, short enough to fail before a user gives up. */
@@ -35,7 +38,7 @@ export async function openPostgresLedger(url: string, options: PostgresLedgerOpt
     await db.destroy().catch(() => undefined);
     throw ledgerError(label, 'opening', error);
   }
-  return createKyselyLedger({ db, label, writeTransaction: postgresWriteTransaction(db) });
+  return createKyselyLedger({ db, label, writeTransaction: postgresWriteTransaction(db), audit: options.audit });
 }
 
 /**

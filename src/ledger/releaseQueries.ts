@@ -60,6 +60,11 @@ export async function fillReleases(trx: Kysely<Database>, app: string, env: stri
   return true;
 }
 
+/** Every release of every app and environment, newest first. */
+export async function listAllReleases(db: Kysely<Database>): Promise<Release[]> {
+  return (await db.selectFrom('releases').selectAll().orderBy('seq', 'desc').execute()).map(rowToRelease);
+}
+
 /** Everything else that was live or verified in the same app and environment is superseded. */
 export async function markLive(trx: Kysely<Database>, id: string, status: 'live' | 'verified', activatedAt?: string): Promise<void> {
   const target = await requireRelease(trx, id);

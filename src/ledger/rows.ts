@@ -160,6 +160,7 @@ export function auditToRow(event: AuditEvent): Insertable<AuditTable> {
     detail: toJson(event.detail),
     prev_hash: event.prevHash,
     hash: event.hash,
+    key_id: event.keyId ?? null,
   };
 }
 
@@ -176,5 +177,6 @@ export function rowToAudit(row: Selectable<AuditTable>): AuditEvent {
     detail: JSON.parse(row.detail) as Record<string, unknown>,
     prevHash: row.prev_hash,
     hash: row.hash,
+    ...(row.key_id ? { keyId: row.key_id } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { loadBetterSqlite3 } from './betterSqlite3.js';
 import { ledgerError } from './errors.js';
 import { createKyselyLedger } from './kyselyLedger.js';
 import { migrateLedger } from './migrate.js';
+import type { LedgerAudit } from './releaseAudit.js';
 import { BUSY_TIMEOUT_MS, beginImmediate, sqliteWriteTransaction } from './sqliteLock.js';
 import type { Database } from './tables.js';
 
@@ -14,7 +15,7 @@ import type { Database } from './tables.js';
  * schema. The parent directory must exist: creating it is the caller's job,
  * through the write guard.
  */
-export async function openSqliteLedger(file: string): Promise<Ledger> {
+export async function openSqliteLedger(file: string, options: { audit?: LedgerAudit } = {}): Promise<Ledger> {
   const raw = openRaw(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   try {
@@ -23,7 +24,7 @@ export async function openSqliteLedger(file: string): Promise<Ledger> {
     await db.destroy().catch(() => undefined);
     throw ledgerError(file, 'opening', error);
   }
-  return createKyselyLedger({ db, label: file, writeTransaction: sqliteWriteTransaction(db) });
+  return createKyselyLedger({ db, label: file, writeTransaction: sqliteWriteTransaction(db), audit: options.audit });
 }
 
 /**

@@ -77,6 +77,8 @@ export interface AuditTable {
   detail: string;
   prev_hash: string;
   hash: string;
+  /** Added by migration 009: the fingerprint of the HMAC key of a keyed entry; null for an unkeyed one. */
+  key_id: string | null;
 }
 
 export interface Database {

@@ -169,21 +169,6 @@ async function stepThrough(deps: EnvDeps, planned: PlannedRollback, started: Run
   const { files, notifications, slaBreached } = await writeRollbackRecord(deps, {
     planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs, notified, hosts,
   });
-  const failedNotices = notifications.filter((n) => !n.ok).map((n) => `${n.receiver}: ${n.error}`);
-  await audit(
-    deps,
-    result.ok ? 'rollback.succeeded' : 'rollback.failed',
-    result.ok ? 'success' : 'failure',
-    {
-      from: from.version,
-      to: to.version,
-      live_after: liveAfter,
-      error: error?.message,
-      sla_breached: slaBreached,
-      failed_notifications: failedNotices,
-    },
-    run.id,
-  );
   return {
     ...planned, run, ok: result.ok, steps: record, outcomes: result.outcomes, verification, error, liveAfter, durationMs, files,
     notifications, slaBreached, hosts,

@@ -1,6 +1,7 @@
 import type { Ledger } from '../core/ports.js';
 import type { AuditEvent } from '../core/run.js';
-import { GENESIS_HASH, auditHash } from '../core/auditHash.js';
+import type { AuditKey } from '../core/auditHash.js';
+import { walkChain } from '../core/auditChain.js';
 
 export interface AuditVerdict {
   ok: boolean;
@@ -9,45 +10,12 @@ export interface AuditVerdict {
 }
 
 /**
- * Walk the whole chain (it is global to the ledger, not per environment),
- * oldest first. Seq is not covered by the hash, so reordering is caught by
- * the links: an entry moved to another seq no longer follows its predecessor.
+ * The chain alone: its links and hashes (see walkChain). `rewind audit verify`
+ * checks more (anchors, releases): verifyAuditRecord.
  */
-export async function verifyAuditLog(ledger: Pick<Ledger, 'listAudit'>): Promise<AuditVerdict> {
-  const events = await ledger.listAudit();
-  return { ok: true, entries: events.length, firstBad: null, ...breakOf(events) };
-}
-
-function breakOf(events: readonly AuditEvent[]): Partial<AuditVerdict> {
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
-  let prevHash = GENESIS_HASH;
-  let prevSeq = 0;
-  for (const event of ordered) {
-    const expected = prevSeq + 1;
-    // A gap names the entry that is gone, not the innocent one after it.
-    if (event.seq !== expected) {
-      const reason = event.seq > expected
-        ? `missing (the log jumps from ${prevSeq === 0 ? 'the start' : `entry ${prevSeq}`} to entry ${event.seq})`
-        : `out of sequence (found seq ${event.seq})`;
-      return bad(expected, reason);
-    }
-    if (event.prevHash !== prevHash) {
-      return bad(
-        event.seq,
-        expected === 1
-          ? 'prev_hash is not the genesis hash'
-          : `prev_hash does not match entry ${prevSeq}'s hash (removed, inserted or reordered entries)`,
-      );
-    }
-    if (auditHash(prevHash, event) !== event.hash) return bad(event.seq, 'hash does not match its contents (the entry was edited)');
-    prevHash = event.hash;
-    prevSeq = event.seq;
-  }
-  return {};
-}
-
-function bad(seq: number, reason: string): Partial<AuditVerdict> {
-  return { ok: false, firstBad: { seq, reason } };
+export async function verifyAuditLog(ledger: Pick<Ledger, 'listAudit'>, key?: AuditKey): Promise<AuditVerdict> {
+  const verdict = walkChain(await ledger.listAudit(), key);
+  return { ok: verdict.firstBad === null, entries: verdict.entries, firstBad: verdict.firstBad };
 }
 
 /** The audit log as JSON lines, oldest first, with the stored (snake_case) field names. */
@@ -75,5 +43,6 @@ export function auditEntryJson(event: AuditEvent): Record<string, unknown> {
     detail: event.detail,
     prev_hash: event.prevHash,
     hash: event.hash,
+    ...(event.keyId ? { key_id: event.keyId } : {}),
   };
 }

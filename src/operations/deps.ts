@@ -7,6 +7,7 @@ import type { BoundaryHook } from '../core/boundaryHook.js';
 import type { ApprovalSigner } from '../core/approvalSignature.js';
 import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
+import type { AuditKey } from '../core/auditHash.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -49,6 +50,10 @@ export interface EnvDeps {
   notify?: (notification: RunNotification) => Promise<NotifyOutcome[]>;
   /** Values redacted from every report, log line and audit entry (tokens, webhook URLs, passwords). */
   secrets: readonly string[];
+  /** The key of a keyed audit chain (audit.key_env), which `audit verify` checks entries with; the ledger keys new ones. */
+  auditKey?: AuditKey;
+  /** The variable audit.key_env names, for messages about the key. */
+  auditKeyEnv?: string;
   /** The environment's migration tool, when it has a migrations section. */
   migrations?: MigrationTool;
   /** Present when approval.allowed_signers is set: then only an approval signed by an approver's SSH key counts. */

@@ -32,5 +32,7 @@ export async function notifyRun(deps: EnvDeps, event: NotifyEvent, run: Run, fac
     duration_s: facts.durationMs === undefined ? null : Math.round(facts.durationMs) / 1000,
     report: facts.report ?? null,
     at: deps.clock.now().toISOString(),
+    // A ledger that cannot be read now must not stop the notification going out.
+    audit_head: (await deps.ledger.auditHead().catch(() => undefined)) ?? null,
   });
 }

@@ -3,6 +3,7 @@ import type { Run, StepRecord } from '../core/run.js';
 import type { NotifyOutcome } from '../core/notification.js';
 import type { HostRow } from './hostRows.js';
 import type { Verification } from '../core/verification.js';
+import { audit } from './audit.js';
 import type { EnvDeps } from './deps.js';
 import { notifyRun } from './notifyRun.js';
 import type { PlannedRollback } from './planRollbackRun.js';
@@ -33,8 +34,10 @@ export interface RollbackRecord {
 
 /**
  * What a finished rollback leaves behind: the outcome is announced first (so
- * the report can say who was told), then report.md, summary.json,
- * incident.md, the deploy-log entry and the CSV rows are written.
+ * the report can say who was told), then it goes to the audit log, then
+ * report.md, summary.json, incident.md, the deploy-log entry and the CSV rows
+ * are written. The documents record that entry as the audit head: an anchor
+ * of the chain outside the ledger, which `audit verify` checks.
  */
 export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordInput): Promise<RollbackRecord> {
   const { planned, run } = input;
@@ -63,6 +66,21 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
       })
       : []),
   ];
+  const failedNotices = notifications.filter((n) => !n.ok).map((n) => `${n.receiver}: ${n.error}`);
+  const entry = await audit(
+    deps,
+    input.ok ? 'rollback.succeeded' : 'rollback.failed',
+    input.ok ? 'success' : 'failure',
+    {
+      from: planned.plan.from.version,
+      to: planned.plan.to.version,
+      live_after: input.liveAfter,
+      error: input.error?.message,
+      sla_breached: slaBreached,
+      failed_notifications: failedNotices,
+    },
+    run.id,
+  );
   const files = await writeRollbackReports(deps.files, {
     toolVersion: toolVersion(),
     run,
@@ -89,6 +107,7 @@ export async function writeRollbackRecord(deps: EnvDeps, input: RollbackRecordIn
     stateDir: deps.stateDir,
     hosts: input.hosts,
     migrationsAppliedNow: appliedNowOf(input.error),
+    auditHead: { seq: entry.seq, hash: entry.hash },
   });
   return { files: { ...planned.files, ...files }, notifications, slaBreached };
 }

@@ -19,6 +19,7 @@ import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { httpVerifier } from '../verify/verifier.js';
 import { whoIsActing } from './actor.js';
+import { auditKeyFromEnv } from './auditKey.js';
 import type { EnvDeps } from '../operations/deps.js';
 import { driverWriteRoots, environmentTargets } from './targets.js';
 import { ledgerLocation, ledgerSecrets, openKeptLedger } from './openLedger.js';
@@ -62,6 +63,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   events({ type: 'phase', what: 'config read' });
   const paths = resolvePaths(loaded);
   const location = ledgerLocation(loaded, paths.stateDir, processEnv);
+  const keying = auditKeyFromEnv(loaded, processEnv);
   // The app database's URL is a secret whatever its variable is called.
   const databaseUrl = env.migrations ? processEnv[env.migrations.database_url_env] : undefined;
   const dbSecrets = databaseUrl ? [databaseUrl, ...postgresSecrets(databaseUrl)] : [];
@@ -71,6 +73,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     ...notifierSecrets(env.notify, processEnv),
     ...ledgerSecrets(location),
     ...dbSecrets,
+    ...keying.secrets,
   ];
   const exec = withEnv(createLocalExec({ secrets }), env.env);
   const notifier = env.notify.length > 0 ? createNotifier(env.notify, { env: processEnv }) : undefined;
@@ -93,7 +96,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     ledgerLabel: location.label, newLedger: options.newLedger === true, user, clock: systemClock,
   };
   // Opened last, so that nothing above can fail and leave it open.
-  const ledger = await openKeptLedger(location, files, guard).catch(async (error: unknown) => {
+  const auditing = { key: keying.key, actor: user, now: () => systemClock.now() };
+  const ledger = await openKeptLedger(location, files, guard, auditing).catch(async (error: unknown) => {
     await hosts.close();
     throw error;
   });
@@ -120,6 +124,8 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     leaseMs,
     verifier: httpVerifier,
     secrets,
+    auditKey: keying.key,
+    auditKeyEnv: keying.variable,
     migrations: env.migrations && targets[0] ? createMigrationTool(env.migrations, targets[0], processEnv) : undefined,
     notify: notifier ? (n) => notifier.notify(n) : undefined,
     faults: faultFromEnv(processEnv.REWIND_FAULT_KILL_AT),

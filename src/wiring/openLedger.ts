@@ -4,6 +4,7 @@ import { RewindError } from '../core/errors.js';
 import type { Files, Ledger } from '../core/ports.js';
 import { openPostgresLedger } from '../ledger/postgres.js';
 import { isPostgresUrl, postgresLabel, postgresSecrets } from '../ledger/postgresUrl.js';
+import type { LedgerAudit } from '../ledger/releaseAudit.js';
 import { openSqliteLedger, sqliteLedgerIsBlank } from '../ledger/sqlite.js';
 import { keepLedgerWhole, type LedgerGuardIo } from '../operations/lostLedger/keepLedgerWhole.js';
 
@@ -51,19 +52,24 @@ export function ledgerSecrets(location: LedgerLocation): string[] {
   return location.backend === 'postgres' ? postgresSecrets(location.url) : [];
 }
 
-/** Open the store; a SQLite file is created only where the write guard allows. */
-export async function openLedger(location: LedgerLocation, files: Files): Promise<Ledger> {
-  if (location.backend === 'postgres') return openPostgresLedger(location.url);
+/** Open the store; a SQLite file is created only where the write guard allows. `audit` keys the chain and names the actor. */
+export async function openLedger(location: LedgerLocation, files: Files, audit: LedgerAudit = {}): Promise<Ledger> {
+  if (location.backend === 'postgres') return openPostgresLedger(location.url, { audit });
   await files.assertWritable(location.file);
-  return openSqliteLedger(location.file);
+  return openSqliteLedger(location.file, { audit });
 }
 
 /**
  * Open the store unless it was lost (see keepLedgerWhole); without a guard, as it is.
  * A blank SQLite file is not created until it is known that a new ledger is wanted.
  */
-export async function openKeptLedger(location: LedgerLocation, files: Files, guard: LedgerGuardIo | undefined): Promise<Ledger> {
-  const open = () => openLedger(location, files);
+export async function openKeptLedger(
+  location: LedgerLocation,
+  files: Files,
+  guard: LedgerGuardIo | undefined,
+  audit: LedgerAudit = {},
+): Promise<Ledger> {
+  const open = () => openLedger(location, files, audit);
   if (!guard) return open();
   return keepLedgerWhole(guard, (await ledgerIsBlank(location)) ? undefined : await open(), open);
 }

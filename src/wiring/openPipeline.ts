@@ -13,6 +13,7 @@ import { createGuardedFiles } from '../exec/guardedFiles.js';
 import { createLocalExec } from '../exec/localExec.js';
 import { ledgerLocation, openLedger } from './openLedger.js';
 import { whoIsActing } from './actor.js';
+import { auditKeyFromEnv } from './auditKey.js';
 import { systemClock } from './clock.js';
 import { fsArtifactReader } from './artifactReader.js';
 import type { PipelineDeps } from '../operations/pipeline/pipelineDeps.js';
@@ -51,11 +52,12 @@ export async function openPipeline(setup: PipelineSetup): Promise<OpenPipeline> 
   const { loaded } = setup;
   const paths = resolvePaths(loaded);
   const location = ledgerLocation(loaded, paths.stateDir, setup.processEnv);
+  const keying = auditKeyFromEnv(loaded, setup.processEnv);
   // The pipeline dir is a write root for the pipeline commands only: no other
   // command has any business there, and a narrower guard is a safer one.
   const files = createGuardedFiles([...paths.writeRoots, setup.dir]);
   await files.mkdir(paths.stateDir);
-  const ledger = await openLedger(location, files);
+  const ledger = await openLedger(location, files, { key: keying.key, actor: setup.user, now: () => systemClock.now() });
   return {
     app: setup.app,
     definition: setup.definition,

@@ -43,10 +43,18 @@ test('an untouched log verifies, in words and in JSON', async (t) => {
   const { dir } = await project(t);
   const run = await rewind(dir, ['audit', 'verify']);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stdout, 'audit log intact: 4 entries\n');
+  // Four records, and the release.state entries of the releases they made and superseded.
+  const entries = (await rewind(dir, ['audit', 'export', '--json'])).json().entries;
+  assert.equal(entries.filter((e: any) => e.action === 'release.recorded').length, 4);
+  const head = `${entries.length}:${entries.at(-1).hash}`;
+  assert.equal(run.stdout, `audit log intact: ${entries.length} entries, head ${head}\n` +
+    'no recorded head to check it against (reports record one; so does --expect-head); 4 releases match their audited state\n');
   const json = await rewind(dir, ['audit', 'verify', '--json']);
   assert.equal(json.code, 0);
-  assert.deepEqual(json.json(), { ok: true, entries: 4, first_bad: null });
+  assert.deepEqual(json.json(), {
+    ok: true, entries: entries.length, first_bad: null, head: { seq: entries.length, hash: entries.at(-1).hash }, problems: [],
+    anchors: { checked: 0, sources: [] }, releases_checked: 4, unchecked: null,
+  });
   const quiet = await rewind(dir, ['audit', 'verify', '--quiet']);
   assert.equal(quiet.code, 0);
   assert.equal(quiet.stdout + quiet.stderr, '');
@@ -109,9 +117,9 @@ test('export prints one parseable entry per line, oldest first', async (t) => {
   assert.equal(run.code, 0, run.stderr);
   assert.ok(run.stdout.endsWith('\n'));
   const entries = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
-  assert.deepEqual(entries.map((e) => e.seq), [1, 2, 3, 4]);
+  assert.deepEqual(entries.map((e) => e.seq), entries.map((_, i) => i + 1));
   assert.deepEqual(Object.keys(entries[0]), ['seq', 'at', 'actor', 'action', 'app', 'env', 'run_id', 'outcome', 'detail', 'prev_hash', 'hash']);
-  assert.deepEqual(entries.map((e) => e.detail.version), ['v1', 'v2', 'v3', 'v4']);
+  assert.deepEqual(entries.filter((e) => e.action === 'release.recorded').map((e) => e.detail.version), ['v1', 'v2', 'v3', 'v4']);
   assert.equal(entries[0].actor, 'tester@example.com');
   assert.equal(entries[0].prev_hash, '0'.repeat(64));
   for (let i = 1; i < entries.length; i += 1) assert.equal(entries[i].prev_hash, entries[i - 1].hash);

@@ -63,7 +63,7 @@ test('a top level that is not a mapping', async (t) => {
 
 test('an unknown key at the top level is reported on its own line with the keys allowed there', async (t) => {
   const error = await invalid(t, `${FULL_CONFIG}bogus: 1\n`);
-  assert.equal(error.message, 'rewind.yaml:32: unknown key "bogus" (expected one of: app, default_env, state, safety, environments, pipeline)');
+  assert.equal(error.message, 'rewind.yaml:32: unknown key "bogus" (expected one of: app, default_env, state, safety, audit, environments, pipeline)');
 });
 
 test('an unknown key in a section', async (t) => {

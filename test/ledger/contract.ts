@@ -348,7 +348,8 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       await a.finishStep('run-a', 0, { status: 'succeeded', at: '2025-01-01T11:00:02.000Z', durationMs: 1000, output: 'switched', error: null });
       await a.markLive('r1', 'live', '2025-01-01T11:00:02.000Z');
       await a.updateRelease('r1', { status: 'verified', verifiedAt: '2025-01-01T11:00:03.000Z' });
-      assert.equal((await a.appendAudit({ at: 'now', actor: 'a', action: 'deploy.succeeded', app: 'shop', env: 'production', runId: 'run-a', outcome: 'success', detail: {} })).seq, 1);
+      // After the release.state entries of the insert, the markLive and the update.
+      assert.equal((await a.appendAudit({ at: 'now', actor: 'a', action: 'deploy.succeeded', app: 'shop', env: 'production', runId: 'run-a', outcome: 'success', detail: {} })).seq, 4);
       await a.changePhases({ app: 'shop', at: 'now', by: 'a', statuses: [{ phase: 'P1', expected: null, next: 'in_progress' }] });
       assert.equal((await ledger.getRelease('r1'))?.status, 'verified');
       assert.equal((await ledger.listSteps('run-a'))[0]?.status, 'succeeded');

@@ -61,7 +61,10 @@ test('a file made at migration 001 is upgraded in place and keeps its data', asy
   // 003 backfills: a release that was verified counts as activated when it was deployed.
   assert.deepEqual(await ledger.getRelease('r-old'), { ...kept, activatedAt: kept.deployedAt });
   const entry = await ledger.appendAudit({ at: 'now', actor: 'x', action: 'upgrade', app: 'shop', env: null, runId: null, outcome: 'ok', detail: {} });
-  assert.equal(entry.seq, 1);
+  // 009 recorded the release already there as entry 1, its baseline.
+  assert.equal(entry.seq, 2);
+  const baseline = (await ledger.listAudit())[1]!;
+  assert.deepEqual([baseline.seq, baseline.action, baseline.detail.release_id, baseline.detail.status, baseline.detail.baseline], [1, 'release.state', 'r-old', 'verified', true]);
   await ledger.insertRelease(release('r-new'));
   assert.deepEqual((await ledger.listReleases({ app: 'shop', env: 'production' })).map((r) => r.id), ['r-new', 'r-old']);
   assert.ok(tableNames(file).includes('releases_app_env_seq'));

@@ -43,9 +43,11 @@ test('postgres: reopening keeps releases, runs, steps and the audit chain', { sk
   t.after(() => second.close());
   assert.deepEqual(await second.getRelease('r1'), release('r1', { status: 'verified' }));
   assert.deepEqual(await second.getRun('run1'), run('run1'));
-  assert.deepEqual(await second.listAudit(), [audited]);
+  // Newest first: the entry appended, after the release.state entry of the insert.
+  assert.deepEqual((await second.listAudit()).map((e) => e.action), ['a', 'release.state']);
+  assert.deepEqual((await second.listAudit())[0], audited);
   const next = await second.appendAudit(event(2));
-  assert.deepEqual([next.seq, next.prevHash], [2, audited.hash]);
+  assert.deepEqual([next.seq, next.prevHash], [3, audited.hash]);
 });
 
 test('postgres: two handles appending 50 entries each keep one unbroken chain', { skip }, async (t) => {

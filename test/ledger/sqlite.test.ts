@@ -33,10 +33,12 @@ test('sqlite: reopening the file keeps releases, runs, steps and the audit chain
   assert.deepEqual((await second.listReleases({ app: 'shop', env: 'production' })).map((r) => r.id), ['r2', 'r1']);
   assert.deepEqual(await second.getRun('run1'), run('run1'));
   assert.equal((await second.listSteps('run1'))[0]?.name, 'switch');
-  assert.deepEqual(await second.listAudit(), [audited]);
+  // Newest first: the entry appended, after the two release.state entries of the inserts.
+  assert.deepEqual((await second.listAudit()).map((e) => [e.seq, e.action]), [[3, 'a'], [2, 'release.state'], [1, 'release.state']]);
+  assert.deepEqual((await second.listAudit())[0], audited);
   // The chain and the insert order continue where they stopped.
   const next = await second.appendAudit(event(2));
-  assert.equal(next.seq, 2);
+  assert.equal(next.seq, 4);
   assert.equal(next.prevHash, audited.hash);
   await second.insertRelease(release('r3'));
   assert.equal((await second.listReleases({ app: 'shop', env: 'production', limit: 1 }))[0]?.id, 'r3');

@@ -93,3 +93,13 @@ test('chat texts are clipped to what the APIs accept', () => {
   const slack = slackRequest({ url: 'https://hooks.slack.com/x' }, n).body as { blocks: { text?: { text: string } }[] };
   assert.equal(slack.blocks[0]?.text?.text.length, 3000);
 });
+
+test('slack and telegram show the audit head the notification carries', () => {
+  const audit_head = { seq: 17, hash: 'ab'.repeat(32) };
+  const n = notification({ audit_head });
+  const slack = JSON.stringify(slackRequest({ url: 'https://hooks.slack.test/x' }, n).body);
+  assert.ok(slack.includes(`*Audit head:* 17:${audit_head.hash}`), slack);
+  const telegram = telegramRequest({ bot_token_env: 'T', chat_id: 1, api_url: 'https://api.telegram.test' }, n, TOKEN).body as { text: string };
+  assert.ok(telegram.text.split('\n').includes(`Audit head: 17:${audit_head.hash}`), telegram.text);
+  assert.doesNotMatch(JSON.stringify(slackRequest({ url: 'https://hooks.slack.test/x' }, notification()).body), /Audit head/);
+});

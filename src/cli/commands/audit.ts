@@ -1,30 +1,42 @@
 import type { Command } from 'commander';
-import { EXIT } from '../../core/errors.js';
-import { auditEntries, exportAuditLog, verifyAuditLog } from '../../operations/auditLog.js';
+import { parseAuditHead, type AuditHead } from '../../core/auditHead.js';
+import { ERRORS, EXIT } from '../../core/errors.js';
+import { auditEntries, exportAuditLog } from '../../operations/auditLog.js';
+import { verifyAuditRecord, type AuditRecordVerdict } from '../../operations/verifyAudit.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { err, out, printJson, type CliIO } from '../io.js';
+import { auditVerdictJson, auditVerdictLines } from '../views/auditVerdict.js';
 
-/** The audit log is one chain per ledger file, so --env only picks which config opens it. */
+/**
+ * The audit log is one chain per ledger, so --env only picks which config opens it.
+ * `audit verify` exits 0 when everything agrees, 1 when something was altered
+ * (an entry, an anchor the chain no longer matches, a release row), and 2 when
+ * nothing was found altered but keyed entries could not be checked (no key, or
+ * another key), or on bad usage (a malformed --expect-head).
+ */
 export function registerAudit(program: Command, io: CliIO): void {
   const audit = program.command('audit').description('check or export the hash-chained audit log');
 
   audit
     .command('verify')
-    .description('check the audit log has not been altered (exit 1 if it has)')
-    .action(async (_options: unknown, command: Command) => {
+    .description('check the audit log, the heads recorded outside it and the releases table agree ' +
+      '(exit 0: they do; 1: something was altered; 2: keyed entries it cannot check, or bad usage)')
+    .option('--expect-head <SEQ:HASH>', 'a head kept elsewhere (a notification\'s audit_head): the log must hold entry SEQ with that hash')
+    .action(async (options: { expectHead?: string }, command: Command) => {
       const globals = globalsOf(command);
-      const verdict = await withEnvironment(io, globals, (deps) => verifyAuditLog(deps.ledger));
-      if (!verdict.ok) io.exitCode = EXIT.runFailed;
+      // Bad input is refused before anything is opened.
+      const expectHead: AuditHead | undefined =
+        options.expectHead === undefined ? undefined : parseAuditHead(options.expectHead, '--expect-head');
+      const verdict = await withEnvironment(io, globals, (deps) => verifyAuditRecord(deps, { expectHead }));
+      io.exitCode = exitCodeOf(verdict);
       if (globals.json) {
-        printJson(io, { ok: verdict.ok, entries: verdict.entries, first_bad: verdict.firstBad });
+        printJson(io, auditVerdictJson(verdict));
         return;
       }
-      const line = verdict.firstBad
-        ? `audit log altered: entry ${verdict.firstBad.seq}: ${verdict.firstBad.reason}`
-        : `audit log intact: ${verdict.entries} entries`;
+      const lines = auditVerdictLines(verdict);
       // An altered log is worth saying even under --quiet, where only errors are printed (on stderr).
-      if (!globals.quiet) out(io, line);
-      else if (!verdict.ok) err(io, line);
+      if (!globals.quiet) out(io, lines.join('\n'));
+      else if (!verdict.ok) err(io, lines.join('\n'));
     });
 
   audit
@@ -40,4 +52,9 @@ export function registerAudit(program: Command, io: CliIO): void {
       const lines = await withEnvironment(io, globals, (deps) => exportAuditLog(deps.ledger));
       io.stdout.write(lines);
     });
+}
+
+function exitCodeOf(verdict: AuditRecordVerdict): number {
+  if (verdict.problems.length > 0) return EXIT.runFailed;
+  return verdict.unchecked ? ERRORS.AUDIT_KEY.exit : EXIT.ok;
 }

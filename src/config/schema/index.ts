@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NAME_PATTERN as NAME } from '../../core/configParts.js';
+import { auditSchema } from './audit.js';
 import { environmentSchema } from './environment.js';
 import { pipelineSchema } from './pipeline.js';
 import { safetySchema } from './safety.js';
@@ -14,6 +15,7 @@ export const configSchema = z
     default_env: z.string().optional().meta({ description: 'The environment used when --env is not given; must be one of environments.' }),
     state: stateSchema.prefault({}),
     safety: safetySchema.prefault({}),
+    audit: auditSchema.prefault({}),
     environments: z
       .record(
         z.string().regex(NAME, 'expected an environment name of up to 64 letters, digits, "_" or "-", starting with a letter or digit'),

@@ -2,6 +2,7 @@
  * The human wording shared by the chat formats (Slack, Telegram), so both
  * read the same; each format only adds its own markup.
  */
+import { formatAuditHead } from '../../core/auditHead.js';
 import type { NotifySeverity, RunNotification } from '../payload.js';
 
 /** A detail line: its label and its value, for the format to mark up. */
@@ -19,6 +20,7 @@ export function detailLines(n: RunNotification): DetailLine[] {
   lines.push({ label: 'Requested by', value: who });
   if (n.duration_s !== null) lines.push({ label: 'Duration', value: formatSeconds(n.duration_s) });
   if (n.report !== null) lines.push({ label: 'Report', value: n.report });
+  if (n.audit_head) lines.push({ label: 'Audit head', value: formatAuditHead(n.audit_head) });
   return lines;
 }
 

@@ -2,6 +2,7 @@ import type { RollbackPlan } from '../../core/plan.js';
 import type { Run, RunKind, StepRecord } from '../../core/run.js';
 import type { StepOutcome } from '../../engine/runSteps.js';
 import type { Verification } from '../../core/verification.js';
+import type { AuditHead } from '../../core/auditHead.js';
 
 /** What happened to one notification: who was told what, and whether it got through. */
 export interface NotificationOutcome {
@@ -49,6 +50,8 @@ export interface RollbackReportInput {
   hosts?: ReadonlyArray<{ host: string; version: string | null; failedStep: string | null; error: string | null }>;
   /** The migrations applied in the database when a down step failed (asked then); absent otherwise. */
   migrationsAppliedNow?: string[] | null;
+  /** The run's last audit entry: recorded in summary.json and report.md as an anchor of the chain. */
+  auditHead?: AuditHead | null;
 }
 
 /** Where the writer puts things: required by it, optional for the renderers. */

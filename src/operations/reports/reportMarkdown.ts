@@ -4,6 +4,7 @@ import type { Verification } from '../../core/verification.js';
 import { clockTime, humanDuration, utcDay } from './format.js';
 import { reportFacts, type NotificationOutcome, type ReportFacts, type RollbackReportInput } from './reportInput.js';
 import { slaLine } from './slaLine.js';
+import { auditHeadLine } from './auditHeadLine.js';
 import { migrationOutcome, migrationTable } from './migrationFacts.js';
 
 /** report.md: what was done, how long each part took, whether it worked, and who said so. */
@@ -31,6 +32,7 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     md`- running now: ${input.liveAfter ?? 'unknown'}`,
     ...(input.error ? [md`- error: ${input.error}`] : []),
     ...(input.ok ? [] : [md`- severity: ${facts.severity}`]),
+    ...(input.auditHead ? [md`- ${auditHeadLine(input.auditHead)}`] : []),
     md``,
     md`## Steps`,
     md``,

@@ -43,6 +43,7 @@ export function rollbackSummary(input: RollbackReportInput): Record<string, unkn
       applied_now: migrations.appliedNow,
     },
     notifications: facts.notifications.map((n) => ({ receiver: n.receiver, event: n.event, ok: n.ok, error: n.error })),
+    audit_head: input.auditHead ?? null,
   };
   return redactDeep(summary, facts.secrets) as Record<string, unknown>;
 }
