@@ -50,6 +50,8 @@ export interface SshdOptions {
   hostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>;
   /** Environment sshd gives every session (its SetEnv): e.g. BASH_ENV, which a login bash reads like a .bashrc. */
   setEnv?: Record<string, string>;
+  /** false: no `Subsystem sftp` line, as on hardened hosts that only allow exec. true unless given. */
+  sftp?: boolean;
 }
 
 /**
@@ -139,7 +141,7 @@ function sshdConfig(dir: string, port: number, hostKeys: string[], options: Sshd
     'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes',
     'PermitRootLogin prohibit-password',
-    'Subsystem sftp internal-sftp',
+    ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     `MaxSessions ${options.maxSessions ?? 100}`,
     'MaxStartups 100:30:200',
     'LogLevel VERBOSE',
