@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { driverSection, type EnvironmentConfig } from '../config/schema/environment.js';
 import type { DriverHost, DriverIo, DriverModule } from '../core/driver.js';
+import type { EventSink } from '../core/events.js';
 import type { CommandOptions, Exec, Files } from '../core/ports.js';
 import type { Target } from '../core/target.js';
 import { DRIVERS, driverModule } from '../drivers/index.js';
@@ -20,6 +21,8 @@ export interface TargetsInput {
   /** This machine's files, guarded by the write roots (which include the local driver's paths). */
   localFiles: Files;
   secrets: readonly string[];
+  /** Where details about the connections go (shown under --verbose). */
+  events?: EventSink;
   /** The driver list; the real one unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
 }
@@ -138,6 +141,7 @@ function sshOptions(input: TargetsInput) {
     strictHostKeys: ssh.strict_host_keys,
     connectTimeoutMs: ssh.connect_timeout,
     secrets: input.secrets,
+    onNote: (text: string) => input.events?.({ type: 'note', text, verbose: true }),
   };
 }
 

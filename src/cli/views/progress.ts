@@ -1,4 +1,4 @@
-import type { EventSink } from '../../core/events.js';
+import type { EventSink, RunEvent } from '../../core/events.js';
 import { err, type CliIO, type GlobalOptions } from '../io.js';
 import { paintFor } from './ansi.js';
 import { createStepList } from './stepList.js';
@@ -25,7 +25,12 @@ export function progressView(io: CliIO, globals: GlobalOptions, options: Progres
     paint: paintFor(io.env),
     now: options.now,
   });
-  return Object.assign((event: Parameters<EventSink>[0]) => list.handle(event), { close: list.close });
+  return Object.assign((event: RunEvent) => (shown(event, globals) ? list.handle(event) : undefined), { close: list.close });
+}
+
+/** A note marked verbose is a detail for --verbose only. */
+function shown(event: RunEvent, globals: GlobalOptions): boolean {
+  return globals.verbose || !(event.type === 'note' && event.verbose === true);
 }
 
 /** One line per finished step, for logs and pipes; scripts match `ok <name> (<s>s)` and `FAILED <name>`. */
@@ -45,7 +50,7 @@ function plainLines(io: CliIO, globals: GlobalOptions): EventSink {
         break;
       }
       case 'note':
-        err(io, `  ${event.text}`);
+        if (shown(event, globals)) err(io, `  ${event.text}`);
         break;
     }
   };

@@ -1,18 +1,20 @@
 /**
  * One SSH connection per host, opened once; every command and the SFTP
- * session are channels multiplexed on it, so a ten-step rollback on five
- * hosts costs five handshakes, not fifty.
+ * session (or, on a host without SFTP, the file commands) are channels
+ * multiplexed on it, so a ten-step rollback on five hosts costs five
+ * handshakes, not fifty.
  */
 import { performance } from 'node:perf_hooks';
-import ssh2, { type Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { RewindError } from '../../core/errors.js';
 import type { Exec } from '../../core/ports.js';
 import { ChannelGate } from './channelGate.js';
 import { closedBeforeLogin, connectError, type ConnectFacts } from './connectErrors.js';
 import { prepareHostKeyCheck } from './hostKeyCheck.js';
 import { describeOffer, readIdentity } from './identity.js';
-import { openWithRetry } from './openRetry.js';
-import { sftpOps, type SftpOps } from './sftpOps.js';
+import { channelCommands } from './channelCommand.js';
+import { execOps } from './execOps.js';
+import { fileTransport } from './fileTransport.js';
 import { SessionKeeper, ShellSession } from './shellSession.js';
 import { createSshExec, DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
@@ -43,6 +45,8 @@ export interface OpenSshOptions {
   commandSession?: boolean;
   /** Called once the TCP connect is sent: from then on the handshake goes on while the caller works. */
   onConnecting?: () => void;
+  /** Details worth a line under --verbose: that this host has no SFTP and files go over exec. */
+  onNote?: (text: string) => void;
 }
 
 export interface SshHost {
@@ -144,11 +148,17 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   // Started now: the login shell runs while the caller is still planning.
   sessions?.current();
   const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
-  const sftp = sharedSftp(client, gate, label);
+  // The file commands' answers are paths and stat lines, never shown as output: nothing to redact in them.
+  const fileExec = createSshExec(client, gate, { ...options.exec, label }, sessions);
+  const ops = fileTransport(client, gate, {
+    label,
+    overExec: () => execOps({ exec: fileExec, channel: channelCommands(client, gate) }),
+    onNote: options.onNote,
+  });
   const knownRoots = new Set<string>();
   const files = (roots: readonly string[]): SshFiles => {
     for (const root of roots) knownRoots.add(root);
-    return createSshFiles({ label, sftp, exec }, roots);
+    return createSshFiles({ label, ops, exec }, roots);
   };
 
   return {
@@ -157,7 +167,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
     connectMs,
     exec,
     files,
-    upload: (localPath, remotePath, roots) => createSshFiles({ label, sftp, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
+    upload: (localPath, remotePath, roots) => createSshFiles({ label, ops, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
     async close() {
       sessions?.close();
       if (!closed) {
@@ -180,40 +190,4 @@ function commandSessions(client: Client, gate: ChannelGate, options: OpenSshOpti
     readyTimeoutMs: Math.max(SESSION_READY_TIMEOUT_MS, options.connectTimeoutMs),
   };
   return new SessionKeeper(() => ShellSession.start(client, gate, settings));
-}
-
-/** One SFTP session per connection, opened on first use and reopened if it ends. */
-function sharedSftp(client: Client, gate: ChannelGate, label: string): () => Promise<SftpOps> {
-  let session: Promise<SftpOps> | undefined;
-  return () => {
-    if (session !== undefined) return session;
-    session = (async () => {
-      const release = await gate.acquire();
-      try {
-        const wrapper = await openWithRetry(
-          () =>
-            new Promise<SFTPWrapper>((resolve, reject) => {
-              try {
-                client.sftp((error, opened) => (error ? reject(error) : resolve(opened)));
-              } catch (error) {
-                reject(error);
-              }
-            }),
-        );
-        wrapper.on('error', () => undefined);
-        wrapper.once('close', () => {
-          release();
-          // Only this session can be cached: a new one is opened after it ends.
-          session = undefined;
-        });
-        return sftpOps(wrapper);
-      } catch (error) {
-        release();
-        session = undefined;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new RewindError('STEP_FAILED', `${label}: cannot open an SFTP session (${reason})`, { host: label });
-      }
-    })();
-    return session;
-  };
 }
