@@ -18,8 +18,8 @@ export class RemoteFileError extends Error {
   }
 }
 
-/** ENOENT, ENOTDIR (as OpenSSH reports them both), ELOOP; dash says "Directory nonexistent" for a redirection. */
-const MISSING = /No such file or directory|Not a directory|Directory nonexistent|Too many levels of symbolic links/;
+/** ENOENT, ENOTDIR (as OpenSSH reports them both), ELOOP; for a redirection dash says "No such file", "Directory nonexistent". */
+const MISSING = /No such file|Not a directory|Directory nonexistent|Too many levels of symbolic links/;
 const DENIED = /Permission denied|Operation not permitted/;
 
 /** `code` undefined: the channel ended without an exit status (the connection was lost). */

@@ -15,6 +15,7 @@ import { describeOffer, readIdentity } from './identity.js';
 import { channelCommands } from './channelCommand.js';
 import { execOps } from './execOps.js';
 import { fileTransport } from './fileTransport.js';
+import { opServers } from './opServer.js';
 import { SessionKeeper, ShellSession } from './shellSession.js';
 import { createSshExec, DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
@@ -148,11 +149,9 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   // Started now: the login shell runs while the caller is still planning.
   sessions?.current();
   const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
-  // The file commands' answers are paths and stat lines, never shown as output: nothing to redact in them.
-  const fileExec = createSshExec(client, gate, { ...options.exec, label }, sessions);
   const ops = fileTransport(client, gate, {
     label,
-    overExec: () => execOps({ exec: fileExec, channel: channelCommands(client, gate) }),
+    overExec: () => execOps({ server: opServers(client, gate), channel: channelCommands(client, gate) }),
     onNote: options.onNote,
   });
   const knownRoots = new Set<string>();

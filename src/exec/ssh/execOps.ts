@@ -1,89 +1,68 @@
 /**
  * The remote file operations (remoteOps.ts) as commands, for hosts whose
  * sshd has no SFTP subsystem (hardened hosts that allow exec only, as
- * Capistrano and Shipit need). Each operation is one constant POSIX sh
- * script with the paths as its arguments, the command line built by the one
- * quoting function: no path is ever part of the script's text.
+ * Capistrano and Shipit need). The operations are sh functions of constant
+ * text (fileCommands.ts) with the paths as their arguments, every command
+ * line built by the one quoting function.
  *
- * Answers that are small (a path, a stat line) come through `exec`, which
- * uses the connection's command session when it is idle; content in either
- * direction (a file read, a tarball or a manifest written, a directory
- * listing) gets a channel of its own, byte for byte, written content on
- * the command's stdin and never in its command line. What a write stored is
- * read back on the host (sha256) and compared with what was sent.
+ * Operations go to the connection's file operations loop (opServer.ts),
+ * one after another, as SFTP requests go to its session; where the loop
+ * cannot run, each gets a channel of its own. A short text is written there
+ * too (it arrives on the loop's stdin); a tarball, or text the loop cannot
+ * hold, is streamed on the stdin of a channel of its own. Written content
+ * is never in a command line, and what was stored is read back on the host
+ * (sha256) and compared with what was sent.
  *
  * Failures carry SFTP's status codes, judged from the command's own words
- * (LC_ALL=C, so they are strerror's English): "nothing is there" and a
- * full disk mean the same on both transports.
+ * (commandErrors.ts): "nothing is there" and a full disk mean the same on
+ * both transports.
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { pipeline, Transform } from 'node:stream';
-import type { Exec } from '../../core/ports.js';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { remoteCommand } from '../shellQuote.js';
 import type { ChannelCommand, ChannelOutcome } from './channelCommand.js';
 import { remoteFileError } from './commandErrors.js';
+import { singleScript, type FileCommand } from './fileCommands.js';
+import type { OpReply } from './opServer.js';
 import type { RemoteFileOps, RemoteStats } from './remoteOps.js';
 
 export interface ExecOpsContext {
-  /** For commands with a small answer; must not redact (a path is an answer here, not a log line). */
-  exec: Exec;
-  /** For commands that carry a file's content, either way. */
+  /** The connection's file operations loop; undefined where it cannot run. */
+  server: () => Promise<{ request(op: FileCommand, args: readonly string[]): Promise<OpReply | undefined> } | undefined>;
+  /** A command on a channel of its own. */
   channel: ChannelCommand;
 }
 
-const PRELUDE = 'LC_ALL=C; export LC_ALL; ';
-
-const SCRIPTS = {
-  realpath: 'realpath -- "$1"',
-  lstat: "stat -c '%f %Y' -- \"$1\"",
-  stat: "stat -L -c '%f %Y' -- \"$1\"",
-  // readlink(1) says nothing about what is not a link; say what readlink(2) would.
-  readlink: 'if [ -L "$1" ]; then readlink -- "$1"; else ls -d -- "$1" >/dev/null && { printf \'readlink: %s: Invalid argument\\n\' "$1" >&2; exit 1; }; fi',
-  // NUL after each name: no name can break the list. A plain file is "not a directory", as for opendir(3).
-  readdir: [
-    '[ -d "$1" ] || { ls -d -- "$1/" >/dev/null || exit; printf \'ls: %s: Not a directory\\n\' "$1" >&2; exit 1; }',
-    'unset CDPATH; cd -- "$1" || exit',
-    'for f in .* *; do case $f in .|..) continue;; esac; if [ -e "$f" ] || [ -L "$f" ]; then printf \'%s\\0\' "$f"; fi; done',
-  ].join('\n'),
-  readFile: 'exec cat -- "$1"',
-  mkdir: 'mkdir -- "$1"',
-  unlink: 'rm -- "$1"',
-  // -T: a directory (or a link to one) at the path is an error, never a place to put the link in.
-  symlink: 'ln -s -T -- "$1" "$2"',
-  // -T: rename(2) over the path itself, never into the directory a link there points to.
-  rename: 'mv -T -- "$1" "$2"',
-  freeBytes: 'df -P -k -- "$1"',
-  /** $2 `new` creates exclusively, `replace` truncates; $3 `sync` flushes to disk. Prints the sha256 of what was stored. */
-  write: 'if [ "$2" = new ]; then set -C; fi; cat > "$1" || exit; if [ "$3" = sync ]; then sync -- "$1" 2>/dev/null; fi; sha256sum < "$1"',
-  append: 'cat >> "$1"',
-} as const;
-
-type Op = keyof typeof SCRIPTS;
-
-function argv(op: Op, args: readonly string[]): string[] {
-  return ['sh', '-c', PRELUDE + SCRIPTS[op], 'sh', ...args];
-}
+/** Longer text goes on a channel's stdin: the loop reads its requests a byte at a time. */
+const MAX_TEXT_BYTES = 64 * 1024;
 
 export function execOps(context: ExecOpsContext): RemoteFileOps {
-  /** A small answer, through the command session when it is idle. */
-  const ask = async (op: Op, ...args: string[]): Promise<string> => {
-    const result = await context.exec.run(argv(op, args));
-    if (result.code !== 0) throw remoteFileError(op, result.code, result.stderr);
-    return result.stdout;
-  };
-  /** Content either way, on a channel of its own. */
-  const carry = async (op: Op, args: string[], input?: Parameters<ChannelCommand>[1]): Promise<ChannelOutcome> => {
-    const outcome = await context.channel(remoteCommand(argv(op, args)), input);
+  /** An operation on a channel of its own, `input` its stdin. */
+  const carry = async (op: FileCommand, args: string[], input?: Buffer | Readable): Promise<ChannelOutcome> => {
+    const outcome = await context.channel(remoteCommand(['sh', '-c', singleScript(op), 'sh', ...args]), input);
     if (outcome.code !== 0) throw remoteFileError(op, outcome.code, outcome.stderr);
     return outcome;
   };
+  /** An operation's answer, from the loop where it runs. */
+  const ask = async (op: FileCommand, ...args: string[]): Promise<string> => {
+    const server = await context.server();
+    if (server === undefined) return (await carry(op, args)).stdout.toString('utf8');
+    const reply = await server.request(op, args);
+    if (reply === undefined) throw remoteFileError(op, undefined, '');
+    if (reply.status !== 0) throw remoteFileError(op, reply.status, reply.stderr);
+    return reply.stdout.toString('utf8');
+  };
   const stats = async (op: 'stat' | 'lstat', path: string): Promise<RemoteStats> => parseStat(await ask(op, path));
+  /** The loop, when it runs and `data` is text it can hold (no NUL, not long). */
+  const serverFor = async (data: string) =>
+    (Buffer.byteLength(data) <= MAX_TEXT_BYTES && !data.includes('\0') ? context.server() : undefined);
   const write = async (path: string, mode: 'new' | 'replace', data: string): Promise<void> => {
     const bytes = Buffer.from(data, 'utf8');
     // Durable before it becomes visible, as the SFTP side does (fsync@openssh.com) for a new file.
-    const outcome = await carry('write', [path, mode, mode === 'new' ? 'sync' : ''], bytes);
-    compareDigests(createHash('sha256').update(bytes).digest('hex'), outcome.stdout);
+    const args = [path, mode, mode === 'new' ? 'sync' : ''];
+    const stored = (await serverFor(data)) ? await ask('writeText', ...args, data) : (await carry('write', args, bytes)).stdout.toString();
+    compareDigests(createHash('sha256').update(bytes).digest('hex'), stored);
   };
 
   return {
@@ -93,14 +72,23 @@ export function execOps(context: ExecOpsContext): RemoteFileOps {
     stat: (path) => stats('stat', path),
     readlink: async (path) => withoutNewline(await ask('readlink', path)),
     readdir: async (path) => {
-      const listing = (await carry('readdir', [path])).stdout.toString('utf8');
-      return listing.split('\0').filter((name) => name !== '');
+      const listing = await ask('readdir', path);
+      if (!listing.startsWith('/')) throw new Error(`the listing of ${path} did not arrive whole`);
+      return listing.split('/').filter((name) => name !== '');
     },
-    readFile: async (path) => (await carry('readFile', [path])).stdout.toString('utf8'),
+    readFile: async (path) => {
+      const answer = await ask('readSized', path);
+      const size = /^\s*(\d+)\n/.exec(answer);
+      const body = size ? answer.slice(size[0].length) : '';
+      // A shell variable cannot hold NUL, and decoding may change the length: the channel has every byte.
+      if (size && Buffer.byteLength(body) === Number(size[1])) return body;
+      return (await carry('readFile', [path])).stdout.toString('utf8');
+    },
     writeFile: (path, data) => write(path, 'replace', data),
     writeNew: (path, data) => write(path, 'new', data),
     appendFile: async (path, data) => {
-      await carry('append', [path], Buffer.from(data, 'utf8'));
+      if (await serverFor(data)) await ask('appendText', path, data);
+      else await carry('append', [path], Buffer.from(data, 'utf8'));
     },
     mkdir: async (path) => void (await ask('mkdir', path)),
     unlink: async (path) => void (await ask('unlink', path)),
@@ -121,7 +109,7 @@ export function execOps(context: ExecOpsContext): RemoteFileOps {
       try {
         // Not flushed: a tarball is unpacked and removed right after.
         const outcome = await carry('write', [remotePath, 'new', ''], hashing);
-        compareDigests(hash.digest('hex'), outcome.stdout);
+        compareDigests(hash.digest('hex'), outcome.stdout.toString());
       } finally {
         hashing.destroy();
       }
@@ -152,8 +140,8 @@ function withoutNewline(text: string): string {
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
-function compareDigests(sent: string, printed: Buffer): void {
-  const stored = /^[0-9a-f]{64}/.exec(printed.toString('utf8'))?.[0];
+function compareDigests(sent: string, printed: string): void {
+  const stored = /^[0-9a-f]{64}/.exec(printed)?.[0];
   if (stored === sent) return;
   throw new Error(`what arrived is not what was sent: sha256 ${sent.slice(0, 12)}... sent, ${stored === undefined ? 'none' : `${stored.slice(0, 12)}...`} stored`);
 }
