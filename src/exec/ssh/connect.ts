@@ -32,7 +32,10 @@ export interface OpenSshOptions {
   connectTimeoutMs: number;
   /** Redacted from every command's argv and output. */
   secrets?: readonly string[];
-  /** Channels open at once; OpenSSH's MaxSessions is 10 by default. One is the SFTP session. */
+  /**
+   * Channels open at once; OpenSSH's MaxSessions is 10 by default. One is the SFTP session; on a host without
+   * SFTP, the refused SFTP channel and the file operations loop (opServer.ts) hold one each.
+   */
   maxChannels?: number;
   /** A dead peer is noticed after three missed keepalives. */
   keepaliveIntervalMs?: number;
@@ -149,9 +152,11 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   // Started now: the login shell runs while the caller is still planning.
   sessions?.current();
   const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
+  // The loop holds a channel for as long as the connection lasts: only where one is left for everything else.
+  const loopFits = maxChannels - (sessions === undefined ? 0 : 1) - 2 >= 1;
   const ops = fileTransport(client, gate, {
     label,
-    overExec: () => execOps({ server: opServers(client, gate), channel: channelCommands(client, gate) }),
+    overExec: () => execOps({ server: loopFits ? opServers(client, gate) : async () => undefined, channel: channelCommands(client, gate) }),
     onNote: options.onNote,
   });
   const knownRoots = new Set<string>();

@@ -23,7 +23,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { remoteCommand } from '../shellQuote.js';
 import type { ChannelCommand, ChannelOutcome } from './channelCommand.js';
 import { remoteFileError } from './commandErrors.js';
-import { singleScript, type FileCommand } from './fileCommands.js';
+import { singleScript, type FileCommand, type LoopOnly } from './fileCommands.js';
 import type { OpReply } from './opServer.js';
 import type { RemoteFileOps, RemoteStats } from './remoteOps.js';
 
@@ -39,29 +39,33 @@ const MAX_TEXT_BYTES = 64 * 1024;
 
 export function execOps(context: ExecOpsContext): RemoteFileOps {
   /** An operation on a channel of its own, `input` its stdin. */
-  const carry = async (op: FileCommand, args: string[], input?: Buffer | Readable): Promise<ChannelOutcome> => {
+  const carry = async (op: Exclude<FileCommand, LoopOnly>, args: string[], input?: Buffer | Readable): Promise<ChannelOutcome> => {
     const outcome = await context.channel(remoteCommand(['sh', '-c', singleScript(op), 'sh', ...args]), input);
     if (outcome.code !== 0) throw remoteFileError(op, outcome.code, outcome.stderr);
     return outcome;
   };
-  /** An operation's answer, from the loop where it runs. */
-  const ask = async (op: FileCommand, ...args: string[]): Promise<string> => {
-    const server = await context.server();
-    if (server === undefined) return (await carry(op, args)).stdout.toString('utf8');
-    const reply = await server.request(op, args);
+  type Loop = NonNullable<Awaited<ReturnType<ExecOpsContext['server']>>>;
+  const answer = async (loop: Loop, op: FileCommand, args: string[]): Promise<string> => {
+    const reply = await loop.request(op, args);
     if (reply === undefined) throw remoteFileError(op, undefined, '');
     if (reply.status !== 0) throw remoteFileError(op, reply.status, reply.stderr);
     return reply.stdout.toString('utf8');
   };
+  /** An operation's answer, from the loop where it runs. */
+  const ask = async (op: Exclude<FileCommand, LoopOnly>, ...args: string[]): Promise<string> => {
+    const loop = await context.server();
+    return loop === undefined ? (await carry(op, args)).stdout.toString('utf8') : answer(loop, op, args);
+  };
   const stats = async (op: 'stat' | 'lstat', path: string): Promise<RemoteStats> => parseStat(await ask(op, path));
-  /** The loop, when it runs and `data` is text it can hold (no NUL, not long). */
-  const serverFor = async (data: string) =>
+  /** The loop, when it runs and `data` is text it can hold (no NUL, not long); the text is then an argument, so only there. */
+  const loopFor = async (data: string): Promise<Loop | undefined> =>
     (Buffer.byteLength(data) <= MAX_TEXT_BYTES && !data.includes('\0') ? context.server() : undefined);
   const write = async (path: string, mode: 'new' | 'replace', data: string): Promise<void> => {
     const bytes = Buffer.from(data, 'utf8');
     // Durable before it becomes visible, as the SFTP side does (fsync@openssh.com) for a new file.
     const args = [path, mode, mode === 'new' ? 'sync' : ''];
-    const stored = (await serverFor(data)) ? await ask('writeText', ...args, data) : (await carry('write', args, bytes)).stdout.toString();
+    const loop = await loopFor(data);
+    const stored = loop ? await answer(loop, 'writeText', [...args, data]) : (await carry('write', args, bytes)).stdout.toString();
     compareDigests(createHash('sha256').update(bytes).digest('hex'), stored);
   };
 
@@ -87,7 +91,8 @@ export function execOps(context: ExecOpsContext): RemoteFileOps {
     writeFile: (path, data) => write(path, 'replace', data),
     writeNew: (path, data) => write(path, 'new', data),
     appendFile: async (path, data) => {
-      if (await serverFor(data)) await ask('appendText', path, data);
+      const loop = await loopFor(data);
+      if (loop) await answer(loop, 'appendText', [path, data]);
       else await carry('append', [path], Buffer.from(data, 'utf8'));
     },
     mkdir: async (path) => void (await ask('mkdir', path)),
@@ -143,5 +148,6 @@ function withoutNewline(text: string): string {
 function compareDigests(sent: string, printed: string): void {
   const stored = /^[0-9a-f]{64}/.exec(printed)?.[0];
   if (stored === sent) return;
-  throw new Error(`what arrived is not what was sent: sha256 ${sent.slice(0, 12)}... sent, ${stored === undefined ? 'none' : `${stored.slice(0, 12)}...`} stored`);
+  const shown = stored === undefined ? 'none' : `${stored.slice(0, 12)}...`;
+  throw new Error(`what arrived is not what was sent: sha256 ${sent.slice(0, 12)}... sent, ${shown} stored`);
 }

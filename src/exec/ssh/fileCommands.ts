@@ -12,12 +12,15 @@
 
 /** What the file operations loop (opServer.ts) answers; writeText and appendText only there (their content is an argument). */
 export const ANSWERING = [
-  'realpath', 'lstat', 'stat', 'readlink', 'readdir', 'readSized', 'mkdir', 'unlink', 'symlink', 'rename', 'freeBytes', 'writeText', 'appendText',
+  'realpath', 'lstat', 'stat', 'readlink', 'readdir', 'readSized', 'mkdir', 'unlink', 'symlink', 'rename', 'freeBytes',
+  'writeText', 'appendText',
 ] as const;
 /** Content on stdin or stdout as it is: always on a channel of their own. */
 export const CARRYING = ['readFile', 'write', 'append'] as const;
 
 export type FileCommand = (typeof ANSWERING)[number] | (typeof CARRYING)[number];
+/** Their content is an argument: run by the loop only (it arrives on the loop's stdin), never in a command line. */
+export type LoopOnly = 'writeText' | 'appendText';
 
 const BODIES: Record<FileCommand, string> = {
   realpath: 'realpath -- "$1"',
@@ -42,7 +45,8 @@ const BODIES: Record<FileCommand, string> = {
   freeBytes: 'df -P -k -- "$1"',
   readFile: 'cat -- "$1"',
   /** $2 `new` creates exclusively, `replace` truncates; $3 `sync` flushes to disk. Prints the sha256 of what was stored. */
-  write: 'if [ "$2" = new ]; then set -C; fi; cat > "$1" || return; if [ "$3" = sync ]; then sync -- "$1" 2>/dev/null; fi; sha256sum < "$1"',
+  write: 'if [ "$2" = new ]; then set -C; fi; cat > "$1" || return; ' +
+    'if [ "$3" = sync ]; then sync -- "$1" 2>/dev/null; fi; sha256sum < "$1"',
   append: 'cat >> "$1"',
   // As write and append, the content in $4 (or $2): printf is a builtin, so it is never in a process's arguments.
   writeText: 'if [ "$2" = new ]; then set -C; fi; printf %s "$4" > "$1" || return; ' +
@@ -59,6 +63,6 @@ export function functions(names: readonly FileCommand[]): string {
 }
 
 /** A script that runs one operation on its arguments: for `sh -c <script> sh <args>`. */
-export function singleScript(name: FileCommand): string {
+export function singleScript(name: Exclude<FileCommand, LoopOnly>): string {
   return `${PRELUDE}\n${functions([name])}\nop_${name} "$@"`;
 }
