@@ -50,8 +50,8 @@ export interface SshdOptions {
   hostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>;
   /** Environment sshd gives every session (its SetEnv): e.g. BASH_ENV, which a login bash reads like a .bashrc. */
   setEnv?: Record<string, string>;
-  /** false: no `Subsystem sftp` line, as on hardened hosts that only allow exec. true unless given. */
-  sftp?: boolean;
+  /** false: no `Subsystem sftp` line, as on hardened hosts that only allow exec; a string: the subsystem's command. */
+  sftp?: boolean | string;
 }
 
 /**
@@ -141,7 +141,7 @@ function sshdConfig(dir: string, port: number, hostKeys: string[], options: Sshd
     'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes',
     'PermitRootLogin prohibit-password',
-    ...(options.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
+    ...(options.sftp === false ? [] : [`Subsystem sftp ${typeof options.sftp === 'string' ? options.sftp : 'internal-sftp'}`]),
     `MaxSessions ${options.maxSessions ?? 100}`,
     'MaxStartups 100:30:200',
     'LogLevel VERBOSE',

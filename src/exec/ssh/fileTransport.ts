@@ -1,7 +1,8 @@
 /**
  * How files reach one host, chosen once per connection: SFTP when the
  * server has the subsystem (one session, opened on first use, reopened if
- * it ends), commands on exec channels when the server says it has none.
+ * it ends), commands on exec channels when the server says it has none or
+ * what it runs for it ends at once.
  * A host with SFTP pays nothing for the choice: the SFTP open it needed
  * anyway is the test. The refusal is remembered for the connection and
  * said once.
@@ -21,9 +22,18 @@ export interface FileTransportOptions {
   onNote?: (text: string) => void;
 }
 
-/** ssh2's words when the server answers the subsystem request with a refusal (OpenSSH: no `Subsystem sftp`). */
-export function isSubsystemRefused(error: unknown): boolean {
-  return error instanceof Error && error.message === 'Unable to start subsystem: sftp';
+/**
+ * Why the server has no SFTP to offer, in ssh2's words: `refused` when it
+ * answered the subsystem request with a failure (OpenSSH without `Subsystem
+ * sftp`; the channel stays open), `exited` when what it started for it
+ * ended at once (a subsystem whose program is missing or broken; the
+ * channel is closed). Undefined for any other failure.
+ */
+export function sftpUnavailable(error: unknown): 'refused' | 'exited' | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.message === 'Unable to start subsystem: sftp') return 'refused';
+  if (/^Received exit code \d+ while establishing SFTP session$/.test(error.message)) return 'exited';
+  return undefined;
 }
 
 export function fileTransport(client: Client, gate: ChannelGate, options: FileTransportOptions): () => Promise<RemoteFileOps> {
@@ -55,9 +65,11 @@ export function fileTransport(client: Client, gate: ChannelGate, options: FileTr
         return sftpOps(wrapper);
       } catch (error) {
         session = undefined;
-        if (isSubsystemRefused(error)) {
-          // The refused channel stays open on both sides (ssh2 hands out nothing to close it with), so its
+        const unavailable = sftpUnavailable(error);
+        if (unavailable !== undefined) {
+          // A refused channel stays open on both sides (ssh2 hands out nothing to close it with), so its
           // slot stays counted: the gate keeps matching the server's MaxSessions, as an SFTP session would.
+          if (unavailable === 'exited') release();
           overExec = options.overExec();
           options.onNote?.(`${label}: no SFTP subsystem; files go over exec channels`);
           return overExec;

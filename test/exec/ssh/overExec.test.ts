@@ -52,6 +52,14 @@ test('the transport is chosen once per connection: SFTP where the server has it,
   }
 });
 
+test('a host whose SFTP subsystem program ends at once (missing or broken) is served over exec as well', { skip }, async (t) => {
+  const { sshd, host: connected, notes, root, files } = await host(t, { sftp: '/bin/false' });
+  await files.writeFileAtomic(join(root, 'a.json'), '{}');
+  assert.equal(await files.readFile(join(root, 'a.json')), '{}');
+  assert.deepEqual(notes, [`${connected.label}: no SFTP subsystem; files go over exec channels`]);
+  assert.equal(await sshdSaid(sshd.logFile, /Starting session: subsystem 'sftp'/), 1, 'tried once, remembered');
+});
+
 test('over exec, hostile names go through the guard intact and nothing in them runs', { skip }, async (t) => {
   const { root, files, host: connected } = await host(t, { sftp: false });
   const names = ["it's", '$(touch pwned)', '`touch pwned2`', '-rf', 'new\nline', '*', ' lead', 'back\\slash', '%s', "a'; touch pwned3; '"];
