@@ -37,7 +37,7 @@ export interface BenchFleet {
  * /usr/lib/openssh/sftp-server, which sshd starts through the user's login
  * shell (so an SFTP session pays the shell's start-up, as exec does).
  */
-export const BENCH_SFTP = existsSync(SFTP_SERVER) ? 'server' : 'internal';
+export const BENCH_SFTP: string | true = existsSync(SFTP_SERVER) ? SFTP_SERVER : true;
 
 const node = process.execPath;
 const pm2 = join(import.meta.dirname, '..', 'node_modules', 'pm2', 'bin', 'pm2');
@@ -47,7 +47,7 @@ const pm2 = join(import.meta.dirname, '..', 'node_modules', 'pm2', 'bin', 'pm2')
  * with the benchmark's two configs, and v1, v2 deployed and the broken v3 live.
  */
 export async function benchFleet(cleanups: Cleanups, count: number, mode: ExecMode): Promise<BenchFleet> {
-  const fleet = await makeFleet(cleanups as unknown as TestContext, [GOOD('v1'), GOOD('v2'), BROKEN('v3')], count, '', { sftp: BENCH_SFTP });
+  const fleet = await makeFleet(cleanups as unknown as TestContext, [GOOD('v1'), GOOD('v2'), BROKEN('v3')], count, '', () => ({ sftp: BENCH_SFTP }));
   const helperConfig = await readFile(fleet.configFile, 'utf8');
   const port = Number(/PORT=(\d+)/.exec(helperConfig)?.[1]);
   if (!Number.isInteger(port) || port <= 0) throw new Error('bench: no PORT in the fleet helper\'s rewind.yaml');

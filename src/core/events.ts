@@ -3,7 +3,8 @@ export type RunEvent =
   | { type: 'run.started'; runId: string; kind: string; title: string }
   | { type: 'step.started'; runId: string; index: number; name: string }
   | { type: 'step.finished'; runId: string; index: number; name: string; ok: boolean; durationMs: number; detail: string }
-  | { type: 'note'; text: string }
+  /** `verbose`: a detail shown only under --verbose (how a host is reached, say). */
+  | { type: 'note'; text: string; verbose?: boolean }
   /** A milestone of the command itself (config read, logged in to a host, ...): what REWIND_TIMELINE=1 prints, with the time. */
   | { type: 'phase'; what: string };
 

@@ -21,10 +21,10 @@ export interface TargetsInput {
   /** This machine's files, guarded by the write roots (which include the local driver's paths). */
   localFiles: Files;
   secrets: readonly string[];
+  /** Where the connections' details (shown under --verbose) and milestones (logged in, sessions open) go. */
+  events?: EventSink;
   /** The driver list; the real one unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
-  /** Where the connections' milestones go (logged in, sessions open). */
-  events?: EventSink;
 }
 
 export interface Targets {
@@ -145,6 +145,7 @@ function sshOptions(input: TargetsInput) {
     strictHostKeys: ssh.strict_host_keys,
     connectTimeoutMs: ssh.connect_timeout,
     secrets: input.secrets,
+    onNote: (text: string) => input.events?.({ type: 'note', text, verbose: true }),
   };
 }
 

@@ -135,3 +135,19 @@ test('on a terminal: the spinner turns and the timer stops once no step is runni
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(stderr.text().length, settled);
 });
+
+test('a note marked verbose (how a host is reached) is shown under --verbose only, with or without a terminal', () => {
+  const detail: RunEvent = { type: 'note', text: 'root@web1:22: no SFTP subsystem; files go over exec channels', verbose: true };
+  for (const tty of [false, true]) {
+    for (const verbose of [false, true]) {
+      const { io, stderr } = fakeIo(tty);
+      const view = progressView(io, globals({ verbose }));
+      view({ type: 'note', text: 'plain note' });
+      view(detail);
+      view.close();
+      const shown = strip(stderr.text());
+      assert.ok(shown.includes('plain note'), shown);
+      assert.equal(shown.includes('no SFTP subsystem'), verbose, `tty=${tty} verbose=${verbose}: ${shown}`);
+    }
+  }
+});

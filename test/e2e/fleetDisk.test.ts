@@ -21,9 +21,11 @@ async function smallDisk(t: TestContext, size: string): Promise<string | undefin
   return dir;
 }
 
-for (const [stage, room] of [['shipping the tarball', 0], ['unpacking it', 28 * 1024]] as const) {
-  test(`a host that runs out of disk ${stage}: named in one line, nothing switched anywhere, the same deploy converges once there is room`, { skip: sshdSkipReason() }, async (t) => {
-    const fleet = await makeFleet(t, [GOOD('v1'), GOOD('v2')], 2, '');
+// Over SFTP, and over exec on a host whose sshd has no SFTP subsystem: the same words either way.
+for (const [stage, room, sftp] of [['shipping the tarball', 0, true], ['unpacking it', 28 * 1024, true], ['shipping the tarball', 0, false]] as const) {
+  const over = sftp ? '' : ' (no SFTP: over exec)';
+  test(`a host that runs out of disk ${stage}: named in one line, nothing switched anywhere, the same deploy converges once there is room${over}`, { skip: sshdSkipReason() }, async (t) => {
+    const fleet = await makeFleet(t, [GOOD('v1'), GOOD('v2')], 2, '', () => ({ sftp }));
     const full = fleet.addresses[1] as string;
     const disk = await smallDisk(t, '2m');
     if (disk === undefined) return t.skip('no tmpfs');

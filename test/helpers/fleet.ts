@@ -33,14 +33,20 @@ const pm2 = join(import.meta.dirname, '..', '..', 'node_modules', 'pm2', 'bin', 
  * own loopback address (127.0.0.2, .3, ...), each with its own deploy path and
  * its own PM2 (PM2_HOME per host) serving the sample app on that address.
  */
-export async function makeFleet(t: TestContext, versions: SampleVersion[], count: number, policy = '    canary: 1\n    batch: 2\n', sshdOptions: SshdOptions = {},
+export async function makeFleet(
+  t: TestContext,
+  versions: SampleVersion[],
+  count: number,
+  policy = '    canary: 1\n    batch: 2\n',
+  /** Per host (by index): how its sshd differs, e.g. `{ sftp: false }`. */
+  sshdOptions: (index: number) => SshdOptions = () => ({}),
 ): Promise<Fleet> {
   const exec = createLocalExec();
   const addresses = Array.from({ length: count }, (_, i) => `127.0.0.${i + 2}`);
   const root = await tempDir(t, 'rewind-fleet-', async (dir) => {
     await Promise.all(addresses.map((a) => exec.run([node, pm2, 'kill'], { env: { PM2_HOME: join(dir, `pm2-${a}`) }, timeoutMs: 15_000 })));
   });
-  const sshds = await Promise.all(addresses.map((address) => startSshd(t, { ...sshdOptions, address })));
+  const sshds = await Promise.all(addresses.map((address, index) => startSshd(t, { ...sshdOptions(index), address })));
   const identity = (sshds[0] as Sshd).identityFile;
   const publicKey = await readFile(`${identity}.pub`, 'utf8');
   await Promise.all(sshds.slice(1).map((s) => appendFile(join(s.dir, 'authorized_keys'), publicKey)));

@@ -50,15 +50,11 @@ export interface SshdOptions {
   hostKeyTypes?: Array<'ed25519' | 'ecdsa' | 'rsa'>;
   /** Environment sshd gives every session (its SetEnv): e.g. BASH_ENV, which a login bash reads like a .bashrc. */
   setEnv?: Record<string, string>;
-  /**
-   * What serves the sftp subsystem: sshd's own (`internal-sftp`, the default),
-   * Debian's default `/usr/lib/openssh/sftp-server` (started through the
-   * user's login shell, so it pays the shell's start-up), or nothing at all.
-   */
-  sftp?: 'internal' | 'server' | 'none';
+  /** false: no `Subsystem sftp` line, as on hardened hosts that only allow exec; a string: the subsystem's command. */
+  sftp?: boolean | string;
 }
 
-/** Debian's default sftp subsystem (package openssh-sftp-server). */
+/** Debian's default sftp subsystem (package openssh-sftp-server): sshd starts it through the user's login shell. */
 export const SFTP_SERVER = '/usr/lib/openssh/sftp-server';
 
 /**
@@ -148,18 +144,13 @@ function sshdConfig(dir: string, port: number, hostKeys: string[], options: Sshd
     'KbdInteractiveAuthentication no',
     'PubkeyAuthentication yes',
     'PermitRootLogin prohibit-password',
-    ...subsystemLines(options.sftp ?? 'internal'),
+    ...(options.sftp === false ? [] : [`Subsystem sftp ${typeof options.sftp === 'string' ? options.sftp : 'internal-sftp'}`]),
     `MaxSessions ${options.maxSessions ?? 100}`,
     'MaxStartups 100:30:200',
     'LogLevel VERBOSE',
     ...Object.entries(options.setEnv ?? {}).map(([name, value]) => `SetEnv ${name}=${value}`),
     '',
   ].join('\n');
-}
-
-function subsystemLines(sftp: 'internal' | 'server' | 'none'): string[] {
-  if (sftp === 'none') return [];
-  return [`Subsystem sftp ${sftp === 'server' ? SFTP_SERVER : 'internal-sftp'}`];
 }
 
 async function keygen(path: string, type: string): Promise<void> {

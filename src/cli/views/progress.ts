@@ -26,7 +26,7 @@ export function progressView(io: CliIO, globals: GlobalOptions, options: Progres
     paint: paintFor(io.env),
     now: options.now,
   });
-  return Object.assign(cleaned((event) => list.handle(event)), { close: list.close });
+  return Object.assign(cleaned((event) => (shown(event, globals) ? list.handle(event) : undefined)), { close: list.close });
 }
 
 /**
@@ -43,6 +43,11 @@ function cleaned(sink: EventSink): EventSink {
 
 function oneLine(text: string): string {
   return terminalText(text).replace(/\s*\n\s*/g, ' ');
+}
+
+/** A note marked verbose is a detail for --verbose only. */
+function shown(event: RunEvent, globals: GlobalOptions): boolean {
+  return globals.verbose || !(event.type === 'note' && event.verbose === true);
 }
 
 /** One line per finished step, for logs and pipes; scripts match `ok <name> (<s>s)` and `FAILED <name>`. */
@@ -62,7 +67,7 @@ function plainLines(io: CliIO, globals: GlobalOptions): EventSink {
         break;
       }
       case 'note':
-        err(io, `  ${event.text}`);
+        if (shown(event, globals)) err(io, `  ${event.text}`);
         break;
     }
   };

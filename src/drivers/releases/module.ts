@@ -1,7 +1,8 @@
 /**
  * The `releases` driver as the registry sees it. On this machine a release
  * is made in place from its source; on a remote host it is built here once,
- * packed, shipped over SFTP and unpacked there (the host never builds).
+ * packed, shipped (over SFTP, or over exec where the host has none) and
+ * unpacked there (the host never builds).
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Driver, DriverHost, DriverIo, DriverModule } from '../../core/driver.js';

@@ -18,7 +18,7 @@ export interface Shipping {
   localFiles: Files;
   /** Where packed releases are kept here. */
   packDir: string;
-  /** Copy a local file to the host (SFTP). */
+  /** Copy a local file to the host (SFTP, or exec channels where it has no SFTP). */
   upload(localPath: string, remotePath: string): Promise<void>;
 }
 

@@ -1,18 +1,21 @@
 /**
  * One SSH connection per host, opened once; every command and the SFTP
- * session are channels multiplexed on it, so a ten-step rollback on five
- * hosts costs five handshakes, not fifty.
+ * session (or, on a host without SFTP, the file commands) are channels
+ * multiplexed on it, so a ten-step rollback on five hosts costs five
+ * handshakes, not fifty.
  */
 import { performance } from 'node:perf_hooks';
-import ssh2, { type Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { RewindError } from '../../core/errors.js';
 import type { Exec } from '../../core/ports.js';
 import { ChannelGate } from './channelGate.js';
 import { closedBeforeLogin, connectError, type ConnectFacts } from './connectErrors.js';
 import { prepareHostKeyCheck } from './hostKeyCheck.js';
 import { describeOffer, readIdentity } from './identity.js';
-import { openWithRetry } from './openRetry.js';
-import { sftpOps, type SftpOps } from './sftpOps.js';
+import { channelCommands } from './channelCommand.js';
+import { execOps } from './execOps.js';
+import { fileTransport } from './fileTransport.js';
+import { opServers } from './opServer.js';
 import { SessionKeeper, ShellSession } from './shellSession.js';
 import { createSshExec, DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
@@ -29,7 +32,10 @@ export interface OpenSshOptions {
   connectTimeoutMs: number;
   /** Redacted from every command's argv and output. */
   secrets?: readonly string[];
-  /** Channels open at once; OpenSSH's MaxSessions is 10 by default. One is the SFTP session. */
+  /**
+   * Channels open at once; OpenSSH's MaxSessions is 10 by default. One is the SFTP session; on a host without
+   * SFTP, the refused SFTP channel and the file operations loop (opServer.ts) hold one each.
+   */
   maxChannels?: number;
   /** A dead peer is noticed after three missed keepalives. */
   keepaliveIntervalMs?: number;
@@ -45,6 +51,8 @@ export interface OpenSshOptions {
   onConnecting?: () => void;
   /** Milestones of this connection (logged in, command session ready, SFTP open), for REWIND_TIMELINE. */
   onPhase?: (what: string) => void;
+  /** Details worth a line under --verbose: that this host has no SFTP and files go over exec. */
+  onNote?: (text: string) => void;
 }
 
 export interface SshHost {
@@ -148,11 +156,18 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   // Started now: the login shell runs while the caller is still planning.
   void sessions?.current()?.whenReady().then((ready) => options.onPhase?.(ready ? 'command session ready' : 'no command session'));
   const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
-  const sftp = sharedSftp(client, gate, label, options.onPhase);
+  // The loop holds a channel for as long as the connection lasts: only where one is left for everything else.
+  const loopFits = maxChannels - (sessions === undefined ? 0 : 1) - 2 >= 1;
+  const ops = fileTransport(client, gate, {
+    label,
+    overExec: () => execOps({ server: loopFits ? opServers(client, gate) : async () => undefined, channel: channelCommands(client, gate) }),
+    onNote: options.onNote,
+    onPhase: options.onPhase,
+  });
   const knownRoots = new Set<string>();
   const files = (roots: readonly string[]): SshFiles => {
     for (const root of roots) knownRoots.add(root);
-    return createSshFiles({ label, sftp, exec }, roots);
+    return createSshFiles({ label, ops, exec }, roots);
   };
 
   return {
@@ -161,7 +176,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
     connectMs,
     exec,
     files,
-    upload: (localPath, remotePath, roots) => createSshFiles({ label, sftp, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
+    upload: (localPath, remotePath, roots) => createSshFiles({ label, ops, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
     async close() {
       sessions?.close();
       if (!closed) {
@@ -184,41 +199,4 @@ function commandSessions(client: Client, gate: ChannelGate, options: OpenSshOpti
     readyTimeoutMs: Math.max(SESSION_READY_TIMEOUT_MS, options.connectTimeoutMs),
   };
   return new SessionKeeper(() => ShellSession.start(client, gate, settings));
-}
-
-/** One SFTP session per connection, opened on first use and reopened if it ends. */
-function sharedSftp(client: Client, gate: ChannelGate, label: string, onPhase?: (what: string) => void): () => Promise<SftpOps> {
-  let session: Promise<SftpOps> | undefined;
-  return () => {
-    if (session !== undefined) return session;
-    session = (async () => {
-      const release = await gate.acquire();
-      try {
-        const wrapper = await openWithRetry(
-          () =>
-            new Promise<SFTPWrapper>((resolve, reject) => {
-              try {
-                client.sftp((error, opened) => (error ? reject(error) : resolve(opened)));
-              } catch (error) {
-                reject(error);
-              }
-            }),
-        );
-        onPhase?.('SFTP session open');
-        wrapper.on('error', () => undefined);
-        wrapper.once('close', () => {
-          release();
-          // Only this session can be cached: a new one is opened after it ends.
-          session = undefined;
-        });
-        return sftpOps(wrapper);
-      } catch (error) {
-        release();
-        session = undefined;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new RewindError('STEP_FAILED', `${label}: cannot open an SFTP session (${reason})`, { host: label });
-      }
-    })();
-    return session;
-  };
 }

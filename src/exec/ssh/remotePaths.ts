@@ -1,10 +1,10 @@
 /**
  * realPaths.ts for a remote host: where a path really lands, resolved by the
- * server (SFTP realpath follows symlinks and applies `..` after them, as the
+ * server (its realpath follows symlinks and applies `..` after them, as the
  * kernel does), never by string surgery on this side.
  */
 import { posix } from 'node:path';
-import { isRemoteMissing, type SftpOps } from './sftpOps.js';
+import { isRemoteMissing, type RemoteFileOps } from './remoteOps.js';
 
 export interface RemotePaths {
   /** Absolute WITHOUT normalising; relative paths are taken from the login directory, as ssh(1) does. */
@@ -17,13 +17,13 @@ export interface RemotePaths {
   symlinkDestination(location: string): Promise<string | undefined>;
 }
 
-export function remotePaths(sftp: SftpOps): RemotePaths {
+export function remotePaths(ops: RemoteFileOps): RemotePaths {
   let home: Promise<string> | undefined;
 
   const absoluteRaw = async (path: string): Promise<string> => {
     let absolute = path;
     if (!path.startsWith('/')) {
-      home ??= sftp.realpath('.');
+      home ??= ops.realpath('.');
       absolute = `${await home}/${path}`;
     }
     // A trailing slash would make the server follow a final symlink; judge the stripped path.
@@ -33,7 +33,7 @@ export function remotePaths(sftp: SftpOps): RemotePaths {
 
   const realpathDeep = async (path: string): Promise<string> => {
     try {
-      return await sftp.realpath(path);
+      return await ops.realpath(path);
     } catch (error) {
       if (!isRemoteMissing(error)) throw error;
     }
@@ -54,13 +54,13 @@ export function remotePaths(sftp: SftpOps): RemotePaths {
     for (let hops = 0; hops < 40; hops += 1) {
       let isLink: boolean;
       try {
-        isLink = (await sftp.lstat(current)).isSymbolicLink();
+        isLink = (await ops.lstat(current)).isSymbolicLink();
       } catch (error) {
         if (!isRemoteMissing(error)) throw error;
         return hops === 0 ? undefined : realpathDeep(current);
       }
-      if (!isLink) return hops === 0 ? undefined : sftp.realpath(current);
-      const target = await sftp.readlink(current);
+      if (!isLink) return hops === 0 ? undefined : ops.realpath(current);
+      const target = await ops.readlink(current);
       current = await entryLocation(target.startsWith('/') ? target : `${posix.dirname(current)}/${target}`);
     }
     // A loop: writing through it fails anyway; judge the last hop.

@@ -1,22 +1,10 @@
 /**
- * ssh2's callback SFTP as promises, with the one distinction every caller
- * needs: "nothing is there" (SSH_FX_NO_SUCH_FILE, which OpenSSH also sends
- * for ENOTDIR) versus a real failure.
+ * The remote file operations (remoteOps.ts) over ssh2's callback SFTP, as
+ * promises. ssh2's errors carry the server's status code, which is what
+ * isRemoteMissing and isRemoteFailure read.
  */
 import type { SFTPWrapper, Stats } from 'ssh2';
-
-/** SSH_FX_NO_SUCH_FILE. */
-const NO_SUCH_FILE = 2;
-/** SSH_FX_FAILURE: all SFTP v3 says about ENOSPC, EIO, EROFS and the like. */
-const FAILURE = 4;
-
-export function isRemoteFailure(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === FAILURE;
-}
-
-export function isRemoteMissing(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === NO_SUCH_FILE;
-}
+import type { RemoteFileOps } from './remoteOps.js';
 
 type Done<T> = (error: Error | null | undefined, value: T) => void;
 
@@ -31,29 +19,9 @@ function call<T>(start: (done: Done<T>) => void): Promise<T> {
   });
 }
 
-export interface SftpOps {
-  realpath(path: string): Promise<string>;
-  lstat(path: string): Promise<Stats>;
-  stat(path: string): Promise<Stats>;
-  readlink(path: string): Promise<string>;
-  readdir(path: string): Promise<string[]>;
-  readFile(path: string): Promise<string>;
-  writeFile(path: string, data: string): Promise<void>;
-  appendFile(path: string, data: string): Promise<void>;
-  /** Create exclusively, write, flush to disk where the server can, close. */
-  writeNew(path: string, data: string): Promise<void>;
-  mkdir(path: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-  symlink(target: string, path: string): Promise<void>;
-  /** rename(2) semantics: an existing target is replaced atomically. */
-  rename(from: string, to: string): Promise<void>;
-  fastPut(localPath: string, remotePath: string): Promise<void>;
-  /** Bytes an unprivileged writer may still use on the file system holding `path` (statvfs@openssh.com). */
-  freeBytes(path: string): Promise<number>;
-}
-
-export function sftpOps(sftp: SFTPWrapper): SftpOps {
+export function sftpOps(sftp: SFTPWrapper): RemoteFileOps {
   return {
+    transport: 'sftp',
     realpath: (path) => call<string>((done) => sftp.realpath(path, done)),
     lstat: (path) => call<Stats>((done) => sftp.lstat(path, done)),
     stat: (path) => call<Stats>((done) => sftp.stat(path, done)),
@@ -81,7 +49,7 @@ export function sftpOps(sftp: SFTPWrapper): SftpOps {
     symlink: (target, path) => call<void>((done) => sftp.symlink(target, path, (error) => done(error, undefined))),
     // Plain SFTP rename refuses an existing target; `current` is switched by renaming over it.
     rename: (from, to) => call<void>((done) => sftp.ext_openssh_rename(from, to, (error) => done(error, undefined))),
-    fastPut: (localPath, remotePath) => call<void>((done) => sftp.fastPut(localPath, remotePath, (error) => done(error, undefined))),
+    put: (localPath, remotePath) => call<void>((done) => sftp.fastPut(localPath, remotePath, (error) => done(error, undefined))),
     freeBytes: async (path) => {
       const fs = await call<{ f_bavail: number | bigint; f_frsize: number | bigint }>((done) => sftp.ext_openssh_statvfs(path, done));
       return Number(fs.f_bavail) * Number(fs.f_frsize);

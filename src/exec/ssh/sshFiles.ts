@@ -1,7 +1,9 @@
 /**
- * The write guard of guardedFiles.ts on a remote host: SFTP for files and
- * links, two argv-only commands (`rm -rf`, `cp -a`) for trees. Same
- * semantics, same refusals; paths are resolved by the server itself.
+ * The write guard of guardedFiles.ts on a remote host: the host's file
+ * operations (SFTP, or commands on exec channels where the server has no
+ * SFTP subsystem: remoteOps.ts) for files and links, two argv-only commands
+ * (`rm -rf`, `cp -a`) for trees. Same semantics, same refusals; paths are
+ * resolved by the server itself.
  */
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -10,7 +12,7 @@ import { RewindError } from '../../core/errors.js';
 import type { Exec, FileStat, Files } from '../../core/ports.js';
 import { isInsideRemote, remotePaths } from './remotePaths.js';
 import { diskFull } from './diskFull.js';
-import { isRemoteMissing, type SftpOps } from './sftpOps.js';
+import { isRemoteMissing, type RemoteFileOps } from './remoteOps.js';
 
 export interface SshFiles extends Files {
   /** Copy a local file to `remotePath` (temp file + atomic rename), through the guard. */
@@ -19,15 +21,16 @@ export interface SshFiles extends Files {
 
 export interface SshFilesContext {
   label: string;
-  sftp: () => Promise<SftpOps>;
+  /** The connection's file operations, whichever transport they use. */
+  ops: () => Promise<RemoteFileOps>;
   exec: Exec;
 }
 
 export function createSshFiles(context: SshFilesContext, roots: readonly string[]): SshFiles {
   const { label, exec } = context;
   const session = async () => {
-    const sftp = await context.sftp();
-    return { sftp, paths: remotePaths(sftp) };
+    const ops = await context.ops();
+    return { ops, paths: remotePaths(ops) };
   };
 
   const fail = (action: string, path: string, error: unknown): never => {
@@ -35,7 +38,7 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
     const reason = error instanceof Error ? error.message : String(error);
     throw new RewindError('STEP_FAILED', `${label}: cannot ${action} ${path}: ${reason}`, { host: label, path }, { cause: error });
   };
-  /** Run `action`, turning SFTP errors into one-line RewindErrors naming host and path. */
+  /** Run `action`, turning remote errors into one-line RewindErrors naming host and path. */
   const attempt = async <T>(action: string, path: string, body: () => Promise<T>): Promise<T> => {
     try {
       return await body();
@@ -105,24 +108,24 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
   const replaceAtomically = async (
     path: string,
     size: () => Promise<number>,
-    write: (sftp: SftpOps, temp: string) => Promise<void>,
+    write: (ops: RemoteFileOps, temp: string) => Promise<void>,
   ): Promise<void> => {
     const real = await assertWritable(path);
-    const { sftp } = await session();
+    const { ops } = await session();
     const temp = posix.join(posix.dirname(real), `.${posix.basename(real)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     await attempt('write', path, async () => {
       try {
-        await write(sftp, temp);
-        await sftp.rename(temp, real);
+        await write(ops, temp);
+        await ops.rename(temp, real);
       } catch (error) {
-        await sftp.unlink(temp).catch(() => undefined);
-        throw (await diskFull(sftp, posix.dirname(real), size, error)) ?? error;
+        await ops.unlink(temp).catch(() => undefined);
+        throw (await diskFull(ops, posix.dirname(real), size, error)) ?? error;
       }
     });
   };
 
-  const mkdirp = async (sftp: SftpOps, dir: string): Promise<void> => {
-    const found = await sftp.stat(dir).catch((error: unknown) => {
+  const mkdirp = async (ops: RemoteFileOps, dir: string): Promise<void> => {
+    const found = await ops.stat(dir).catch((error: unknown) => {
       if (isRemoteMissing(error)) return undefined;
       throw error;
     });
@@ -131,16 +134,16 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
       throw new Error('it exists and is not a directory');
     }
     const parent = posix.dirname(dir);
-    if (parent !== dir) await mkdirp(sftp, parent);
-    await sftp.mkdir(dir).catch(async (error: unknown) => {
+    if (parent !== dir) await mkdirp(ops, parent);
+    await ops.mkdir(dir).catch(async (error: unknown) => {
       // Made by someone else meanwhile: fine, as with mkdir -p.
-      if (!(await sftp.stat(dir).then((s) => s.isDirectory(), () => false))) throw error;
+      if (!(await ops.stat(dir).then((s) => s.isDirectory(), () => false))) throw error;
     });
   };
 
   const mkdir = async (path: string): Promise<void> => {
     const real = await assertWritable(path);
-    await attempt('create directory', path, async () => mkdirp((await session()).sftp, real));
+    await attempt('create directory', path, async () => mkdirp((await session()).ops, real));
   };
 
   return {
@@ -148,38 +151,38 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
 
     async writeFile(path, data) {
       const real = await assertWritableThrough(path);
-      await attempt('write', path, async () => (await session()).sftp.writeFile(real, data));
+      await attempt('write', path, async () => (await session()).ops.writeFile(real, data));
     },
 
     writeFileAtomic: (path, data) =>
-      replaceAtomically(path, async () => Buffer.byteLength(data), (sftp, temp) => sftp.writeNew(temp, data)),
+      replaceAtomically(path, async () => Buffer.byteLength(data), (ops, temp) => ops.writeNew(temp, data)),
 
     upload: (localPath, remotePath) =>
-      replaceAtomically(remotePath, async () => (await stat(localPath)).size, (sftp, temp) => sftp.fastPut(localPath, temp)),
+      replaceAtomically(remotePath, async () => (await stat(localPath)).size, (ops, temp) => ops.put(localPath, temp)),
 
     async appendFile(path, data) {
       const real = await assertWritableThrough(path);
-      await attempt('append to', path, async () => (await session()).sftp.appendFile(real, data));
+      await attempt('append to', path, async () => (await session()).ops.appendFile(real, data));
     },
 
     mkdir,
 
     async remove(path) {
       const real = await assertWritable(path);
-      const { sftp } = await session();
-      const found = await orMissing('remove', path, () => sftp.lstat(real), undefined);
+      const { ops } = await session();
+      const found = await orMissing('remove', path, () => ops.lstat(real), undefined);
       if (found === undefined) return;
       // Removing a link must never reach what it points at.
-      if (found.isSymbolicLink()) await attempt('remove', path, () => sftp.unlink(real));
+      if (found.isSymbolicLink()) await attempt('remove', path, () => ops.unlink(real));
       else await run('remove', path, ['rm', '-rf', '--', real]);
     },
 
     async copyDir(from, to) {
       // A destination that is a symlink would be copied through, so judge where it leads too.
       const real = await assertWritableThrough(to);
-      const { sftp } = await session();
+      const { ops } = await session();
       // Merging into a populated tree could write through symlinks already in it.
-      const existing = await orMissing('copy to', to, () => sftp.readdir(real), []);
+      const existing = await orMissing('copy to', to, () => ops.readdir(real), []);
       if (existing.length > 0) {
         throw new RewindError('STEP_FAILED', `${label}: cannot copy ${from} to ${to}: the destination exists and is not empty`, {
           host: label,
@@ -188,33 +191,33 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
         });
       }
       const parent = posix.dirname(real);
-      if ((await orMissing('copy to', to, () => sftp.stat(parent), undefined)) === undefined) await mkdir(parent);
+      if ((await orMissing('copy to', to, () => ops.stat(parent), undefined)) === undefined) await mkdir(parent);
       // `from/.` copies the contents whether or not the destination exists yet; -a keeps symlinks verbatim.
       await run('copy to', to, ['cp', '-a', '--', `${from.replace(/\/+$/, '')}/.`, real]);
     },
 
     async symlink(target, path) {
       const real = await assertWritable(path);
-      await attempt('create symlink', path, async () => (await session()).sftp.symlink(target, real));
+      await attempt('create symlink', path, async () => (await session()).ops.symlink(target, real));
     },
 
     async rename(from, to) {
       const realFrom = await assertWritable(from);
       const realTo = await assertWritable(to);
-      await attempt('rename', `${from} to ${to}`, async () => (await session()).sftp.rename(realFrom, realTo));
+      await attempt('rename', `${from} to ${to}`, async () => (await session()).ops.rename(realFrom, realTo));
     },
 
-    readFile: async (path) => orMissing('read', path, async () => (await session()).sftp.readFile(path), undefined),
+    readFile: async (path) => orMissing('read', path, async () => (await session()).ops.readFile(path), undefined),
 
-    readlink: async (path) => orMissing('read link', path, async () => (await session()).sftp.readlink(path), undefined),
+    readlink: async (path) => orMissing('read link', path, async () => (await session()).ops.readlink(path), undefined),
 
-    exists: async (path) => orMissing('look at', path, async () => ((await session()).sftp.lstat(path)).then(() => true), false),
+    exists: async (path) => orMissing('look at', path, async () => ((await session()).ops.lstat(path)).then(() => true), false),
 
-    list: async (path) => orMissing('list', path, async () => ((await session()).sftp.readdir(path)).then((names) => names.sort()), []),
+    list: async (path) => orMissing('list', path, async () => ((await session()).ops.readdir(path)).then((names) => names.sort()), []),
 
     stat: async (path) =>
       orMissing('look at', path, async () => {
-        const found = await (await session()).sftp.lstat(path);
+        const found = await (await session()).ops.lstat(path);
         const type: FileStat['type'] = found.isSymbolicLink() ? 'symlink' : found.isDirectory() ? 'dir' : found.isFile() ? 'file' : 'other';
         // SFTP v3 carries whole seconds only.
         return { type, mtimeMs: found.mtime * 1000 };
@@ -222,10 +225,10 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
 
     realpath: async (path) =>
       orMissing('resolve', path, async () => {
-        const { sftp } = await session();
+        const { ops } = await session();
         // OpenSSH resolves a missing final name without complaint: make sure it is there.
-        const resolved = await sftp.realpath(path);
-        await sftp.stat(resolved);
+        const resolved = await ops.realpath(path);
+        await ops.stat(resolved);
         return resolved;
       }, undefined),
   };

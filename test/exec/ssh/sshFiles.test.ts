@@ -11,10 +11,12 @@ const skip = sshdSkipReason();
 
 /**
  * The sshd runs on this machine: the remote file system is this one, so what
- * the SFTP side did can be checked with plain fs calls.
+ * the SFTP side did can be checked with plain fs calls. Every test runs twice:
+ * against an sshd with SFTP, and against one without `Subsystem sftp`, where
+ * the same operations go over exec channels.
  */
-async function setup(t: TestContext): Promise<{ sshd: Sshd; host: SshHost; base: string; root: string; outside: string }> {
-  const sshd = await startSshd(t);
+async function setup(t: TestContext, sftp: boolean): Promise<{ sshd: Sshd; host: SshHost; base: string; root: string; outside: string }> {
+  const sshd = await startSshd(t, { sftp });
   const host = await connectTo(t, sshd);
   const base = join(sshd.dir, 'fs');
   const root = join(base, 'root');
@@ -23,6 +25,11 @@ async function setup(t: TestContext): Promise<{ sshd: Sshd; host: SshHost; base:
   await mkdir(outside);
   await writeFile(join(outside, 'keep.txt'), 'precious');
   return { sshd, host, base, root, outside };
+}
+
+/** The test, on a host with SFTP and on one without it. */
+function each(name: string, body: (t: TestContext, sftp: boolean) => Promise<void>): void {
+  for (const sftp of [true, false]) test(sftp ? name : `${name} (no SFTP: over exec)`, { skip }, (t) => body(t, sftp));
 }
 
 function refused(label: string) {
@@ -36,8 +43,8 @@ function refused(label: string) {
   };
 }
 
-test('writes inside a root land where asked: write, append, atomic write, mkdir, list', { skip }, async (t) => {
-  const { host, root } = await setup(t);
+each('writes inside a root land where asked: write, append, atomic write, mkdir, list', async (t, sftp) => {
+  const { host, root } = await setup(t, sftp);
   const files = host.files([root]);
   await files.mkdir(join(root, 'a/b/c'));
   await files.mkdir(join(root, 'a/b/c'));
@@ -56,8 +63,8 @@ test('writes inside a root land where asked: write, append, atomic write, mkdir,
   await assert.rejects(files.mkdir(join(root, 'a/new.log')), /not a directory/);
 });
 
-test('writeFileAtomic replaces the file and leaves no temporary file behind', { skip }, async (t) => {
-  const { host, root } = await setup(t);
+each('writeFileAtomic replaces the file and leaves no temporary file behind', async (t, sftp) => {
+  const { host, root } = await setup(t, sftp);
   const files = host.files([root]);
   await files.writeFileAtomic(join(root, 'a.json'), '1');
   await files.writeFileAtomic(join(root, 'a.json'), '2');
@@ -67,8 +74,8 @@ test('writeFileAtomic replaces the file and leaves no temporary file behind', { 
   assert.equal(await files.readFile(join(root, 'empty')), '');
 });
 
-test('../ escapes are refused and nothing is written', { skip }, async (t) => {
-  const { host, root, outside } = await setup(t);
+each('../ escapes are refused and nothing is written', async (t, sftp) => {
+  const { host, root, outside } = await setup(t, sftp);
   const files = host.files([root]);
   const no = refused(host.label);
   await assert.rejects(files.writeFile(join(root, '../outside/evil.txt'), 'x'), no);
@@ -81,8 +88,8 @@ test('../ escapes are refused and nothing is written', { skip }, async (t) => {
   assert.equal(await readFile(join(outside, 'keep.txt'), 'utf8'), 'precious');
 });
 
-test('a symlinked directory inside a root that points outside is refused', { skip }, async (t) => {
-  const { host, root, outside } = await setup(t);
+each('a symlinked directory inside a root that points outside is refused', async (t, sftp) => {
+  const { host, root, outside } = await setup(t, sftp);
   await symlink(outside, join(root, 'escape'));
   const files = host.files([root]);
   const no = refused(host.label);
@@ -97,8 +104,8 @@ test('a symlinked directory inside a root that points outside is refused', { ski
   assert.deepEqual(await files.list(outside), ['keep.txt']);
 });
 
-test('writing through a final symlink that points outside is refused; replacing the link is not', { skip }, async (t) => {
-  const { host, root, outside } = await setup(t);
+each('writing through a final symlink that points outside is refused; replacing the link is not', async (t, sftp) => {
+  const { host, root, outside } = await setup(t, sftp);
   await symlink(join(outside, 'keep.txt'), join(root, 'link.txt'));
   await symlink(join(outside, 'missing.txt'), join(root, 'dangling.txt'));
   const files = host.files([root]);
@@ -112,8 +119,8 @@ test('writing through a final symlink that points outside is refused; replacing 
   assert.deepEqual(await files.list(outside), ['keep.txt']);
 });
 
-test('a root that is itself a symlink works, through either name; a root not made yet can be created', { skip }, async (t) => {
-  const { host, base, root } = await setup(t);
+each('a root that is itself a symlink works, through either name; a root not made yet can be created', async (t, sftp) => {
+  const { host, base, root } = await setup(t, sftp);
   const alias = join(base, 'alias');
   await symlink(root, alias);
   const viaAlias = host.files([alias]);
@@ -131,8 +138,8 @@ test('a root that is itself a symlink works, through either name; a root not mad
   await assert.rejects(host.files([]).writeFile(join(root, 'x'), 'x'), refused(host.label));
 });
 
-test('symlink keeps relative targets; rename replaces a link atomically; stat, realpath, readlink, exists', { skip }, async (t) => {
-  const { host, root } = await setup(t);
+each('symlink keeps relative targets; rename replaces a link atomically; stat, realpath, readlink, exists', async (t, sftp) => {
+  const { host, root } = await setup(t, sftp);
   const files = host.files([root]);
   await files.mkdir(join(root, 'releases/1'));
   await files.mkdir(join(root, 'releases/2'));
@@ -163,8 +170,8 @@ test('symlink keeps relative targets; rename replaces a link atomically; stat, r
   assert.equal(await files.exists(join(root, 'nope')), false);
 });
 
-test('rename over the live symlink is atomic: a reader never finds it missing', { skip }, async (t) => {
-  const { host, root } = await setup(t);
+each('rename over the live symlink is atomic: a reader never finds it missing', async (t, sftp) => {
+  const { host, root } = await setup(t, sftp);
   const files = host.files([root]);
   await files.mkdir(join(root, 'releases/a'));
   await files.mkdir(join(root, 'releases/b'));
@@ -192,8 +199,8 @@ test('rename over the live symlink is atomic: a reader never finds it missing', 
   assert.equal(missing, 0, 'current was missing while it was switched');
 });
 
-test('remove deletes a symlink, not its target; trees recursively; missing paths quietly', { skip }, async (t) => {
-  const { host, root, outside } = await setup(t);
+each('remove deletes a symlink, not its target; trees recursively; missing paths quietly', async (t, sftp) => {
+  const { host, root, outside } = await setup(t, sftp);
   const target = join(root, 'target');
   await mkdir(target);
   await writeFile(join(target, 'data.txt'), 'data');
@@ -214,8 +221,8 @@ test('remove deletes a symlink, not its target; trees recursively; missing paths
   assert.equal(await files.exists(join(root, 'tree')), false);
 });
 
-test('copyDir copies a tree, keeps symlinks verbatim and refuses a populated destination', { skip }, async (t) => {
-  const { host, base, root } = await setup(t);
+each('copyDir copies a tree, keeps symlinks verbatim and refuses a populated destination', async (t, sftp) => {
+  const { host, base, root } = await setup(t, sftp);
   const src = join(base, 'src');
   await mkdir(join(src, 'sub'), { recursive: true });
   await writeFile(join(src, 'sub/a.txt'), 'A');
@@ -234,8 +241,8 @@ test('copyDir copies a tree, keeps symlinks verbatim and refuses a populated des
   assert.equal(await readFile(join(root, 'deep/er/copy/sub/a.txt'), 'utf8'), 'A');
 });
 
-test('upload copies a local file through the guard, atomically', { skip }, async (t) => {
-  const { host, root, outside } = await setup(t);
+each('upload copies a local file through the guard, atomically', async (t, sftp) => {
+  const { host, root, outside } = await setup(t, sftp);
   const local = await tempDir(t);
   const tarball = join(local, 'release.tar');
   const bytes = Buffer.alloc(300 * 1024, 7);
@@ -258,8 +265,8 @@ test('upload copies a local file through the guard, atomically', { skip }, async
   assert.deepEqual(await files.list(outside), ['keep.txt']);
 });
 
-test('SFTP failures other than "missing" are one-line errors naming the host and path', { skip }, async (t) => {
-  const { host, root } = await setup(t);
+each('SFTP failures other than "missing" are one-line errors naming the host and path', async (t, sftp) => {
+  const { host, root } = await setup(t, sftp);
   const files = host.files([root]);
   await mkdir(join(root, 'dir'));
   await assert.rejects(files.readFile(join(root, 'dir')), (error: unknown) => {
