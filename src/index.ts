@@ -85,6 +85,7 @@ export type { EventSink, RunEvent } from './core/events.js';
 export type { Driver, DriverHost, DriverIo, DriverModule, LiveState, PreparedRelease, PrepareOptions, RunContext } from './core/driver.js';
 export type { Target } from './core/target.js';
 export type {
+  CandidateQuery,
   Clock,
   CommandOptions,
   CommandResult,
@@ -94,6 +95,7 @@ export type {
   Files,
   Ledger,
   ReleaseQuery,
+  RunQuery,
   Verifier,
 } from './core/ports.js';
 // What the Ledger port says about environment locks: who holds one, under which generation (the fencing token).

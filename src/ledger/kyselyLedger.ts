@@ -6,6 +6,7 @@ import * as audit from './auditQueries.js';
 import { checkFence } from './lockFence.js';
 import * as locks from './lockQueries.js';
 import * as pipeline from './pipelineQueries.js';
+import * as lookups from './releaseLookups.js';
 import * as releases from './releaseQueries.js';
 import * as runs from './runQueries.js';
 import type { Database } from './tables.js';
@@ -51,6 +52,9 @@ export function createKyselyLedger({ db, writeTransaction, label }: KyselyLedger
       updateRelease: (id, patch) => write('updateRelease', (trx) => releases.updateRelease(trx, id, patch)),
       getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
       listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
+      liveRelease: (query) => read('liveRelease', (db) => lookups.liveRelease(db, query)),
+      rollbackCandidates: (query) => read('rollbackCandidates', (db) => lookups.rollbackCandidates(db, query)),
+      releasesOfBuild: (query) => read('releasesOfBuild', (db) => lookups.releasesOfBuild(db, query)),
       markLive: (id, status, activatedAt) => write('markLive', (trx) => releases.markLive(trx, id, status, activatedAt)),
 
       insertRun: (run) => write('insertRun', (trx) => runs.insertRun(trx, run)),

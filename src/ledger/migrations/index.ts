@@ -6,6 +6,7 @@ import { locks } from './004_locks.js';
 import { pipeline } from './005_pipeline.js';
 import { stepIds } from './006_step_ids.js';
 import { lockGeneration } from './007_lock_generation.js';
+import { releaseIndexes } from './008_release_indexes.js';
 
 /**
  * Every schema migration, by name. Names sort in the order they run; kysely
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005_pipeline': pipeline,
   '006_step_ids': stepIds,
   '007_lock_generation': lockGeneration,
+  '008_release_indexes': releaseIndexes,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

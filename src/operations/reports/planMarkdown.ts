@@ -12,7 +12,8 @@ export function planMarkdown(plan: RollbackPlan, runId: string, options: { apply
     `- from: ${describe(plan.from)} (release ${plan.from.releaseId})`,
     `- to: ${describe(plan.to)} (release ${plan.to.releaseId}), ` +
       `chosen as ${plan.targetChosenBy === 'last_known_good' ? 'the last known good release' : 'requested with --target-version'}`,
-    `- running now: ${plan.observedLive ?? 'nothing'}`,
+    `- current now: ${plan.observedLive ?? 'nothing, or not the same on every host'}`,
+    ...plan.risks.filter((r) => r.code === 'drift').map((r) => `- drift between the ledger, current and the app: ${r.message}`),
     plan.scope === 'environment'
       ? `- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)`
       : `- hosts: ${plan.hosts.join(', ')}`,
