@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { HISTORY_PAGE, history } from '../../operations/history.js';
+import { RewindError } from '../../core/errors.js';
+import { HISTORY_MAX_PAGE, HISTORY_PAGE, history } from '../../operations/history.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
 import { releaseJson, runJson } from '../views/json.js';
@@ -8,15 +9,16 @@ export function registerHistory(program: Command, io: CliIO): void {
   program
     .command('history')
     .description('releases and runs, newest first, a page of each')
-    .option('--limit <n>', `at most this many of each (default ${HISTORY_PAGE})`, (v) => Number(v))
+    .option('--limit <n>', `at most this many of each (default ${HISTORY_PAGE})`)
     .option(
       '--before <id>',
       'the next page: start after this release or run id (older); once for releases, once for runs; lists without one are left out',
       (v: string, previous: string[] = []) => [...previous, v],
     )
-    .action(async (options: { limit?: number; before?: string[] }, command: Command) => {
+    .action(async (options: { limit?: string; before?: string[] }, command: Command) => {
       const globals = globalsOf(command);
-      const { releases, runs, next } = await withEnvironment(io, globals, (deps) => history(deps, options));
+      const page = { limit: options.limit === undefined ? undefined : limitOf(options.limit), before: options.before };
+      const { releases, runs, next } = await withEnvironment(io, globals, (deps) => history(deps, page));
       if (globals.json) {
         printJson(io, { releases: releases.map(releaseJson), runs: runs.map(runJson), next });
         return;
@@ -29,6 +31,14 @@ export function registerHistory(program: Command, io: CliIO): void {
       const cursors = [next.releases, next.runs].filter((c): c is string => c !== null);
       if (cursors.length > 0) out(io, `older: rewind history ${cursors.map((c) => `--before ${c}`).join(' ')}`);
     });
+}
+
+function limitOf(text: string): number {
+  const limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX_PAGE) {
+    throw new RewindError('USAGE', `--limit ${text}: expected a whole number from 1 to ${HISTORY_MAX_PAGE}`);
+  }
+  return limit;
 }
 
 function table(title: string, head: string[], rows: string[][]): string {
