@@ -44,7 +44,7 @@ export async function makeYearsProject(dir: string, releases: number): Promise<v
 }
 
 /** `count` releases and their deploy runs (and a rollback run for each failed one), oldest first, in one transaction. */
-export function writeHistory(file: string, count: number): void {
+function writeHistory(file: string, count: number): void {
   const db = new BetterSqlite3(file);
   try {
     const release = db.prepare(`insert into releases (id, app, env, version, sha, artifact, status, deployed_by, deployed_at,
