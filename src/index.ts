@@ -94,6 +94,7 @@ export type {
 } from './core/driver.js';
 export type { Target } from './core/target.js';
 export type {
+  CandidateQuery,
   Clock,
   CommandOptions,
   CommandResult,
@@ -103,6 +104,7 @@ export type {
   Files,
   Ledger,
   ReleaseQuery,
+  RunQuery,
   Verifier,
 } from './core/ports.js';
 // What the Ledger port says about environment locks: who holds one, under which generation (the fencing token).

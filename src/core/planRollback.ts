@@ -5,7 +5,7 @@ import { assertSafeName } from './names.js';
 import { highestRisk, type PlanMigration, type PlanRelease, type Risk, type RollbackPlan } from './plan.js';
 import { rollbackPlanSteps, type FleetShape } from './planSteps.js';
 import type { Release } from './release.js';
-import { describeCurrents, servedElsewhere, versionsSeen, type HostEvidence } from './runningEvidence.js';
+import { driftLines, uninspected, versionsSeen, type HostEvidence } from './runningEvidence.js';
 
 export interface RollbackInput {
   app: string;
@@ -13,7 +13,10 @@ export interface RollbackInput {
   driver: string;
   hosts: readonly string[];
   now: string;
-  /** Every release of this app and environment, newest first. */
+  /**
+   * The releases of this app and environment the plan looks at, newest first: every one, or (a
+   * ledger of years) those operations/planWindow fetches, which decide the same plan.
+   */
   releases: readonly Release[];
   /** How the targets change together; all at once when absent. */
   fleet?: Omit<FleetShape, 'targets'>;
@@ -89,7 +92,9 @@ export function planRollback(input: RollbackInput): RollbackPlan {
  * the target while the app still serves the failed release, and rolling "that" back would mark a
  * good release bad.
  */
-function findFailed(input: RollbackInput): Release {
+export function findFailed(
+  input: Omit<RollbackInput, 'ledgerDigest' | 'approvalPolicy' | 'healthConfigured' | 'reloadConfigured'>,
+): Release {
   const { releases, failed } = input;
   const running = runningVersions(input);
   if (failed !== undefined) {
@@ -117,7 +122,7 @@ function findFailed(input: RollbackInput): Release {
 }
 
 /** The ledger's versions among those seen running; `observedLive` counts for callers that pass nothing else. */
-function runningVersions(input: RollbackInput): string[] {
+function runningVersions(input: Pick<RollbackInput, 'seenRunning' | 'observedLive' | 'releases'>): string[] {
   const seen = versionsSeen(input.seenRunning ?? []);
   if (input.observedLive !== null) seen.push(input.observedLive);
   return [...new Set(seen)].filter((v) => input.releases.some((r) => r.version === v));
@@ -134,7 +139,7 @@ function newestRunning(releases: readonly Release[], running: readonly string[])
  * Rolling back a release that does not run switches away from one nobody said failed: refused
  * before anything is saved. With no evidence at all, only the ledger's live release may be named.
  */
-function refuseIfNotRunning(input: RollbackInput, named: Release, running: readonly string[]): void {
+function refuseIfNotRunning(input: Pick<RollbackInput, 'failed' | 'env' | 'releases'>, named: Release, running: readonly string[]): void {
   const asked = `--failed-deployment-id ${input.failed}`;
   if (running.length > 0) {
     if (running.includes(named.version)) return;
@@ -224,24 +229,22 @@ function assessRisks(input: RollbackInput, failed: Release, target: Release, ski
       message: `${target.version} is missing on ${missing.join(', ')}: it is rebuilt from its source there first`,
     });
   }
-  const drift = driftLines(input, failed);
+  const drift = planDrift(input, failed);
   if (drift.length > 0) risks.push({ code: 'drift', level: 'medium', message: drift.join('; ') });
   return risks;
 }
 
-/** Where the ledger, `current` and the app disagree, one line each. */
-function driftLines(input: RollbackInput, failed: Release): string[] {
-  const hosts = input.seenRunning !== undefined && input.seenRunning.length > 0 ? input.seenRunning : undefined;
-  const live = liveRelease(input.releases);
-  // With no live release in the ledger, the release rolled back from is what it would have said.
-  const said = live?.version ?? failed.version;
-  const currents = hosts ? hosts.map((h) => h.current) : [input.observedLive];
-  const lines: string[] = [];
-  if (currents.some((v) => v !== said)) {
-    const runs = hosts ? describeCurrents(hosts) : (input.observedLive ?? 'nothing');
-    lines.push(`the ledger says ${live ? `${live.version} is live` : 'nothing is live'}, but the target runs ${runs}`);
-  }
-  return [...lines, ...servedElsewhere(hosts ?? [])];
+/**
+ * Where the ledger, `current` and the app disagree, a line per host naming all three, and the hosts
+ * that could not be inspected. With no live release in the ledger, `current` is held to the
+ * release rolled back (what the ledger would have said).
+ */
+function planDrift(input: RollbackInput, failed: Release): string[] {
+  const live = liveRelease(input.releases)?.version ?? null;
+  const hosts: readonly HostEvidence[] = input.seenRunning !== undefined && input.seenRunning.length > 0
+    ? input.seenRunning
+    : [{ host: input.hosts[0] ?? input.env, current: input.observedLive, serves: null }];
+  return [...driftLines(hosts, live, live ?? failed.version), ...uninspected(hosts)];
 }
 
 /** An irreversible migration halts the plan: nothing is saved to run, nothing is touched. */

@@ -3,10 +3,10 @@
  * implementations as arguments; core never touches fs, network or processes.
  */
 import type { AuditHead } from './auditHead.js';
-import type { AuditEvent, NewAuditEvent, Run, RunPatch, StepRecord, StepStatus } from './run.js';
+import type { AuditEvent, NewAuditEvent, Run, RunPatch, RunStatus, StepRecord, StepStatus } from './run.js';
 import type { LockAcquisition, LockFence, LockHolder, LockTenure } from './lock.js';
 import type { PhaseChange, PhaseRollbackEntry, StoredPhaseStatus } from './pipeline/phases.js';
-import type { Release, ReleasePatch } from './release.js';
+import type { Release, ReleasePatch, ReleaseStatus } from './release.js';
 import type { ExpectedBuild, HealthCheck, HealthResult, ProbeAnswer, Verification, VerifyInput } from './verification.js';
 
 export interface Clock {
@@ -17,6 +17,41 @@ export interface ReleaseQuery {
   app: string;
   env: string;
   limit?: number;
+  /** Only releases listed after this one (older; a release id): a page's cursor. An id the environment lacks lists nothing. */
+  before?: string;
+  /** Only releases listed before this one (newer; a release id). */
+  after?: string;
+  /** Only releases of this version. */
+  version?: string;
+  /** Only releases in one of these statuses. */
+  statuses?: readonly ReleaseStatus[];
+  /** Only these releases (ids): a few found one by one, put in the ledger's order. */
+  ids?: readonly string[];
+}
+
+export interface RunQuery {
+  app: string;
+  env: string;
+  limit?: number;
+  /** Only runs listed after this one (older; a run id): a page's cursor. */
+  before?: string;
+  /** Only runs in one of these statuses. */
+  statuses?: readonly RunStatus[];
+  /** Only runs from this release (a release id). */
+  fromReleaseId?: string;
+  /** Only runs to this release (a release id). */
+  toReleaseId?: string;
+}
+
+/** The releases a rollback could go to (see Ledger.rollbackCandidates). */
+export interface CandidateQuery {
+  app: string;
+  env: string;
+  /** Only releases older than this one (a release id); every release when absent. */
+  before?: string;
+  /** Leave out releases of this version (going "back" to the same code fixes nothing). */
+  exceptVersion?: string;
+  limit: number;
 }
 
 /**
@@ -31,6 +66,22 @@ export interface Ledger {
   listReleases(query: ReleaseQuery): Promise<Release[]>;
   /** Every release of every app and environment, newest first: the audit log covers them all. */
   listAllReleases(): Promise<Release[]>;
+  /**
+   * The ledger's live release, by an indexed query: the one activated most recently (the newest of
+   * those activated at the same moment), as core's liveRelease finds it in the whole list; with
+   * `version`, among the releases of that version only.
+   */
+  liveRelease(query: { app: string; env: string; version?: string }): Promise<Release | undefined>;
+  /**
+   * Rollback candidates, newest first: releases that passed verification and were never marked bad,
+   * as the query says. core's lastKnownGood picks among them.
+   */
+  rollbackCandidates(query: CandidateQuery): Promise<Release[]>;
+  /**
+   * Releases that may be the build an app reports (a version, or a commit sha, full or abbreviated),
+   * newest first, at most `limit`: every release core's releaseServing could match, and maybe others.
+   */
+  releasesOfBuild(query: { app: string; env: string; build: string; limit: number }): Promise<Release[]>;
   /**
    * Make one release the live one of its environment in one transaction: any
    * other release that was `live` or `verified` becomes `superseded`. With
@@ -47,7 +98,7 @@ export interface Ledger {
   insertRun(run: Run): Promise<void>;
   updateRun(id: string, patch: RunPatch): Promise<void>;
   getRun(id: string): Promise<Run | undefined>;
-  listRuns(query: ReleaseQuery): Promise<Run[]>;
+  listRuns(query: RunQuery): Promise<Run[]>;
 
   /** Journal a step as running; `stepId` is the plan step's stable id. */
   startStep(runId: string, index: number, name: string, at: string, stepId?: string): Promise<void>;

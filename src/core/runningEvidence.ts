@@ -16,6 +16,13 @@ export interface HostEvidence {
    * evidence (no probe configured, no answer, or a build the ledger does not know).
    */
   serves: string | null;
+  /**
+   * The build the app reported (its version or sha, as it said it): null when it said none or did
+   * not answer; absent when it was not asked (no health check, or one that reports no build).
+   */
+  reported?: string | null;
+  /** Why the host could not be inspected; absent when it was. Its `current` is then unknown, never "nothing". */
+  cannotInspect?: string;
 }
 
 /** Every version seen running, `current` or served, each once, in the order the hosts were listed. */
@@ -35,17 +42,67 @@ export function releaseServing(releases: readonly Release[], reported: string, c
   return matching.find((r) => r.version === current) ?? matching[0];
 }
 
-/** One line per host whose app serves another release than its `current` points at (both known). */
-export function servedElsewhere(evidence: readonly HostEvidence[]): string[] {
-  const prefix = evidence.length > 1;
-  return evidence
-    .filter((h) => h.current !== null && h.serves !== null && h.current !== h.serves)
-    .map((h) => `${prefix ? `${h.host}: ` : ''}current is ${h.current} but the app serves ${h.serves}`);
+/** What `current` says across the hosts: `v2`, or `web1 v2, web2 unknown` when they disagree or one could not be inspected. */
+export function describeCurrents(evidence: readonly HostEvidence[]): string {
+  const said = (h: HostEvidence) => (h.cannotInspect !== undefined ? 'unknown' : (h.current ?? 'nothing'));
+  const versions = new Set(evidence.map(said));
+  if (versions.size <= 1) return [...versions][0] ?? 'nothing';
+  return evidence.map((h) => `${h.host} ${said(h)}`).join(', ');
 }
 
-/** What `current` says across the hosts: `v2`, or `web1 v2, web2 nothing` when they disagree. */
-export function describeCurrents(evidence: readonly HostEvidence[]): string {
-  const versions = new Set(evidence.map((h) => h.current));
-  if (versions.size <= 1) return [...versions][0] ?? 'nothing';
-  return evidence.map((h) => `${h.host} ${h.current ?? 'nothing'}`).join(', ');
+/**
+ * Does a host disagree with the ledger? Its `current` is not the release the ledger says is live
+ * (`expected`), or its app serves another release than `current`, or a build no release is.
+ * A host that could not be inspected is not drift: nothing was seen to disagree (see cannotInspect).
+ */
+export function disagrees(host: HostEvidence, expected: string | null): boolean {
+  if (host.cannotInspect !== undefined) return false;
+  if (host.current !== expected) return true;
+  if (host.serves !== null) return host.serves !== host.current;
+  return host.reported !== undefined && host.reported !== null;
+}
+
+/**
+ * Where the ledger, `current` and the app disagree: one line per host that does, naming all three
+ * (`the ledger says v2 is live, current is v2, the app serves v3`). `expected` is what `current`
+ * is held to, when it is not the ledger's live version (a plan with nothing live holds it to the
+ * release rolled back).
+ */
+export function driftLines(evidence: readonly HostEvidence[], ledger: string | null, expected: string | null = ledger): string[] {
+  const prefix = evidence.length > 1;
+  return evidence
+    .filter((h) => disagrees(h, expected))
+    .map((h) => `${prefix ? `${h.host}: ` : ''}${threeWay(ledger, h)}`);
+}
+
+/** The three opinions about one host, in one line. */
+export function threeWay(ledger: string | null, host: HostEvidence): string {
+  const said = ledger === null ? 'the ledger says nothing is live' : `the ledger says ${ledger} is live`;
+  const current = host.cannotInspect !== undefined ? 'current cannot be inspected' : `current is ${host.current ?? 'nothing'}`;
+  return `${said}, ${current}, ${appSays(host)}`;
+}
+
+function appSays(host: HostEvidence): string {
+  if (host.serves !== null) return `the app serves ${host.serves}`;
+  if (host.reported === undefined) return 'the app was not asked';
+  if (host.reported === null) return 'the app did not say which build it serves';
+  return `the app serves ${host.reported}, which is no release in the ledger`;
+}
+
+/** One line per host that could not be inspected, with why: its own state, never "runs nothing". */
+export function uninspected(evidence: readonly HostEvidence[]): string[] {
+  const prefix = evidence.length > 1;
+  return evidence
+    .filter((h) => h.cannotInspect !== undefined)
+    .map((h) => `${prefix ? `${h.host}: ` : ''}cannot inspect: ${h.cannotInspect}`);
+}
+
+/**
+ * What a host really runs: the release its app reports serving, else what `current` points at (the
+ * app was not asked, or did not answer); null when nothing is deployed. Undefined when the host
+ * could not be inspected: its state is unknown, whatever its app said (shown beside it).
+ */
+export function runningOn(host: HostEvidence): string | null | undefined {
+  if (host.cannotInspect !== undefined) return undefined;
+  return host.serves ?? host.current;
 }

@@ -7,6 +7,7 @@ import { checkFence } from './lockFence.js';
 import * as locks from './lockQueries.js';
 import * as pipeline from './pipelineQueries.js';
 import { auditedReleaseWrite, markLiveIds, type LedgerAudit } from './releaseAudit.js';
+import * as lookups from './releaseLookups.js';
 import * as releases from './releaseQueries.js';
 import * as runs from './runQueries.js';
 import type { Database } from './tables.js';
@@ -57,6 +58,9 @@ export function createKyselyLedger({ db, writeTransaction, label, audit: auditin
         write('updateRelease', (trx) => auditedReleaseWrite(trx, auditing, [id], () => releases.updateRelease(trx, id, patch))),
       getRelease: (id) => read('getRelease', (db) => releases.getRelease(db, id)),
       listReleases: (query) => read('listReleases', (db) => releases.listReleases(db, query)),
+      liveRelease: (query) => read('liveRelease', (db) => lookups.liveRelease(db, query)),
+      rollbackCandidates: (query) => read('rollbackCandidates', (db) => lookups.rollbackCandidates(db, query)),
+      releasesOfBuild: (query) => read('releasesOfBuild', (db) => lookups.releasesOfBuild(db, query)),
       listAllReleases: () => read('listAllReleases', (db) => releases.listAllReleases(db)),
       markLive: (id, status, activatedAt) =>
         write('markLive', async (trx) =>

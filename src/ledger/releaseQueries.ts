@@ -39,14 +39,69 @@ export async function getRelease(db: Kysely<Database>, id: string): Promise<Rele
 }
 
 export async function listReleases(db: Kysely<Database>, query: ReleaseQuery): Promise<Release[]> {
-  let select = db
-    .selectFrom('releases')
-    .selectAll()
-    .where('app', '=', query.app)
-    .where('env', '=', query.env)
-    .orderBy('seq', 'desc');
-  if (query.limit !== undefined) select = select.limit(checkLimit(query.limit));
-  return (await select.execute()).map(rowToRelease);
+  if (query.ids !== undefined) return releasesByIds(db, query, query.ids);
+  const rows = await byEachStatus(query.statuses, query.limit, (status) => {
+    let select = db
+      .selectFrom('releases')
+      .selectAll()
+      .where('app', '=', query.app)
+      .where('env', '=', query.env)
+      .orderBy('seq', 'desc');
+    if (query.before !== undefined) select = select.where('seq', '<', seqOf(db, 'releases', query, query.before));
+    if (query.after !== undefined) select = select.where('seq', '>', seqOf(db, 'releases', query, query.after));
+    if (query.version !== undefined) select = select.where('version', '=', query.version);
+    if (status !== undefined) select = select.where('status', '=', status);
+    if (query.limit !== undefined) select = select.limit(checkLimit(query.limit));
+    return select.execute();
+  });
+  return rows.map(rowToRelease);
+}
+
+/**
+ * By primary key only, then scoped and ordered here: with the app and environment in the statement,
+ * SQLite would rather walk the environment's (app, env, seq) index than look the ids up. Every
+ * other filter is applied here too.
+ */
+async function releasesByIds(db: Kysely<Database>, query: ReleaseQuery, ids: readonly string[]): Promise<Release[]> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length === 0 ? [] : await db.selectFrom('releases').selectAll().where('id', 'in', unique).execute();
+  const bound = async (id: string | undefined) =>
+    (id === undefined ? undefined : ((await seqOf(db, 'releases', query, id).executeTakeFirst())?.seq ?? null));
+  const [before, after] = await Promise.all([bound(query.before), bound(query.after)]);
+  const kept = rows.filter((row) =>
+    row.app === query.app && row.env === query.env &&
+    (before === undefined || (before !== null && row.seq < before)) && (after === undefined || (after !== null && row.seq > after)) &&
+    (query.version === undefined || row.version === query.version) &&
+    (query.statuses === undefined || (query.statuses as readonly string[]).includes(row.status)));
+  return newestFirst(kept, query.limit === undefined ? undefined : checkLimit(query.limit)).map(rowToRelease);
+}
+
+/**
+ * One statement per status, merged newest first: SQLite uses the (app, env, status, seq) index
+ * for one status, but for a list of them it walks the whole environment in seq order instead.
+ */
+export async function byEachStatus<Row extends { seq: number }, S extends string>(
+  statuses: readonly S[] | undefined,
+  limit: number | undefined,
+  select: (status: S | undefined) => Promise<Row[]>,
+): Promise<Row[]> {
+  if (statuses === undefined) return select(undefined);
+  const each = await Promise.all([...new Set(statuses)].map((status) => select(status)));
+  return newestFirst(each.flat(), limit);
+}
+
+/** Rows of several statements as one list: newest first, each once, at most `limit`. */
+export function newestFirst<Row extends { seq: number }>(rows: readonly Row[], limit?: number): Row[] {
+  const unique = [...new Map(rows.map((row) => [row.seq, row])).values()].sort((a, b) => b.seq - a.seq);
+  return limit === undefined ? unique : unique.slice(0, limit);
+}
+
+/**
+ * Where a row of this app and environment sits in the insert order, for a cursor: a subquery, so
+ * that a page is one indexed statement; an id the environment lacks gives null, and no rows.
+ */
+export function seqOf(db: Kysely<Database>, table: 'releases' | 'runs', scope: { app: string; env: string }, id: string) {
+  return db.selectFrom(table).select('seq').where('id', '=', id).where('app', '=', scope.app).where('env', '=', scope.env);
 }
 
 /** See Ledger.fillReleases; `releases` must all be of `app` and `env`. */

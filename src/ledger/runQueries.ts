@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { RewindError } from '../core/errors.js';
-import type { ReleaseQuery } from '../core/ports.js';
+import type { RunQuery } from '../core/ports.js';
 import type { Run, RunPatch, StepRecord, StepStatus } from '../core/run.js';
-import { checkLimit, nextSeq } from './releaseQueries.js';
+import { byEachStatus, checkLimit, nextSeq, seqOf } from './releaseQueries.js';
 import { rowToRun, rowToStep, runPatchToRow, runToRow } from './rows.js';
 import type { Database } from './tables.js';
 
@@ -28,15 +28,22 @@ export async function getRun(db: Kysely<Database>, id: string): Promise<Run | un
   return row ? rowToRun(row) : undefined;
 }
 
-export async function listRuns(db: Kysely<Database>, query: ReleaseQuery): Promise<Run[]> {
-  let select = db
-    .selectFrom('runs')
-    .selectAll()
-    .where('app', '=', query.app)
-    .where('env', '=', query.env)
-    .orderBy('seq', 'desc');
-  if (query.limit !== undefined) select = select.limit(checkLimit(query.limit));
-  return (await select.execute()).map(rowToRun);
+export async function listRuns(db: Kysely<Database>, query: RunQuery): Promise<Run[]> {
+  const rows = await byEachStatus(query.statuses, query.limit, (status) => {
+    let select = db
+      .selectFrom('runs')
+      .selectAll()
+      .where('app', '=', query.app)
+      .where('env', '=', query.env)
+      .orderBy('seq', 'desc');
+    if (query.before !== undefined) select = select.where('seq', '<', seqOf(db, 'runs', query, query.before));
+    if (status !== undefined) select = select.where('status', '=', status);
+    if (query.fromReleaseId !== undefined) select = select.where('from_release_id', '=', query.fromReleaseId);
+    if (query.toReleaseId !== undefined) select = select.where('to_release_id', '=', query.toReleaseId);
+    if (query.limit !== undefined) select = select.limit(checkLimit(query.limit));
+    return select.execute();
+  });
+  return rows.map(rowToRun);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { lastKnownGood, liveRelease } from '../core/lastKnownGood.js';
 import { lockKey } from '../core/lock.js';
 import { assertSafeName } from '../core/names.js';
 import type { Release } from '../core/release.js';
@@ -17,7 +16,8 @@ import { planRollbackRun, plannedFromRun } from './planRollbackRun.js';
 import { newRelease, newRun } from './newRecords.js';
 import { observeFleet, onHosts } from './targets.js';
 import { refuseIfStale } from './staleness.js';
-import { childOf, refuseIfUnsettled } from './unsettledRuns.js';
+import { childOf, familyOf, refuseIfUnsettled } from './unsettledRuns.js';
+import { findLastKnownGood } from './ledgerLookups.js';
 import { isRunStopping, stoppedMidRun, withCleanup } from './firstError.js';
 import { finishDeploy, type DeployResult } from './finishDeploy.js';
 import { stepFailed } from '../core/stepFailed.js';
@@ -41,7 +41,7 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   const version = assertSafeName(request.version, 'version');
   // Bad migration settings fail here, before a release or run is written.
   deps.migrations?.assertUsable();
-  const previous = liveRelease(await deps.ledger.listReleases({ app: deps.app, env: deps.envName }));
+  const previous = await deps.ledger.liveRelease({ app: deps.app, env: deps.envName });
   const release = newRelease(deps, { version });
   const steps = deployStepsFor(deps, version);
   const plan: DeployPlan = {
@@ -90,7 +90,7 @@ async function carryOutDeploy(deps: EnvDeps, run: Run, lock: HeldLock, how: { fr
     await refuseIfStale(deps, run, planSteps, journal);
     await audit(deps, 'deploy.resumed', 'started', { version: run.toVersion }, run.id);
   }
-  const child = how.fresh ? undefined : childOf(run, await deps.ledger.listRuns({ app: deps.app, env: deps.envName }));
+  const child = how.fresh ? undefined : childOf(run, await familyOf(deps, run));
   deps.events({
     type: 'run.started',
     runId: run.id,
@@ -188,8 +188,7 @@ async function rollBackTo(deps: EnvDeps, failed: Release, lock: HeldLock): Promi
 
 /** Keep `keep` releases, never the live one or the last known good. */
 async function prune(deps: EnvDeps, live: Release): Promise<string[]> {
-  const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  const good = lastKnownGood(releases, releases.find((r) => r.id === live.id));
+  const good = await findLastKnownGood(deps, live);
   const outcomes = await onHosts(
     deps.targets,
     deps.fleet.concurrency,

@@ -1,11 +1,11 @@
 import type { LiveState } from '../core/driver.js';
-import { liveRelease } from '../core/lastKnownGood.js';
 import type { Release } from '../core/release.js';
-import { releaseServing, type HostEvidence } from '../core/runningEvidence.js';
+import type { HostEvidence } from '../core/runningEvidence.js';
 import type { Target } from '../core/target.js';
 import { expandItem } from '../core/template.js';
 import type { HealthResult } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
+import { findServing } from './ledgerLookups.js';
 import { observeFleet, onHosts, type FleetState } from './targets.js';
 
 /** What really runs, from the hosts and from the apps themselves. */
@@ -14,55 +14,67 @@ export interface RunningObservation {
   fleet: FleetState;
   /** Per host, in config order: the versions `current` and the app show (see core/runningEvidence). */
   hosts: HostEvidence[];
-  /** Per host, the one health probe; null when none reports a build (no `health:`, or `expect_version: false`). */
+  /** Per host, the one health probe; null when none was made (no `health:`, nothing to expect, or no build to ask for). */
   probes: Record<string, HealthResult | null>;
 }
 
+/** How each app is asked: how long to wait, how often to try, and whether a check that reports no build is worth asking. */
+export interface ProbeOptions {
+  timeoutMs: number;
+  maxAttempts?: number;
+  /** Ask even when the health check reports no build (`expect_version: false`): `status` wants the health itself. */
+  withoutBuild: boolean;
+}
+
 /**
- * A look at which build the app serves, not a verdict on it: one attempt, and a short wait. An
- * answer with the wrong status still says which build answered; no answer is no evidence.
+ * For planning, a look at which build the app serves, not a verdict on it: one attempt, and a
+ * short wait. An answer with the wrong status still says which build answered; no answer is no evidence.
  */
-export const SERVED_PROBE_TIMEOUT_MS = 1000;
+export const EVIDENCE_PROBE: ProbeOptions = { timeoutMs: 1000, maxAttempts: 1, withoutBuild: false };
+
+type Deps = Pick<EnvDeps, 'targets' | 'fleet' | 'env' | 'verifier' | 'fetch' | 'ledger' | 'app' | 'envName'>;
 
 /**
  * Ask every host what `current` points at and, at the same time, every app which build it serves
- * (one probe each), so that this takes no longer than the slower of the two. Read-only.
+ * (one probe each, its verdict measured against `expected`: the ledger's live release, else its
+ * newest), so that this takes no longer than the slower of the two. Read-only.
  */
-export async function observeRunning(
-  deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env' | 'verifier' | 'fetch'>,
-  releases: readonly Release[],
-): Promise<RunningObservation> {
+export async function observeRunning(deps: Deps, expected: Release | undefined, probe: ProbeOptions): Promise<RunningObservation> {
   const [fleet, probed] = await Promise.all([
     observeFleet(deps.targets, deps.fleet.concurrency),
-    onHosts(deps.targets, deps.fleet.concurrency, (t) => probeServed(deps, t, releases)),
+    onHosts(deps.targets, deps.fleet.concurrency, (t) => probeServed(deps, t, expected, probe)),
   ]);
   const probes: Record<string, HealthResult | null> = {};
-  const hosts = deps.targets.map((t, i): HostEvidence => {
-    const probe = probed[i]?.value ?? null;
-    probes[t.name] = probe;
+  const asksBuild = deps.env.health?.expect_version !== false;
+  const hosts = await Promise.all(deps.targets.map(async (t, i): Promise<HostEvidence> => {
+    const result = probed[i]?.value ?? null;
+    probes[t.name] = result;
     const current = (fleet.byHost[t.name] as LiveState).version;
-    const reported = probe?.reported ?? null;
-    return { host: t.name, current, serves: reported === null ? null : (releaseServing(releases, reported, current)?.version ?? null) };
-  });
+    const reported = result === null || !asksBuild ? undefined : result.reported;
+    const serves = reported ? ((await findServing(deps, reported, current))?.version ?? null) : null;
+    const why = fleet.cannotInspect[t.name];
+    return {
+      host: t.name, current, serves, ...(reported === undefined ? {} : { reported }), ...(why === undefined ? {} : { cannotInspect: why }),
+    };
+  }));
   return { fleet, hosts, probes };
 }
 
 async function probeServed(
-  deps: Pick<EnvDeps, 'env' | 'verifier' | 'fetch'>,
+  deps: Pick<Deps, 'env' | 'verifier' | 'fetch'>,
   target: Target,
-  releases: readonly Release[],
+  expected: Release | undefined,
+  probe: ProbeOptions,
 ): Promise<HealthResult | null> {
   const health = deps.env.health;
-  // The probe's verdict is measured against the ledger's live release; only what the app reports is used here.
-  const expected = liveRelease(releases) ?? releases[0];
-  if (!health || health.expect_version === false || !expected) return null;
+  if (!health || !expected || (health.expect_version === false && !probe.withoutBuild)) return null;
   return deps.verifier.checkHealth(
     {
       ...health,
       url: expandItem(health.url, { host: target.address }),
       successes: 1,
-      maxAttempts: 1,
-      timeout: Math.min(health.timeout, SERVED_PROBE_TIMEOUT_MS),
+      ...(probe.maxAttempts === undefined ? {} : { maxAttempts: probe.maxAttempts }),
+      timeout: Math.min(health.timeout, probe.timeoutMs),
     },
     { version: expected.version, sha: expected.sha },
     { fetch: deps.fetch },

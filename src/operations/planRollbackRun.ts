@@ -5,8 +5,10 @@ import { planRollback, type RollbackInput } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
 import type { EnvDeps } from './deps.js';
 import { planMigrations } from './migrationSteps.js';
-import { ledgerDigest } from './planBasis.js';
-import { observeRunning } from './observeRunning.js';
+import { newestRelease, scopeOf } from './ledgerLookups.js';
+import { ledgerDigest, planBasis } from './planBasis.js';
+import { EVIDENCE_PROBE, observeRunning } from './observeRunning.js';
+import { planWindow } from './planWindow.js';
 import { onHosts } from './targets.js';
 import { newRun } from './newRecords.js';
 import { refuseIfUnsettled } from './unsettledRuns.js';
@@ -37,42 +39,42 @@ export interface PlannedRollback {
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
   // Drills never block and are never blocked; a real rollback over a half-done run would judge the wrong release.
   if (request.kind !== 'drill') await refuseIfUnsettled(deps);
-  const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  // What runs decides what is rolled back: `current` on every host and the build each app serves.
-  const observing = observeRunning(deps, releases);
-  const base: Omit<RollbackInput, 'observedLive'> = {
+  // What runs decides what is rolled back: `current` on every host and the build each app serves,
+  // asked at once; meanwhile the ledger alone names the likely target, whose presence is asked too.
+  const expected = (await deps.ledger.liveRelease(scopeOf(deps))) ?? (await newestRelease(deps));
+  const observing = observeRunning(deps, expected, EVIDENCE_PROBE);
+  const base: Omit<RollbackInput, 'observedLive' | 'releases'> = {
     app: deps.app,
     env: deps.envName,
     driver: deps.driverKind,
     hosts: deps.targets.map((t) => t.name),
     now: deps.clock.now().toISOString(),
-    releases,
     failed: request.failed,
     targetVersion: request.targetVersion,
     reason: request.reason,
     healthConfigured: deps.env.health !== undefined,
     reloadConfigured: deps.env.reload !== undefined,
-    ledgerDigest: ledgerDigest(releases),
+    ledgerDigest: '',
     approvalPolicy: deps.env.approval.required_for,
     fleet: { canary: deps.fleet.canary, batch: deps.fleet.batch },
     scope: deps.scope,
   };
-  // Which hosts have the target intact is asked while the hosts are asked what they run: the
-  // ledger almost always names the target already. Planning is pure and cheap, so it runs twice.
   const presenceOf = (version: string) => onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(version));
-  const guess = provisionalTarget(base);
+  const guess = provisionalTarget({ ...base, releases: await planWindow(deps, request) });
   const early = guess === undefined ? undefined : presenceOf(guess);
   const running = await observing;
-  const input: RollbackInput = { ...base, observedLive: running.fleet.version, seenRunning: running.hosts };
+  const releases = await planWindow(deps, request, running.hosts);
+  const input: RollbackInput = { ...base, releases, observedLive: running.fleet.version, seenRunning: running.hosts };
+  // Planning is pure and cheap, so it runs again as facts arrive: the target, where it is missing, the migrations.
   const target = planRollback(input).to.version;
   const guessed = early === undefined ? undefined : await early;
   const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target);
   const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
   const first = planRollback(located);
   // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
-  const plan = deps.migrations
-    ? planRollback({ ...located, migrations: await planMigrations(deps, releases, first.from, first.to) })
-    : first;
+  const migrations = deps.migrations ? await planMigrations(deps, releases, first.from, first.to) : undefined;
+  const digest = ledgerDigest(planBasis(releases, first.from.releaseId, first.to.releaseId));
+  const plan = planRollback({ ...located, migrations, ledgerDigest: digest });
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
     status: 'planned',
@@ -115,9 +117,9 @@ export function planIdOf(plan: RollbackPlan): string {
 }
 
 /** The target the ledger alone points at, when it does (the failed release is the ledger's live one). */
-function provisionalTarget(base: Omit<RollbackInput, 'observedLive'>): string | undefined {
+function provisionalTarget(input: Omit<RollbackInput, 'observedLive'>): string | undefined {
   try {
-    return planRollback({ ...base, observedLive: null }).to.version;
+    return planRollback({ ...input, observedLive: null }).to.version;
   } catch {
     return undefined;
   }

@@ -4,7 +4,7 @@ import type { EnvDeps } from './deps.js';
 import { plannedFromRun } from './planRollbackRun.js';
 import { getRun } from './lookups.js';
 import { notResumable } from './savedPlan.js';
-import { parentOf } from './unsettledRuns.js';
+import { familyOf, parentOf } from './unsettledRuns.js';
 
 export type ResumeResult = { kind: 'rollback'; result: RollbackResult } | { kind: 'deploy'; result: DeployResult };
 
@@ -30,7 +30,7 @@ export async function resumeRun(
   if (run.kind === 'deploy') return { kind: 'deploy', result: await resumeDeploy(deps, run) };
   if (run.kind === 'drill') throw notResumable(run, 'is a drill: run `rewind drill` again');
   // A deploy's automatic rollback is finished by its deploy, which then records how the deploy ended.
-  const parent = parentOf(run, await deps.ledger.listRuns({ app: deps.app, env: deps.envName }));
+  const parent = parentOf(run, await familyOf(deps, run));
   if (parent && ['running', 'paused'].includes(parent.status)) return { kind: 'deploy', result: await resumeDeploy(deps, parent) };
   return { kind: 'rollback', result: await applyRollback(deps, plannedFromRun(deps, run), options) };
 }

@@ -10,11 +10,12 @@ import type { EnvDeps } from './deps.js';
  */
 export async function settleLeftovers(deps: EnvDeps, settledBy: string): Promise<void> {
   const query = { app: deps.app, env: deps.envName };
-  const [runs, releases] = await Promise.all([deps.ledger.listRuns(query), deps.ledger.listReleases(query)]);
   const over = (status: string) => !['running', 'paused', 'planned', 'awaiting_approval'].includes(status);
-  const halfMade = releases.filter((release) => {
-    if (release.status !== 'deploying') return false;
-    const maker = runs.find((r) => r.kind === 'deploy' && r.toReleaseId === release.id);
+  // Indexed queries: the releases still `deploying`, and for each the runs that made it.
+  const deploying = await deps.ledger.listReleases({ ...query, statuses: ['deploying'] });
+  const makers = await Promise.all(deploying.map((release) => deps.ledger.listRuns({ ...query, toReleaseId: release.id })));
+  const halfMade = deploying.filter((release, i) => {
+    const maker = makers[i]?.find((r) => r.kind === 'deploy');
     return maker !== undefined && maker.id !== settledBy && over(maker.status);
   });
   for (const release of halfMade) await deps.ledger.updateRelease(release.id, { status: 'superseded' });

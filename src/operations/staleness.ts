@@ -13,14 +13,14 @@ import type { Run, StepRecord } from '../core/run.js';
 import { runProgress } from '../core/runProgress.js';
 import type { EnvDeps } from './deps.js';
 import { planMigrations } from './migrationSteps.js';
-import { ledgerDigest } from './planBasis.js';
+import { basisNow, ledgerDigest, planBasis } from './planBasis.js';
 import { childOf, parentOf, stepsOfRun } from './unsettledRuns.js';
 import { observeFleet, onHosts } from './targets.js';
 
 /** Why a rollback plan that never started is stale, or undefined when it still holds. */
 export async function planChanges(deps: EnvDeps, plan: RollbackPlan): Promise<string | undefined> {
-  const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  if (ledgerDigest(releases) !== plan.ledgerDigest) {
+  const releases = await basisNow(deps, plan.from.releaseId, plan.to.releaseId);
+  if (ledgerDigest(planBasis(releases, plan.from.releaseId, plan.to.releaseId)) !== plan.ledgerDigest) {
     return `the ledger changed since it was made (${ledgerChange(releases, plan)})`;
   }
   const observed = (await observeFleet(deps.targets, deps.fleet.concurrency)).version;
@@ -79,9 +79,9 @@ async function changesSinceStopped(
     !ids.has(r.id) && r.kind !== 'drill' && !['planned', 'awaiting_approval', 'cancelled'].includes(r.status) &&
     (r.startedAt ?? r.createdAt) > stoppedAt);
   if (other) return `${since}, ${other.kind} ${other.id} ${describeRun(other)} ran (${other.status})`;
-  const releases = await deps.ledger.listReleases({ app: deps.app, env: deps.envName });
-  const activated = releases.find((r) => r.activatedAt !== null && r.activatedAt > stoppedAt);
-  if (activated) {
+  // The latest activation tells whether any release became live since (an indexed query, not a scan).
+  const activated = await deps.ledger.liveRelease({ app: deps.app, env: deps.envName });
+  if (activated?.activatedAt && activated.activatedAt > stoppedAt) {
     const how = activated.source === 'rewind' ? 'deployed' : `recorded from ${activated.source}`;
     return `${since}, ${activated.version} became live (${how})`;
   }
@@ -122,6 +122,7 @@ function describeRun(run: Run): string {
   return run.kind === 'deploy' ? `of ${run.toVersion ?? '?'}` : `from ${run.fromVersion ?? '?'} to ${run.toVersion ?? '?'}`;
 }
 
+/** What changed, from the releases the plan is judged by now (its basis and the newest few). */
 function ledgerChange(releases: readonly Release[], plan: RollbackPlan): string {
   const newest = releases[0];
   const at = plan.createdAt;

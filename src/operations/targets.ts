@@ -63,16 +63,26 @@ export interface FleetState {
   byHost: Record<string, LiveState>;
   /** The version all hosts run, or null when they disagree. */
   version: string | null;
+  /** Hosts that could not be inspected, with why: what they run is unknown, not nothing. */
+  cannotInspect: Record<string, string>;
 }
 
-/** Ask every host what it runs. A host that cannot be asked counts as running nothing known, with the reason. */
+/**
+ * Ask every host what it runs. A host that cannot be asked has no version, a problem saying so, and
+ * its reason in `cannotInspect`, for callers that must tell "unknown" from "nothing".
+ */
 export async function observeFleet(targets: readonly Target[], concurrency: number): Promise<FleetState> {
   const outcomes = await onHosts(targets, concurrency, (t) => t.driver.inspect());
   const byHost: Record<string, LiveState> = {};
+  const cannotInspect: Record<string, string> = {};
   for (const o of outcomes) {
-    byHost[o.host] = o.ok ? (o.value as LiveState) : { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };
+    if (o.ok) byHost[o.host] = o.value as LiveState;
+    else {
+      cannotInspect[o.host] = o.error?.message ?? 'unknown error';
+      byHost[o.host] = { version: null, artifact: null, problems: [`cannot inspect: ${o.error?.message}`] };
+    }
   }
-  return { byHost, version: commonVersion(Object.fromEntries(Object.entries(byHost).map(([h, s]) => [h, s.version]))) };
+  return { byHost, version: commonVersion(Object.fromEntries(Object.entries(byHost).map(([h, s]) => [h, s.version]))), cannotInspect };
 }
 
 /** `v2`, or `web1 v2, web2 v3` when hosts disagree. */

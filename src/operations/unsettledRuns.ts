@@ -39,6 +39,20 @@ export function childOf(run: Run, runs: readonly Run[]): Run | undefined {
   return runs.find((other) => isChildOf(other, run));
 }
 
+/**
+ * The runs that may be `run`'s parent or child, by two indexed queries (not every run of the
+ * environment): the runs to the release it leaves, and those from the release it makes, each newest
+ * first. isChildOf decides: parentOf and childOf over this list find what they find over all runs.
+ */
+export async function familyOf(deps: Pick<Deps, 'ledger' | 'app' | 'envName'>, run: Run): Promise<Run[]> {
+  const scope = { app: deps.app, env: deps.envName };
+  const [parents, children] = await Promise.all([
+    run.fromReleaseId === null ? [] : deps.ledger.listRuns({ ...scope, toReleaseId: run.fromReleaseId }),
+    run.toReleaseId === null ? [] : deps.ledger.listRuns({ ...scope, fromReleaseId: run.toReleaseId }),
+  ]);
+  return [...parents, ...children];
+}
+
 /** Is a live process carrying this run out: it, or its family, holds an unexpired lock? */
 export function isCarriedOut(run: Run, runs: readonly Run[], lock: LockHolder | undefined, deps: Pick<Deps, 'self' | 'clock'>): boolean {
   if (!lock || isStale(lock, { host: deps.self.host, now: deps.clock.now(), isAlive: deps.self.isAlive })) return false;
@@ -48,27 +62,33 @@ export function isCarriedOut(run: Run, runs: readonly Run[], lock: LockHolder | 
 
 /** The unsettled runs of the environment, a deploy and its automatic rollback as one; drills never count. */
 export async function unsettledRuns(deps: Deps, except: readonly string[] = []): Promise<UnsettledRun[]> {
-  const [runs, lock] = await Promise.all([
-    deps.ledger.listRuns({ app: deps.app, env: deps.envName }),
+  // Only a running or paused run can hold the environment: an indexed query, whatever the ledger's age.
+  const [holding, lock] = await Promise.all([
+    deps.ledger.listRuns({ app: deps.app, env: deps.envName, statuses: ['running', 'paused'] }),
     deps.ledger.getLock(lockKey(deps.app, deps.envName)),
   ]);
-  const stateOf = (run: Run): UnsettledRun['state'] | undefined => {
+  const families = new Map<string, Promise<Run[]>>();
+  const kin = (run: Run): Promise<Run[]> => {
+    if (!families.has(run.id)) families.set(run.id, familyOf(deps, run));
+    return families.get(run.id) as Promise<Run[]>;
+  };
+  const stateOf = async (run: Run): Promise<UnsettledRun['state'] | undefined> => {
     if (run.kind === 'drill' || except.includes(run.id)) return undefined;
     if (run.status === 'paused') return 'paused';
-    return run.status === 'running' && !isCarriedOut(run, runs, lock, deps) ? 'interrupted' : undefined;
+    return run.status === 'running' && !isCarriedOut(run, await kin(run), lock, deps) ? 'interrupted' : undefined;
   };
   const describe = async (run: Run, state: UnsettledRun['state']): Promise<UnsettledRun> => ({
     run, state, progress: runProgress(stepsOfRun(deps, run), await deps.ledger.listSteps(run.id)),
   });
   const found: UnsettledRun[] = [];
-  for (const run of runs) {
-    const state = stateOf(run);
+  for (const run of holding) {
+    const state = await stateOf(run);
     if (!state) continue;
-    const parent = parentOf(run, runs);
-    if (parent && stateOf(parent)) continue; // told as part of its parent
+    const parent = parentOf(run, await kin(run));
+    if (parent && (await stateOf(parent))) continue; // told as part of its parent
     const entry = await describe(run, state);
-    const child = childOf(run, runs);
-    const childState = child && stateOf(child);
+    const child = childOf(run, await kin(run));
+    const childState = child && (await stateOf(child));
     found.push(child && childState ? { ...entry, child: await describe(child, childState) } : entry);
   }
   return found;

@@ -153,13 +153,13 @@ describe('planRollback: a release is judged only on evidence about it', () => {
     const plan = planRollback(input(ledger('v2'), { observedLive: 'v2', seenRunning: [seen('local', 'v2', 'v3')] }));
     assert.deepEqual([plan.from.version, plan.to.version], ['v3', 'v2']);
     const drift = plan.risks.find((r) => r.code === 'drift');
-    assert.equal(drift?.message, 'current is v2 but the app serves v3');
+    assert.equal(drift?.message, 'the ledger says v2 is live, current is v2, the app serves v3');
   });
 
   it('rolls back the newer of current and the app (a deploy switched and did not reload)', () => {
     const plan = planRollback(input(ledger('v3'), { observedLive: 'v3', seenRunning: [seen('local', 'v3', 'v2')] }));
     assert.deepEqual([plan.from.version, plan.to.version], ['v3', 'v2']);
-    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'current is v3 but the app serves v2');
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v3 is live, current is v3, the app serves v2');
   });
 
   it('rolls back the newest release any host runs, and names the host whose app disagrees', () => {
@@ -168,12 +168,12 @@ describe('planRollback: a release is judged only on evidence about it', () => {
     }));
     assert.equal(plan.from.version, 'v3');
     assert.equal(plan.to.version, 'v2');
-    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v2 is live, but the target runs web1 v2, web2 v3');
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'web2: the ledger says v2 is live, current is v3, the app serves v3');
     const split = planRollback(input(ledger('v2'), {
       hosts: ['web1', 'web2'], observedLive: 'v2', seenRunning: [seen('web1', 'v2', 'v3'), seen('web2', 'v2', 'v2')],
     }));
     assert.equal(split.from.version, 'v3');
-    assert.equal(split.risks.find((r) => r.code === 'drift')?.message, 'web1: current is v2 but the app serves v3');
+    assert.equal(split.risks.find((r) => r.code === 'drift')?.message, 'web1: the ledger says v2 is live, current is v2, the app serves v3');
   });
 
   it('rolls back a release current was repointed to by hand, whatever the ledger says', () => {
@@ -181,15 +181,29 @@ describe('planRollback: a release is judged only on evidence about it', () => {
     const v1 = release('v1', { status: 'live' });
     const plan = planRollback(input([v2, v1], { observedLive: 'v2', seenRunning: [seen('local', 'v2', null)] }));
     assert.deepEqual([plan.from.version, plan.to.version], ['v2', 'v1']);
-    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v1 is live, but the target runs v2');
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v1 is live, current is v2, the app was not asked');
   });
 
   it('falls back to the ledger when nothing could be observed, or only builds the ledger does not know', () => {
     const nothing = planRollback(input(ledger('v3'), { observedLive: null, seenRunning: [seen('local', null, null)] }));
     assert.deepEqual([nothing.from.version, nothing.to.version], ['v3', 'v2']);
-    assert.equal(nothing.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v3 is live, but the target runs nothing');
+    assert.equal(nothing.risks.find((r) => r.code === 'drift')?.message, 'the ledger says v3 is live, current is nothing, the app was not asked');
     const unknown = planRollback(input(ledger('v3'), { observedLive: 'v9', seenRunning: [seen('local', 'v9', null)] }));
     assert.equal(unknown.from.version, 'v3');
+  });
+
+  it('names a host that could not be inspected as such, never as running nothing, and an app serving an unknown build', () => {
+    const plan = planRollback(input(ledger('v3'), {
+      hosts: ['web1', 'web2', 'web3'], observedLive: null, seenRunning: [
+        seen('web1', 'v3', 'v3'),
+        { host: 'web2', current: null, serves: null, reported: null, cannotInspect: 'web2: connection refused' },
+        { host: 'web3', current: 'v3', serves: null, reported: 'f00ba47' },
+      ],
+    }));
+    assert.deepEqual([plan.from.version, plan.to.version], ['v3', 'v2']);
+    assert.equal(plan.risks.find((r) => r.code === 'drift')?.message,
+      'web3: the ledger says v3 is live, current is v3, the app serves f00ba47, which is no release in the ledger; ' +
+      'web2: cannot inspect: web2: connection refused');
   });
 
   it('has no drift when current, the app and the ledger agree', () => {

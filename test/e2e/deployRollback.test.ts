@@ -127,10 +127,13 @@ test('deploy, auto-rollback, plan, apply: the service ends on the last verified 
     await rename(join(world.layout.deployPath, 'current.by-hand'), join(world.layout.deployPath, 'current'));
     const status = (await cli('status', '--json')).json();
     assert.equal(status.live.version, 'v1');
-    assert.equal(status.running.version, 'v2');
-    assert.deepEqual(status.drift, ['the ledger says v1 is live, but the target runs v2']);
+    // Issue 13: what runs is what the app serves (not reloaded, still v1); `current` is shown beside it.
+    assert.equal(status.running.version, 'v1');
+    assert.equal(status.hosts[0].current.version, 'v2');
+    assert.deepEqual(status.drift, ['the ledger says v1 is live, current is v2, the app serves v1']);
     const human = await cli('status');
-    assert.match(human.stdout, /DRIFT: the ledger says v1 is live, but the target runs v2/);
+    assert.equal(human.code, 1);
+    assert.match(human.stdout, /DRIFT: the ledger says v1 is live, current is v2, the app serves v1/);
   });
 });
 

@@ -48,7 +48,7 @@ test('current switched back but the app not reloaded: the rollback starts from w
   assert.equal(planned.code, 0, planned.stderr);
   const plan = planned.json().plan;
   assert.deepEqual([plan.from.version, plan.to.version, plan.targetChosenBy], ['v3', 'v2', 'last_known_good']);
-  assert.equal(plan.risks.find((r: any) => r.code === 'drift')?.message, 'current is v2 but the app serves v3');
+  assert.equal(plan.risks.find((r: any) => r.code === 'drift')?.message, 'the ledger says v2 is live, current is v2, the app serves v3');
 
   const applied = await cli('rollback', '--apply', '--yes', '--json');
   assert.equal(applied.code, 0, applied.stderr);

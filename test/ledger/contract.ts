@@ -10,6 +10,7 @@ import type { PhaseRollbackEntry, PhaseStatus } from '../../src/core/pipeline/ph
 import type { AuditEvent } from '../../src/core/run.js';
 import { GENESIS_HASH, auditHash, findChainBreak } from '../../src/core/auditHash.js';
 import { release, run } from './fixtures.js';
+import { queryContract } from './queryContract.js';
 
 export type LedgerFactory = (t: TestContext) => Promise<Ledger>;
 
@@ -29,6 +30,8 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
   };
 
   describe(`Ledger contract: ${name}`, () => {
+    queryContract(open);
+
     test('a release round-trips; an unknown id is undefined', async (t) => {
       const ledger = await open(t);
       const r = release('r1', { migrations: ['001_users', '002_orders'], verifiedAt: '2025-01-01T10:05:00.000Z', sha: null });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { RewindError } from '../../core/errors.js';
 import type { Release } from '../../core/release.js';
-import { history } from '../../operations/history.js';
+import { HISTORY_MAX_PAGE, HISTORY_PAGE, history } from '../../operations/history.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
 import { releaseJson, runJson } from '../views/json.js';
@@ -8,13 +9,19 @@ import { releaseJson, runJson } from '../views/json.js';
 export function registerHistory(program: Command, io: CliIO): void {
   program
     .command('history')
-    .description('releases and runs, newest first')
-    .option('--limit <n>', 'at most this many of each', (v) => Number.parseInt(v, 10))
-    .action(async (options: { limit?: number }, command: Command) => {
+    .description('releases and runs, newest first, a page of each')
+    .option('--limit <n>', `at most this many of each (default ${HISTORY_PAGE})`)
+    .option(
+      '--before <id>',
+      'the next page: start after this release or run id (older); once for releases, once for runs; lists without one are left out',
+      (v: string, previous: string[] = []) => [...previous, v],
+    )
+    .action(async (options: { limit?: string; before?: string[] }, command: Command) => {
       const globals = globalsOf(command);
-      const { releases, runs } = await withEnvironment(io, globals, (deps) => history(deps, options.limit));
+      const page = { limit: options.limit === undefined ? undefined : limitOf(options.limit), before: options.before };
+      const { releases, runs, next } = await withEnvironment(io, globals, (deps) => history(deps, page));
       if (globals.json) {
-        printJson(io, { releases: releases.map(releaseJson), runs: runs.map(runJson) });
+        printJson(io, { releases: releases.map(releaseJson), runs: runs.map(runJson), next });
         return;
       }
       if (globals.quiet) return;
@@ -22,12 +29,22 @@ export function registerHistory(program: Command, io: CliIO): void {
         releases.map((r) => [r.version, r.sha?.slice(0, 7) ?? '-', statusCell(r), r.deployedAt, r.deployedBy, r.id])));
       out(io, table('runs', ['run id', 'kind', 'status', 'from', 'to', 'trigger', 'started'],
         runs.map((r) => [r.id, r.kind, r.status, r.fromVersion ?? '-', r.toVersion ?? '-', r.trigger, r.startedAt ?? r.createdAt])));
+      const cursors = [next.releases, next.runs].filter((c): c is string => c !== null);
+      if (cursors.length > 0) out(io, `older: rewind history ${cursors.map((c) => `--before ${c}`).join(' ')}`);
     });
 }
 
 /** A rebuilt release's status is the evidence's best word, not what rewind saw happen: said so. */
 function statusCell(release: Release): string {
   return release.rebuiltAt ? `${release.status} (rebuilt)` : release.status;
+}
+
+function limitOf(text: string): number {
+  const limit = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX_PAGE) {
+    throw new RewindError('USAGE', `--limit ${text}: expected a whole number from 1 to ${HISTORY_MAX_PAGE}`);
+  }
+  return limit;
 }
 
 function table(title: string, head: string[], rows: string[][]): string {

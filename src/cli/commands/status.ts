@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { EXIT } from '../../core/errors.js';
 import type { Release } from '../../core/release.js';
-import { status, type StatusReport } from '../../operations/status.js';
+import { describeCurrents, type HostEvidence } from '../../core/runningEvidence.js';
+import type { HealthResult } from '../../core/verification.js';
+import { status, type HostStatus, type StatusReport } from '../../operations/status.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { out, printJson, type CliIO } from '../io.js';
 import { releaseJson } from '../views/json.js';
@@ -8,40 +11,68 @@ import { releaseJson } from '../views/json.js';
 export function registerStatus(program: Command, io: CliIO): void {
   program
     .command('status')
-    .description('what is live, what is last known good, health now, and drift between the ledger and the target')
+    .description('what the ledger says is live, what `current` and the app say runs, the last known good, health now, drift; ' +
+      'exit 0 when every host is reachable, runs the live release and is healthy, else 1')
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const report = await withEnvironment(io, globals, (deps) => status(deps), { warmHosts: true });
+      // The whole picture is printed either way; the code says whether it is the one the ledger expects.
+      io.exitCode = report.ok ? EXIT.ok : EXIT.runFailed;
       if (globals.json) printJson(io, statusJson(report));
       else if (!globals.quiet) out(io, statusText(report));
     });
 }
 
 function statusText(report: StatusReport): string {
-  const health = report.health === null
-    ? 'not checked (no health check configured, or nothing running that the ledger knows)'
-    : report.health.ok ? `healthy (${report.health.url})` : `UNHEALTHY: ${report.health.reason}`;
+  const several = report.hosts.length > 1;
+  const only = report.hosts[0];
+  const current = several ? describeCurrents(report.hosts.map((h) => h.evidence)) : only ? currentOf(only) : 'nothing';
   return [
     `${report.app} ${report.env} (${report.driver})`,
     `  live (ledger):      ${describe(report.live)}`,
-    `  running (target):   ${report.observed.version ?? 'nothing'}${report.observed.artifact ? ` at ${report.observed.artifact}` : ''}`,
+    `  current (target):   ${current}`,
+    `  app reports:        ${several ? 'see hosts' : only ? appOf(only.evidence, only.health) : '-'}`,
+    `  running:            ${several ? (report.observed.version ?? 'see hosts') : only ? runningOf(only) : 'nothing'}`,
     `  last known good:    ${describe(report.lastKnownGood)}  <- where \`rewind rollback\` would go`,
-    `  health now:         ${health}`,
-    ...(report.hosts.length > 1 ? hostLines(report) : []),
+    `  health now:         ${healthOf(report.health)}`,
+    ...(several ? hostLines(report) : []),
     ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:              none']),
+    report.ok ? '  status:             ok' : `  NOT OK (exit 1): ${report.notOk.join('; ')}`,
   ].join('\n');
 }
 
-/** One line per host: what it runs and whether it is healthy. */
+/** One line per host: what `current` says, what the app says, what runs, and whether it is healthy. */
 function hostLines(report: StatusReport): string[] {
   const width = Math.max(...report.hosts.map((h) => h.host.length));
   return [
     '  hosts:',
     ...report.hosts.map((h) => {
       const health = h.health === null ? '-' : h.health.ok ? 'healthy' : `UNHEALTHY: ${h.health.reason}`;
-      return `    ${h.host.padEnd(width)}  ${(h.observed.version ?? 'nothing').padEnd(12)}  ${health}`;
+      return `    ${h.host.padEnd(width)}  current ${currentOf(h)}  app ${appOf(h.evidence, h.health)}  running ${runningOf(h)}  ${health}`;
     }),
   ];
+}
+
+function currentOf(host: HostStatus): string {
+  if (host.evidence.cannotInspect !== undefined) return `cannot inspect: ${host.evidence.cannotInspect}`;
+  return `${host.observed.version ?? 'nothing'}${host.observed.artifact ? ` at ${host.observed.artifact}` : ''}`;
+}
+
+function appOf(evidence: HostEvidence, health: HealthResult | null): string {
+  if (evidence.serves !== null) return evidence.serves;
+  if (evidence.reported === undefined) return health === null ? 'not asked (no health check configured)' : 'not asked which build';
+  if (evidence.reported === null) return health && !health.ok ? `no answer naming a build: ${health.reason}` : 'no build named';
+  return `${evidence.reported} (no release in the ledger)`;
+}
+
+function runningOf(host: HostStatus): string {
+  if (host.running === undefined) return `unknown: cannot inspect: ${host.evidence.cannotInspect ?? '?'}`;
+  return host.running ?? 'nothing';
+}
+
+function healthOf(health: HealthResult | null): string {
+  if (health === null) return 'not checked (no health check configured, or nothing the ledger knows to expect)';
+  return health.ok ? `healthy (${health.url})` : `UNHEALTHY: ${health.reason}`;
 }
 
 function describe(release: Release | undefined): string {
@@ -51,18 +82,41 @@ function describe(release: Release | undefined): string {
   return `${release.version}${sha} ${release.status}, deployed ${release.deployedAt} by ${release.deployedBy}${rebuilt}`;
 }
 
+/** What runs, as JSON: `{ state: "unknown", error }` for a host that could not be inspected, never a null version alone. */
+function runningJson(host: HostStatus): Record<string, unknown> {
+  if (host.running === undefined) return { state: 'unknown', version: null, error: `cannot inspect: ${host.evidence.cannotInspect}` };
+  return { state: 'known', version: host.running, error: null };
+}
+
 function statusJson(report: StatusReport): Record<string, unknown> {
+  const unknown = report.hosts.filter((h) => h.running === undefined);
   return {
     app: report.app,
     env: report.env,
     driver: report.driver,
     scope: report.scope,
+    ok: report.ok,
+    exit_code: report.ok ? EXIT.ok : EXIT.runFailed,
+    not_ok: report.notOk,
     live: report.live ? releaseJson(report.live) : null,
-    running: { version: report.observed.version, artifact: report.observed.artifact, problems: report.observed.problems },
+    running: {
+      state: unknown.length > 0 ? 'unknown' : 'known',
+      version: report.observed.version,
+      artifact: report.observed.artifact,
+      problems: report.observed.problems,
+      error: unknown.length > 0 ? report.uninspected.join('; ') : null,
+    },
     // An environment-scoped driver has no hosts: `running` is the environment's.
     hosts: report.scope === 'environment' ? [] : report.hosts.map((h) => ({
       host: h.host,
+      // `version` is where `current` points, as before; `running` is what really runs.
       version: h.observed.version,
+      current: h.evidence.cannotInspect === undefined
+        ? { state: 'known', version: h.observed.version }
+        : { state: 'unknown', version: null },
+      app: { reported: h.evidence.reported ?? null, version: h.evidence.serves, asked: h.evidence.reported !== undefined },
+      running: runningJson(h),
+      ledger: report.live?.version ?? null,
       artifact: h.observed.artifact,
       problems: h.observed.problems,
       healthy: h.health?.ok ?? null,
@@ -71,5 +125,6 @@ function statusJson(report: StatusReport): Record<string, unknown> {
     last_known_good: report.lastKnownGood ? releaseJson(report.lastKnownGood) : null,
     health: report.health,
     drift: report.drift,
+    uninspected: report.uninspected,
   };
 }

@@ -6,6 +6,7 @@ import { locks } from './004_locks.js';
 import { pipeline } from './005_pipeline.js';
 import { stepIds } from './006_step_ids.js';
 import { lockGeneration } from './007_lock_generation.js';
+import { releaseIndexes } from './008_release_indexes.js';
 import { auditKey } from './009_audit_key.js';
 import { rebuiltReleases } from './010_rebuilt_releases.js';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005_pipeline': pipeline,
   '006_step_ids': stepIds,
   '007_lock_generation': lockGeneration,
+  '008_release_indexes': releaseIndexes,
   '009_audit_key': auditKey,
   '010_rebuilt_releases': rebuiltReleases,
 };

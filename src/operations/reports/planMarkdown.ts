@@ -15,7 +15,8 @@ export function planMarkdown(plan: RollbackPlan, runId: string, options: { apply
     md`- reason: ${plan.reason}`,
     md`- from: ${describe(plan.from)} (release ${plan.from.releaseId})`,
     md`- to: ${describe(plan.to)} (release ${plan.to.releaseId}), chosen as ${chosenAs}`,
-    md`- running now: ${plan.observedLive ?? 'nothing'}`,
+    md`- current now: ${plan.observedLive ?? 'nothing, or not the same on every host'}`,
+    ...plan.risks.filter((r) => r.code === 'drift').map((r) => md`- drift between the ledger, current and the app: ${r.message}`),
     plan.scope === 'environment'
       ? md`- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)`
       : md`- hosts: ${plan.hosts.join(', ')}`,
