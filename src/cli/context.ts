@@ -27,6 +27,7 @@ export async function withEnvironment<T>(
     configFile: globals.config,
     envName: globals.env,
     events: progress,
+    phases: (what) => progress({ type: 'phase', what }),
     processEnv: io.env,
     warmHosts: options.warmHosts,
     newLedger: globals.newLedger,

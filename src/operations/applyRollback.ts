@@ -72,7 +72,6 @@ export async function applyRollback(deps: EnvDeps, planned: PlannedRollback, opt
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
   const key = lockKey(deps.app, deps.envName);
   const lock = options.parentLock ? await options.parentLock.handOver(planned.run.id) : await takeEnvLock(deps, key, planned.run.id);
-  deps.events({ type: 'phase', what: `${key} locked` });
   // Every write of the run goes through the lock's fence: once another run takes the environment over, none lands.
   return withCleanup(
     () => carryOut({ ...deps, ledger: lock.ledger }, planned, from, to, options, lock),

@@ -29,6 +29,8 @@ export interface OpenOptions {
   configFile?: string;
   envName?: string;
   events?: EventSink;
+  /** Milestones of opening (config read, each host's login and sessions, ledger open): what REWIND_TIMELINE=1 prints. */
+  phases?: (what: string) => void;
   /** Connect to remote hosts right away (commands that will act on them), rather than on first use. */
   warmHosts?: boolean;
   /** Defaults to process.env: where REWIND_USER and secrets to redact come from. */
@@ -56,11 +58,12 @@ export interface OpenEnvironment extends EnvDeps {
 export async function openEnvironment(options: OpenOptions): Promise<OpenEnvironment> {
   const processEnv = options.processEnv ?? process.env;
   const events = options.events ?? ignoreEvents;
+  const phase = options.phases ?? (() => undefined);
   // Read first: a malformed value is a usage error before anything is opened.
   const leaseMs = leaseMsFromEnv(processEnv);
   const loaded = await loadConfig({ cwd: options.cwd, file: options.configFile });
   const { name, env } = selectEnvironment(loaded, options.envName);
-  events({ type: 'phase', what: 'config read' });
+  phase('config read');
   const paths = resolvePaths(loaded);
   const location = ledgerLocation(loaded, paths.stateDir, processEnv);
   const keying = auditKeyFromEnv(loaded, processEnv);
@@ -80,7 +83,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, options.drivers)]);
   const hosts = environmentTargets({
     app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir,
-    localExec: exec, localFiles: files, secrets, drivers: options.drivers, events,
+    localExec: exec, localFiles: files, secrets, drivers: options.drivers, events, phase,
   });
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.
@@ -101,7 +104,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     await hosts.close();
     throw error;
   });
-  events({ type: 'phase', what: 'ledger open' });
+  phase('ledger open');
   return {
     loaded,
     ledgerFile: location.label,

@@ -21,8 +21,10 @@ export interface TargetsInput {
   /** This machine's files, guarded by the write roots (which include the local driver's paths). */
   localFiles: Files;
   secrets: readonly string[];
-  /** Where the connections' details (shown under --verbose) and milestones (logged in, sessions open) go. */
+  /** Where the connections' details go (shown under --verbose). */
   events?: EventSink;
+  /** Where the connections' milestones go (logged in, sessions open), for REWIND_TIMELINE. */
+  phase?: (what: string) => void;
   /** The driver list; the real one unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
 }
@@ -107,7 +109,7 @@ export function environmentTargets(input: TargetsInput): Targets {
         ({ openSshHost }) => openSshHost(target, {
           ...sshOptions(input),
           onConnecting: markUnderWay,
-          onPhase: (what) => input.events?.({ type: 'phase', what: `${host.name}: ${what}` }),
+          onPhase: (what) => input.phase?.(`${host.name}: ${what}`),
         }),
       );
       opening.then(markUnderWay, markUnderWay);

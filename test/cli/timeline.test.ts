@@ -19,11 +19,11 @@ test('REWIND_TIMELINE=1 prints the milestones of a rollback in order, with ms si
     .map((l) => /^rewind: timeline (\d+) (.*)$/.exec(l)).map((m) => ({ at: Number(m?.[1]), what: m?.[2] ?? '' }));
   const names = marks.map((m) => m.what);
   const first = (re: RegExp) => names.findIndex((n) => re.test(n));
-  for (const re of [/^config read$/, /^ledger open$/, /^plan \S+ saved$/, /locked$/, /^step "switch to v1" starts$/, /^step "verify v1" done$/]) {
+  for (const re of [/^config read$/, /^ledger open$/, /^plan \S+ saved$/, /^run \S+ started: /, /^step "switch to v1" starts$/, /^step "verify v1" done$/]) {
     assert.ok(first(re) >= 0, `missing ${re} in ${names.join(' | ')}`);
   }
-  assert.ok(first(/^config read$/) < first(/^plan \S+ saved$/) && first(/^plan \S+ saved$/) < first(/locked$/));
-  assert.ok(first(/locked$/) < first(/^step "switch to v1" starts$/));
+  assert.ok(first(/^config read$/) < first(/^plan \S+ saved$/) && first(/^plan \S+ saved$/) < first(/^run \S+ started: /));
+  assert.ok(first(/^run \S+ started: /) < first(/^step "switch to v1" starts$/));
   assert.deepEqual(marks.map((m) => m.at), [...marks.map((m) => m.at)].sort((a, b) => a - b));
   assert.ok(marks.every((m) => m.at > 0));
 });
