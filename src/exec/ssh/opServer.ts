@@ -20,6 +20,7 @@ import { remoteCommand } from '../shellQuote.js';
 import type { ChannelGate } from './channelGate.js';
 import { ANSWERING, functions, PRELUDE, type FileCommand } from './fileCommands.js';
 import { openExecChannel } from './openRetry.js';
+import { afterReadyLine } from './readyLine.js';
 
 export interface OpReply {
   status: number;
@@ -29,8 +30,6 @@ export interface OpReply {
 
 const READY_WORD = 'rewind-ops-ready';
 const READY_TIMEOUT_MS = 15_000;
-/** Kept while looking for the ready line: a login shell may print a banner first. */
-const MAX_PREAMBLE_BYTES = 4096;
 
 export function serverScript(token: string): string {
   if (!/^[A-Za-z0-9]+$/.test(token)) throw new RangeError('the token must be letters and digits');
@@ -89,7 +88,7 @@ export function parseReply(buffer: Buffer): { reply: OpReply; length: number } |
 
 class OpServer {
   private channel: ClientChannel | undefined;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private state: 'starting' | 'ready' | 'ended' = 'starting';
   private wasReady = false;
   private pending: ((reply: OpReply | undefined) => void) | undefined;
@@ -152,13 +151,13 @@ class OpServer {
     channel.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       if (this.state === 'starting') {
-        const at = this.buffer.indexOf(readyLine);
-        if (at === -1) {
-          if (this.buffer.length > MAX_PREAMBLE_BYTES) this.buffer = this.buffer.subarray(-readyLine.length);
+        const found = afterReadyLine(this.buffer, readyLine);
+        if ('kept' in found) {
+          this.buffer = found.kept;
           return;
         }
         clearTimeout(notReady);
-        this.buffer = this.buffer.subarray(at + readyLine.length);
+        this.buffer = found.rest;
         this.state = 'ready';
         this.wasReady = true;
         this.markReady(true);

@@ -11,6 +11,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import type { ChannelGate } from './channelGate.js';
 import { openExecChannel } from './openRetry.js';
 import { EXIT_REQUEST, parseDone, READY_WORD, runnerScript, runRequest, STOP_REQUEST, type DoneHeader } from './sessionRunner.js';
+import { afterReadyLine } from './readyLine.js';
 
 export interface SessionSettings {
   killGraceMs: number;
@@ -28,15 +29,13 @@ export type SessionOutcome =
 
 /** Beyond the grace period, for the runner's KILL to land and the channel to close. */
 const STOP_MARGIN_MS = 1500;
-/** Kept while looking for the ready line: the login shell may print a banner first. */
-const MAX_PREAMBLE_BYTES = 4096;
 
 type State = 'starting' | 'idle' | 'busy' | 'ended';
 
 export class ShellSession {
   private state: State = 'starting';
   private channel: ClientChannel | undefined;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private nextId = 1;
   private wasReady = false;
   private readonly ready: Promise<boolean>;
@@ -148,13 +147,13 @@ export class ShellSession {
     channel.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       if (this.state === 'starting') {
-        const at = this.buffer.indexOf(readyLine);
-        if (at === -1) {
-          if (this.buffer.length > MAX_PREAMBLE_BYTES) this.buffer = this.buffer.subarray(-readyLine.length);
+        const found = afterReadyLine(this.buffer, readyLine);
+        if ('kept' in found) {
+          this.buffer = found.kept;
           return;
         }
         clearTimeout(notReady);
-        this.buffer = this.buffer.subarray(at + readyLine.length);
+        this.buffer = found.rest;
         this.state = 'idle';
         this.wasReady = true;
         this.markReady(true);
