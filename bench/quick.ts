@@ -22,9 +22,9 @@ const watchdog = setTimeout(() => abortFleets('still running after 5 minutes', 1
 try {
   const build = await runProcess(['npm', 'run', 'build'], { cwd: REPO, timeoutMs: 120_000 });
   if (build.code !== 0) throw new Error(`bench: the build failed: ${describe(build)}`);
-  const { times, phases, timeline } = await withFleet(1, 'cluster', async (bf) => {
+  const { times, phases, timeline, baselineTimeline } = await withFleet(1, 'cluster', async (bf) => {
     const measured = await rollbackTimes(bf, samples, log);
-    return { times: measured, phases: ledgerPhases(bf.root, measured.rewind), timeline: await rollbackTimeline(bf) };
+    return { times: measured, phases: ledgerPhases(bf.root, measured.rewind), timeline: await rollbackTimeline(bf), baselineTimeline: await rollbackTimeline(bf, 'baseline') };
   });
   const of = (tool: 'rewind' | 'baseline', pick: (v: number[]) => number) => pick(times[tool].map((t) => t.toHealthMs));
   const line = (label: string, pick: (v: number[]) => number) =>
@@ -34,7 +34,7 @@ try {
   const phase = (pick: (p: (typeof phases)[number]) => number) => Math.round(median(phases.map(pick)));
   process.stdout.write(`  before the run: ${phase((p) => p.beforeRun)} ms; before the steps: ${phase((p) => p.beforeSteps)} ms; health after the reload step: ${phase((p) => p.healthAfterReload)} ms\n`);
   for (const name of Object.keys(phases[0]?.steps ?? {})) process.stdout.write(`  step ${name}: ${phase((p) => p.steps[name] ?? Number.NaN)} ms\n`);
-  process.stdout.write(`\n${timelineTable(timeline)}\n`);
+  process.stdout.write(`\nrewind:\n${timelineTable(timeline)}\n\nthe baseline:\n${timelineTable(baselineTimeline)}\n`);
 } catch (thrown) {
   log(thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown));
   process.exitCode = 1;

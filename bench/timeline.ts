@@ -10,23 +10,25 @@ export interface TimelineEvent {
 }
 
 /**
- * One more rewind rollback on the first host, its events on one time axis:
- * what its sshd logged (connection, login, each session), the run's steps
- * from the ledger, and when /health first reported the target.
+ * One more rollback on the first host, by rewind or by the baseline, its
+ * events on one time axis: what its sshd logged (connection, login, each
+ * session), for rewind the run's steps from the ledger and its own marks,
+ * and when /health first reported the target.
  */
-export async function rollbackTimeline(bf: BenchFleet): Promise<TimelineEvent[]> {
+export async function rollbackTimeline(bf: BenchFleet, tool: 'rewind' | 'baseline' = 'rewind'): Promise<TimelineEvent[]> {
   const sshd = bf.fleet.sshds[0];
   if (!sshd) return [];
-  await bf.putBackV3('rewind');
+  await bf.putBackV3(tool);
   const watch = await watchLog(sshd.logFile);
   let lines: Awaited<ReturnType<typeof watch.stop>> = [];
-  const timed = await timedRollback(() => bf.rollback([], { REWIND_TIMELINE: '1' }), bf.baseUrls, bf.sha.v2).finally(async () => { lines = await watch.stop(); });
-  const start = timed.run.startedAt;
+  const start = tool === 'rewind' ? () => bf.rollback([], { REWIND_TIMELINE: '1' }) : () => bf.baseline();
+  const timed = await timedRollback(start, bf.baseUrls, bf.sha.v2).finally(async () => { lines = await watch.stop(); });
+  const startedAt = timed.run.startedAt;
   const events: TimelineEvent[] = lines.flatMap(({ at, line }) => {
     const what = sshdEvent(line);
-    return what === undefined ? [] : [{ at: at - start, what: `sshd: ${what}` }];
+    return what === undefined ? [] : [{ at: at - startedAt, what: `sshd: ${what}` }];
   });
-  const phases = ledgerPhases(bf.root, [timed])[0];
+  const phases = tool === 'rewind' ? ledgerPhases(bf.root, [timed])[0] : undefined;
   if (phases) events.push({ at: phases.beforeRun, what: 'ledger: run recorded (assessed and planned)' });
   events.push(...processMarks(timed.run.stderr));
   events.push({ at: timed.toHealthMs, what: '/health reports the target sha' }, { at: timed.toExitMs, what: 'process exits' });

@@ -16,6 +16,7 @@ import { channelCommands } from './channelCommand.js';
 import { execOps } from './execOps.js';
 import { fileTransport } from './fileTransport.js';
 import { opServers } from './opServer.js';
+import { sessionFirst } from './sessionFileOps.js';
 import { SessionKeeper, ShellSession } from './shellSession.js';
 import { createSshExec, DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
@@ -158,12 +159,14 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
   const exec = createSshExec(client, gate, { ...options.exec, label, secrets: options.secrets ?? [] }, sessions);
   // The loop holds a channel for as long as the connection lasts: only where one is left for everything else.
   const loopFits = maxChannels - (sessions === undefined ? 0 : 1) - 2 >= 1;
-  const ops = fileTransport(client, gate, {
+  const transport = fileTransport(client, gate, {
     label,
     overExec: () => execOps({ server: loopFits ? opServers(client, gate) : async () => undefined, channel: channelCommands(client, gate) }),
     onNote: options.onNote,
     onPhase: options.onPhase,
   });
+  // Until SFTP is needed, the command session answers: no second login shell before the reload.
+  const ops = sessions === undefined ? transport : sessionFirst(sessions, transport, channelCommands(client, gate));
   const knownRoots = new Set<string>();
   const files = (roots: readonly string[]): SshFiles => {
     for (const root of roots) knownRoots.add(root);

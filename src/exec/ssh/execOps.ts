@@ -35,7 +35,7 @@ export interface ExecOpsContext {
 }
 
 /** Longer text goes on a channel's stdin: the loop reads its requests a byte at a time. */
-const MAX_TEXT_BYTES = 64 * 1024;
+export const MAX_TEXT_BYTES = 64 * 1024;
 
 export function execOps(context: ExecOpsContext): RemoteFileOps {
   /** An operation on a channel of its own, `input` its stdin. */

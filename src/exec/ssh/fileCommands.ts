@@ -57,6 +57,36 @@ const BODIES: Record<FileCommand, string> = {
 /** Byte semantics for ${#var}, and strerror's English for commandErrors.ts. */
 export const PRELUDE = 'LC_ALL=C; export LC_ALL; unset CDPATH';
 
+/**
+ * Answers one request whose operation name is in `$op` and is one of
+ * ANSWERING: reads its arguments from file descriptor `fd` (their count,
+ * then each as its byte count and its bytes, a newline after each), runs
+ * the operation with stderr in the file `$e`, and prints `rewind-op <status>
+ * <stdout bytes> <stderr bytes>\n`, the output and the last line of what it
+ * said on stderr. Needs PRELUDE's byte semantics, `nl` holding a newline and
+ * the op functions; exits 99 (in the subshell it is meant for) on anything
+ * that is not a request. Nothing it reads is ever evaluated as shell text.
+ */
+export function answerRequest(fd: number): string {
+  return [
+    `IFS= read -r c <&${fd} || exit 99`,
+    'case $c in ""|*[!0-9]*) exit 99;; esac',
+    'set --',
+    'while [ $# -lt "$c" ]; do',
+    `  IFS= read -r n <&${fd} || exit 99`,
+    '  case $n in ""|*[!0-9]*) exit 99;; esac',
+    // Lines until the argument and its newline are in: an argument may hold newlines.
+    `  a=; while [ \${#a} -le "$n" ]; do IFS= read -r l <&${fd} || exit 99; a=$a$l$nl; done`,
+    '  set -- "$@" "${a%"$nl"}"',
+    'done',
+    // The trailing x keeps trailing newlines, which $(...) would strip.
+    `out=$("op_$op" "$@" 2>"$e" </dev/null${fd === 0 ? '' : ` ${fd}<&-`}; s=$?; printf x; exit "$s")`,
+    's=$?; out=${out%x}; err=',
+    'if [ "$s" -ne 0 ]; then while IFS= read -r l || [ -n "$l" ]; do err=$l; done <"$e"; fi',
+    'printf \'rewind-op %s %s %s\\n%s%s\' "$s" "${#out}" "${#err}" "$out" "$err"',
+  ].join('\n');
+}
+
 /** `op_<name>() { ... }` for each of `names`. */
 export function functions(names: readonly FileCommand[]): string {
   return names.map((name) => `op_${name}() {\n${BODIES[name]}\n}`).join('\n');

@@ -38,11 +38,19 @@ export function sftpUnavailable(error: unknown): 'refused' | 'exited' | undefine
   return undefined;
 }
 
-export function fileTransport(client: Client, gate: ChannelGate, options: FileTransportOptions): () => Promise<RemoteFileOps> {
+export interface FileTransport {
+  /** The operations, opening the SFTP session on first use. */
+  (): Promise<RemoteFileOps>;
+  /** Whether operations asked now go to an SFTP session already open (or over exec), without waiting for one to open. */
+  isOpen(): boolean;
+}
+
+export function fileTransport(client: Client, gate: ChannelGate, options: FileTransportOptions): FileTransport {
   const { label } = options;
   let overExec: RemoteFileOps | undefined;
   let session: Promise<RemoteFileOps> | undefined;
-  return () => {
+  let open = false;
+  const transport = () => {
     if (overExec !== undefined) return Promise.resolve(overExec);
     if (session !== undefined) return session;
     session = (async () => {
@@ -60,7 +68,9 @@ export function fileTransport(client: Client, gate: ChannelGate, options: FileTr
         );
         options.onPhase?.('SFTP session open');
         wrapper.on('error', () => undefined);
+        open = true;
         wrapper.once('close', () => {
+          open = false;
           release();
           // Only this session can be cached: a new one is opened after it ends.
           session = undefined;
@@ -84,4 +94,5 @@ export function fileTransport(client: Client, gate: ChannelGate, options: FileTr
     })();
     return session;
   };
+  return Object.assign(transport, { isOpen: () => open || overExec !== undefined });
 }

@@ -18,7 +18,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { RewindError } from '../../core/errors.js';
 import { remoteCommand } from '../shellQuote.js';
 import type { ChannelGate } from './channelGate.js';
-import { ANSWERING, functions, PRELUDE, type FileCommand } from './fileCommands.js';
+import { ANSWERING, answerRequest, functions, PRELUDE, type FileCommand } from './fileCommands.js';
 import { openExecChannel } from './openRetry.js';
 import { afterReadyLine } from './readyLine.js';
 
@@ -42,21 +42,8 @@ export function serverScript(token: string): string {
     `printf '\\n${READY_WORD} %s\\n' ${token}`,
     'while IFS= read -r op; do',
     `  case $op in ${ANSWERING.join('|')}) ;; *) break;; esac`,
-    '  IFS= read -r c || break',
-    '  case $c in ""|*[!0-9]*) break;; esac',
-    '  set --',
-    '  while [ $# -lt "$c" ]; do',
-    '    IFS= read -r n || break 2',
-    '    case $n in ""|*[!0-9]*) break 2;; esac',
-    // Lines until the argument and its newline are in: an argument may hold newlines.
-    '    a=; while [ ${#a} -le "$n" ]; do IFS= read -r l || break 3; a=$a$l$nl; done',
-    '    set -- "$@" "${a%"$nl"}"',
-    '  done',
-    // The trailing x keeps trailing newlines, which $(...) would strip.
-    '  out=$("op_$op" "$@" 2>"$e" </dev/null; s=$?; printf x; exit "$s")',
-    '  s=$?; out=${out%x}; err=',
-    '  if [ "$s" -ne 0 ]; then while IFS= read -r l || [ -n "$l" ]; do err=$l; done <"$e"; fi',
-    '  printf \'rewind-op %s %s %s\\n%s%s\' "$s" "${#out}" "${#err}" "$out" "$err"',
+    // In a subshell: what one operation sets cannot reach the next.
+    `  ( ${answerRequest(0)}\n  ) || break`,
     'done',
   ].join('\n');
 }

@@ -17,13 +17,27 @@ export interface RemotePaths {
   symlinkDestination(location: string): Promise<string | undefined>;
 }
 
-export function remotePaths(ops: RemoteFileOps): RemotePaths {
+/**
+ * `resolved`, when given, keeps each realpath this object asks for: for one
+ * check, whose parent and root are often the same directory. Not for longer
+ * than that: a root may be replaced between checks.
+ */
+export function remotePaths(ops: RemoteFileOps, resolved?: Map<string, Promise<string>>): RemotePaths {
   let home: Promise<string> | undefined;
+  const realpath = (path: string): Promise<string> => {
+    if (resolved === undefined) return ops.realpath(path);
+    let found = resolved.get(path);
+    if (found === undefined) {
+      found = ops.realpath(path);
+      resolved.set(path, found);
+    }
+    return found;
+  };
 
   const absoluteRaw = async (path: string): Promise<string> => {
     let absolute = path;
     if (!path.startsWith('/')) {
-      home ??= ops.realpath('.');
+      home ??= realpath('.');
       absolute = `${await home}/${path}`;
     }
     // A trailing slash would make the server follow a final symlink; judge the stripped path.
@@ -33,7 +47,7 @@ export function remotePaths(ops: RemoteFileOps): RemotePaths {
 
   const realpathDeep = async (path: string): Promise<string> => {
     try {
-      return await ops.realpath(path);
+      return await realpath(path);
     } catch (error) {
       if (!isRemoteMissing(error)) throw error;
     }
@@ -59,7 +73,7 @@ export function remotePaths(ops: RemoteFileOps): RemotePaths {
         if (!isRemoteMissing(error)) throw error;
         return hops === 0 ? undefined : realpathDeep(current);
       }
-      if (!isLink) return hops === 0 ? undefined : ops.realpath(current);
+      if (!isLink) return hops === 0 ? undefined : realpath(current);
       const target = await ops.readlink(current);
       current = await entryLocation(target.startsWith('/') ? target : `${posix.dirname(current)}/${target}`);
     }

@@ -19,6 +19,12 @@
  * `rewind-done <id> <status> <out bytes> <out bytes sent> <err bytes> <err
  * bytes sent>\n`, then the end of each output (at most maxOutputBytes).
  *
+ * File operations (fileCommands.ts) arrive as `op <name>\n` and the
+ * request of the file operations loop (opServer.ts); they are answered at
+ * once, in its reply format, so that a host needs no SFTP session for the
+ * few reads and renames a rollback makes before its reload. rewind sends one
+ * only while no command runs: the two replies never mix.
+ *
  * `stop\n`, end of input (rewind closed the channel or lost the connection)
  * or anything it does not understand ends the session the way the
  * supervised wrapper ends a command (supervise.ts): TERM to the session's
@@ -27,6 +33,8 @@
  */
 import { RewindError } from '../../core/errors.js';
 import { assertEnvName, remoteCommand, shellQuote } from '../shellQuote.js';
+import { ANSWERING, answerRequest, functions, PRELUDE, type FileCommand } from './fileCommands.js';
+import { encodeRequest } from './opServer.js';
 
 export const READY_WORD = 'rewind-session-ready';
 export const DONE_WORD = 'rewind-done';
@@ -63,6 +71,9 @@ export function runnerScript(settings: RunnerSettings): string {
     'exec 3<&0 </dev/null',
     'd=$(mktemp -d "${TMPDIR:-/tmp}/rewind-session.XXXXXX") || exit 97',
     'c=',
+    `e="$d/op.e"`,
+    "nl='\n'",
+    functions(ANSWERING),
     // A handler, not an ignore: the commands keep TERM's default, the runner survives its own TERM.
     'trap : TERM',
     `printf '\\n${READY_WORD} %s\\n' ${token}`,
@@ -76,6 +87,10 @@ export function runnerScript(settings: RunnerSettings): string {
     '    s=$(dd bs=1 count="$n" <&3 2>/dev/null; printf x); s=${s%x}',
     `    { ${command}; } </dev/null 3<&- &`,
     '    c=$!;;',
+    // Answered at once, in a subshell of its own: only sent while no command runs.
+    '  op)',
+    `    case $id$n in ${ANSWERING.join('|')}) ;; *) break;; esac`,
+    `    ( op=$id; ${PRELUDE}\n${answerRequest(3)}\n    ) </dev/null || break;;`,
     '  exit) rm -rf "$d"; exit 0;;',
     '  *) break;;',
     '  esac',
@@ -105,6 +120,11 @@ export function sessionScript(argv: readonly string[], options: { cwd?: string; 
 export function runRequest(id: number, script: string): Buffer {
   const body = Buffer.from(script, 'utf8');
   return Buffer.concat([Buffer.from(`run ${id} ${body.length}\n`), body]);
+}
+
+/** The request for one file operation: `op <name>\n`, then its arguments as the file operations loop takes them. */
+export function opRequest(op: FileCommand, args: readonly string[]): Buffer {
+  return Buffer.concat([Buffer.from('op '), encodeRequest(op, args)]);
 }
 
 export const STOP_REQUEST = 'stop\n';

@@ -5,12 +5,20 @@
  * that finds it idle. A command that finds it busy gets a channel of its
  * own, as before; so does every command on a host where the session cannot
  * start (a login shell that is not POSIX, no mktemp).
+ *
+ * It also answers file operations while no command runs (see
+ * sessionFileOps.ts). Operations and commands take turns in the order they
+ * were asked: a command waits for the operations before it (a few ms each)
+ * rather than paying for a channel and a login shell of its own.
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import type { ChannelGate } from './channelGate.js';
 import { openExecChannel } from './openRetry.js';
-import { EXIT_REQUEST, parseDone, READY_WORD, runnerScript, runRequest, STOP_REQUEST, type DoneHeader } from './sessionRunner.js';
+import type { FileCommand } from './fileCommands.js';
+import { parseReply, type OpReply } from './opServer.js';
+import { EXIT_REQUEST, opRequest, parseDone, READY_WORD, runnerScript, runRequest, STOP_REQUEST } from './sessionRunner.js';
+import type { DoneHeader } from './sessionRunner.js';
 import { afterReadyLine } from './readyLine.js';
 
 export interface SessionSettings {
@@ -41,6 +49,15 @@ export class ShellSession {
   private readonly ready: Promise<boolean>;
   private markReady: (ok: boolean) => void = () => undefined;
   private pending: ((outcome: SessionOutcome) => void) | undefined;
+  private pendingOp: ((reply: OpReply | undefined) => void) | undefined;
+  /** A command has claimed the session (it may still wait for its turn). */
+  private commandHeld = false;
+  /** A command was sent and has not answered yet. */
+  private commandRunning = false;
+  private commandEnded: Promise<void> = Promise.resolve();
+  private markCommandEnded: () => void = () => undefined;
+  private turns: Promise<void> = Promise.resolve();
+  private endCommandTurn: (() => void) | undefined;
   private readonly closed: Promise<void>;
   private markClosed: () => void = () => undefined;
 
@@ -75,12 +92,61 @@ export class ShellSession {
     return this.ready;
   }
 
-  /** Takes the session for one command: waits while it starts; false when busy or gone. */
+  /**
+   * Whether a file operation asked now is answered without waiting for a
+   * running command (one that only waits for its turn is quick to wait for).
+   */
+  get takesOps(): boolean {
+    return this.state !== 'ended' && !this.commandRunning;
+  }
+
+  /** Resolves when the command running now (if any) has answered, or the session ended. */
+  whenCommandEnds(): Promise<void> {
+    return this.commandRunning ? this.commandEnded : Promise.resolve();
+  }
+
+  /**
+   * Takes the session for one command: waits while it starts and for the
+   * operations asked before; false when another command has it, or it is gone.
+   */
   async claim(): Promise<boolean> {
     if (this.state === 'starting' && !(await this.ready)) return false;
-    if (this.state !== 'idle') return false;
+    if (this.state === 'ended' || this.commandHeld) return false;
+    this.commandHeld = true;
+    const done = await this.takeTurn();
+    const free = (): void => {
+      this.endCommandTurn = undefined;
+      this.commandHeld = false;
+      done();
+    };
+    if (this.state !== 'idle') {
+      free();
+      return false;
+    }
     this.state = 'busy';
+    this.endCommandTurn = free;
     return true;
+  }
+
+  /** One file operation (fileCommands.ts ANSWERING), in turn; undefined when the session ended or could not start. */
+  async request(op: FileCommand, args: readonly string[]): Promise<OpReply | undefined> {
+    const body = opRequest(op, args);
+    if (this.state === 'starting' && !(await this.ready)) return undefined;
+    const done = await this.takeTurn();
+    try {
+      const channel = this.channel;
+      if (this.state !== 'idle' || channel === undefined) return undefined;
+      this.state = 'busy';
+      return await new Promise<OpReply | undefined>((resolve) => {
+        this.pendingOp = (reply) => {
+          this.pendingOp = undefined;
+          resolve(reply);
+        };
+        channel.write(body);
+      });
+    } finally {
+      done();
+    }
   }
 
   /** Runs `script` (see sessionScript) on a claimed session. */
@@ -90,6 +156,8 @@ export class ShellSession {
     return new Promise<SessionOutcome>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       this.pending = (outcome) => {
+        this.commandRunning = false;
+        this.markCommandEnded();
         if (timer) clearTimeout(timer);
         this.pending = undefined;
         resolve(outcome);
@@ -107,6 +175,10 @@ export class ShellSession {
           });
         }, timeoutMs);
       }
+      this.commandRunning = true;
+      this.commandEnded = new Promise((ended) => {
+        this.markCommandEnded = ended;
+      });
       channel.write(runRequest(this.nextId++, script));
     });
   }
@@ -168,9 +240,21 @@ export class ShellSession {
     });
   }
 
-  /** A complete reply settles the command; anything else where a reply belongs ends the session. */
+  /** Resolves when everything asked before has been answered, with the function that lets the next one go. */
+  private takeTurn(): Promise<() => void> {
+    let done: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const before = this.turns;
+    this.turns = before.then(() => mine);
+    return before.then(() => done);
+  }
+
+  /** A complete reply settles the command or the operation; anything else where a reply belongs ends the session. */
   private readReply(): void {
     if (this.buffer.length === 0) return;
+    if (this.pendingOp !== undefined) return this.readOpReply(this.pendingOp);
     let header: DoneHeader | undefined;
     try {
       if (this.state !== 'busy' || this.pending === undefined) throw new Error('output while no command runs');
@@ -186,6 +270,7 @@ export class ShellSession {
     const leftover = this.buffer.subarray(end);
     this.buffer = Buffer.alloc(0);
     this.state = 'idle';
+    this.endCommandTurn?.();
     this.pending({
       kind: 'exited',
       status: header.status,
@@ -197,12 +282,33 @@ export class ShellSession {
     if (leftover.length > 0) this.close();
   }
 
+  private readOpReply(settle: (reply: OpReply | undefined) => void): void {
+    let parsed: ReturnType<typeof parseReply>;
+    try {
+      parsed = parseReply(this.buffer);
+    } catch {
+      this.close();
+      return;
+    }
+    if (parsed === undefined) return;
+    const leftover = this.buffer.subarray(parsed.length);
+    this.buffer = Buffer.alloc(0);
+    this.state = 'idle';
+    settle(parsed.reply);
+    if (leftover.length > 0) this.close();
+  }
+
   private end(): void {
     const pending = this.pending;
+    const pendingOp = this.pendingOp;
     this.pending = undefined;
+    this.pendingOp = undefined;
     this.state = 'ended';
     this.markReady(false);
     pending?.({ kind: 'lost' });
+    pendingOp?.(undefined);
+    this.endCommandTurn?.();
+    this.markCommandEnded();
   }
 }
 

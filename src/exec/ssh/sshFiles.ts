@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { Exec, FileStat, Files } from '../../core/ports.js';
-import { isInsideRemote, remotePaths } from './remotePaths.js';
+import { isInsideRemote, remotePaths, type RemotePaths } from './remotePaths.js';
 import { diskFull } from './diskFull.js';
 import { isRemoteMissing, type RemoteFileOps } from './remoteOps.js';
 
@@ -30,7 +30,7 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
   const { label, exec } = context;
   const session = async () => {
     const ops = await context.ops();
-    return { ops, paths: remotePaths(ops) };
+    return { ops, paths: remotePaths(ops, new Map()) };
   };
 
   const fail = (action: string, path: string, error: unknown): never => {
@@ -57,8 +57,8 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
       }
     });
 
-  const check = async (path: string, real: string): Promise<void> => {
-    const { paths } = await session();
+  const check = async (path: string, real: string, within?: RemotePaths): Promise<void> => {
+    const paths = within ?? (await session()).paths;
     // Resolved on every check: a root may be created or replaced after the guard was made.
     const configured = await Promise.all(roots.map((root) => paths.absoluteRaw(root)));
     const allowed = await Promise.all(configured.map((root) => paths.realpathDeep(root)));
@@ -79,8 +79,10 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
 
   const assertWritable = (path: string): Promise<string> =>
     attempt('check', path, async () => {
-      const real = await (await session()).paths.entryLocation(path);
-      await check(path, real);
+      // One check's paths: the parent and the root, often the same directory, are resolved once.
+      const { paths } = await session();
+      const real = await paths.entryLocation(path);
+      await check(path, real, paths);
       return real;
     });
 

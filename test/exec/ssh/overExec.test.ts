@@ -56,6 +56,11 @@ test('a host whose SFTP subsystem program ends at once (missing or broken) is se
   const { sshd, host: connected, notes, root, files } = await host(t, { sftp: '/bin/false' });
   await files.writeFileAtomic(join(root, 'a.json'), '{}');
   assert.equal(await files.readFile(join(root, 'a.json')), '{}');
+  // A copy of a local file is what needs SFTP (other operations go to the command session first).
+  const local = await tempDir(t);
+  await writeFile(join(local, 'r.tar'), 'tar');
+  await connected.upload(join(local, 'r.tar'), join(root, 'r.tar'));
+  assert.equal(await readFile(join(root, 'r.tar'), 'utf8'), 'tar');
   assert.deepEqual(notes, [`${connected.label}: no SFTP subsystem; files go over exec channels`]);
   assert.equal(await sshdSaid(sshd.logFile, /Starting session: subsystem 'sftp'/), 1, 'tried once, remembered');
 });

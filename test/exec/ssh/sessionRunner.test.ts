@@ -5,9 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { EXIT_REQUEST, parseDone, READY_WORD, runnerScript, runRequest, sessionScript, STOP_REQUEST, type DoneHeader } from '../../../src/exec/ssh/sessionRunner.js';
+import { EXIT_REQUEST, opRequest, parseDone, READY_WORD, runnerScript, runRequest, sessionScript, STOP_REQUEST, type DoneHeader } from '../../../src/exec/ssh/sessionRunner.js';
+import type { FileCommand } from '../../../src/exec/ssh/fileCommands.js';
+import { parseReply, type OpReply } from '../../../src/exec/ssh/opServer.js';
 import { isRewindError } from '../../../src/core/errors.js';
 
 const SHELLS = ['/bin/sh', '/bin/bash'].filter((shell) => existsSync(shell));
@@ -16,6 +20,7 @@ const TOKEN = 'abc123';
 interface Runner {
   child: ChildProcessWithoutNullStreams;
   run(argv: string[], options?: { env?: Record<string, string>; cwd?: string }): Promise<{ header: DoneHeader; stdout: string; stderr: string }>;
+  op(name: FileCommand, args: string[]): Promise<OpReply>;
   exited: Promise<number | null>;
 }
 
@@ -60,6 +65,15 @@ function startRunner(t: test.TestContext, shell: string, maxOutputBytes = 1024):
         const body = buffer.subarray(header.length, header.length + header.outSent + header.errSent);
         buffer = buffer.subarray(header.length + header.outSent + header.errSent);
         return { header, stdout: body.subarray(0, header.outSent).toString(), stderr: body.subarray(header.outSent).toString() };
+      });
+    },
+    async op(name, args) {
+      child.stdin.write(opRequest(name, args));
+      return waitFor(() => {
+        const parsed = parseReply(buffer);
+        if (parsed === undefined) return undefined;
+        buffer = buffer.subarray(parsed.length);
+        return parsed.reply;
       });
     },
   };
@@ -145,6 +159,36 @@ for (const shell of SHELLS) {
     idle.child.stdin.write(EXIT_REQUEST);
     assert.equal(await idle.exited, 0);
     assert.ok(Date.now() - exitAt < 250, 'exit waited for the grace period');
+  });
+
+  test(`${shell}: file operations are answered between commands, their arguments taken literally`, async (t) => {
+    const runner = await startRunner(t, shell);
+    const dir = mkdtempSync(join(tmpdir(), 'rewind-runner-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const name = join(dir, "it's $(touch pwned)\nline");
+    assert.equal((await runner.op('writeText', [name, 'new', '', 'héllo\n\n'])).status, 0);
+    assert.equal(readFileSync(name, 'utf8'), 'héllo\n\n');
+    const read = await runner.op('readSized', [name]);
+    assert.deepEqual([read.status, read.stdout.toString()], [0, `${Buffer.byteLength('héllo\n\n')}\nhéllo\n\n`]);
+    assert.equal((await runner.op('symlink', ['target', join(dir, 'link')])).status, 0);
+    const link = await runner.op('readlink', [join(dir, 'link')]);
+    assert.equal(link.stdout.toString(), 'target\n');
+    const missing = await runner.op('lstat', [join(dir, 'nothing')]);
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /No such file or directory/);
+    // Commands keep the login shell's locale and see none of the operations' state.
+    const after = await runner.run(['sh', '-c', 'printf "%s" "${LC_ALL-unset}"'], { env: {} });
+    assert.equal(after.stdout, process.env.LC_ALL ?? 'unset');
+    assert.equal(existsSync(join(dir, 'pwned')) || existsSync('pwned'), false);
+  });
+
+  test(`${shell}: an operation it does not know, or a malformed one, ends the session`, async (t) => {
+    for (const request of ['op evil 0\n', 'op readlink x\n', 'op readlink 1\n5\nab']) {
+      const runner = await startRunner(t, shell);
+      runner.child.stdin.write(request);
+      if (request.endsWith('ab')) runner.child.stdin.end();
+      await runner.exited;
+    }
   });
 
   test(`${shell}: a request it does not understand ends the session`, async (t) => {

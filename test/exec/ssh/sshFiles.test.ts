@@ -11,13 +11,17 @@ const skip = sshdSkipReason();
 
 /**
  * The sshd runs on this machine: the remote file system is this one, so what
- * the SFTP side did can be checked with plain fs calls. Every test runs twice:
- * against an sshd with SFTP, and against one without `Subsystem sftp`, where
- * the same operations go over exec channels.
+ * the SFTP side did can be checked with plain fs calls. Every test runs three
+ * times: over SFTP alone, through the command session (which answers while
+ * no SFTP session is open), and against an sshd without `Subsystem sftp`,
+ * where the same operations go over exec channels.
  */
-async function setup(t: TestContext, sftp: boolean): Promise<{ sshd: Sshd; host: SshHost; base: string; root: string; outside: string }> {
-  const sshd = await startSshd(t, { sftp });
-  const host = await connectTo(t, sshd);
+/** How files travel: SFTP alone, the command session first (the default), or exec on a host without SFTP. */
+type Way = 'sftp' | 'session' | 'exec';
+
+async function setup(t: TestContext, way: Way): Promise<{ sshd: Sshd; host: SshHost; base: string; root: string; outside: string }> {
+  const sshd = await startSshd(t, { sftp: way !== 'exec' });
+  const host = await connectTo(t, sshd, { commandSession: way !== 'sftp' });
   const base = join(sshd.dir, 'fs');
   const root = join(base, 'root');
   const outside = join(base, 'outside');
@@ -28,8 +32,9 @@ async function setup(t: TestContext, sftp: boolean): Promise<{ sshd: Sshd; host:
 }
 
 /** The test, on a host with SFTP and on one without it. */
-function each(name: string, body: (t: TestContext, sftp: boolean) => Promise<void>): void {
-  for (const sftp of [true, false]) test(sftp ? name : `${name} (no SFTP: over exec)`, { skip }, (t) => body(t, sftp));
+function each(name: string, body: (t: TestContext, way: Way) => Promise<void>): void {
+  const shown: Record<Way, string> = { sftp: name, session: `${name} (the command session's operations)`, exec: `${name} (no SFTP: over exec)` };
+  for (const way of ['sftp', 'session', 'exec'] as const) test(shown[way], { skip }, (t) => body(t, way));
 }
 
 function refused(label: string) {
@@ -43,8 +48,8 @@ function refused(label: string) {
   };
 }
 
-each('writes inside a root land where asked: write, append, atomic write, mkdir, list', async (t, sftp) => {
-  const { host, root } = await setup(t, sftp);
+each('writes inside a root land where asked: write, append, atomic write, mkdir, list', async (t, way) => {
+  const { host, root } = await setup(t, way);
   const files = host.files([root]);
   await files.mkdir(join(root, 'a/b/c'));
   await files.mkdir(join(root, 'a/b/c'));
@@ -63,8 +68,8 @@ each('writes inside a root land where asked: write, append, atomic write, mkdir,
   await assert.rejects(files.mkdir(join(root, 'a/new.log')), /not a directory/);
 });
 
-each('writeFileAtomic replaces the file and leaves no temporary file behind', async (t, sftp) => {
-  const { host, root } = await setup(t, sftp);
+each('writeFileAtomic replaces the file and leaves no temporary file behind', async (t, way) => {
+  const { host, root } = await setup(t, way);
   const files = host.files([root]);
   await files.writeFileAtomic(join(root, 'a.json'), '1');
   await files.writeFileAtomic(join(root, 'a.json'), '2');
@@ -74,8 +79,8 @@ each('writeFileAtomic replaces the file and leaves no temporary file behind', as
   assert.equal(await files.readFile(join(root, 'empty')), '');
 });
 
-each('../ escapes are refused and nothing is written', async (t, sftp) => {
-  const { host, root, outside } = await setup(t, sftp);
+each('../ escapes are refused and nothing is written', async (t, way) => {
+  const { host, root, outside } = await setup(t, way);
   const files = host.files([root]);
   const no = refused(host.label);
   await assert.rejects(files.writeFile(join(root, '../outside/evil.txt'), 'x'), no);
@@ -88,8 +93,8 @@ each('../ escapes are refused and nothing is written', async (t, sftp) => {
   assert.equal(await readFile(join(outside, 'keep.txt'), 'utf8'), 'precious');
 });
 
-each('a symlinked directory inside a root that points outside is refused', async (t, sftp) => {
-  const { host, root, outside } = await setup(t, sftp);
+each('a symlinked directory inside a root that points outside is refused', async (t, way) => {
+  const { host, root, outside } = await setup(t, way);
   await symlink(outside, join(root, 'escape'));
   const files = host.files([root]);
   const no = refused(host.label);
@@ -104,8 +109,8 @@ each('a symlinked directory inside a root that points outside is refused', async
   assert.deepEqual(await files.list(outside), ['keep.txt']);
 });
 
-each('writing through a final symlink that points outside is refused; replacing the link is not', async (t, sftp) => {
-  const { host, root, outside } = await setup(t, sftp);
+each('writing through a final symlink that points outside is refused; replacing the link is not', async (t, way) => {
+  const { host, root, outside } = await setup(t, way);
   await symlink(join(outside, 'keep.txt'), join(root, 'link.txt'));
   await symlink(join(outside, 'missing.txt'), join(root, 'dangling.txt'));
   const files = host.files([root]);
@@ -119,8 +124,8 @@ each('writing through a final symlink that points outside is refused; replacing 
   assert.deepEqual(await files.list(outside), ['keep.txt']);
 });
 
-each('a root that is itself a symlink works, through either name; a root not made yet can be created', async (t, sftp) => {
-  const { host, base, root } = await setup(t, sftp);
+each('a root that is itself a symlink works, through either name; a root not made yet can be created', async (t, way) => {
+  const { host, base, root } = await setup(t, way);
   const alias = join(base, 'alias');
   await symlink(root, alias);
   const viaAlias = host.files([alias]);
@@ -138,8 +143,8 @@ each('a root that is itself a symlink works, through either name; a root not mad
   await assert.rejects(host.files([]).writeFile(join(root, 'x'), 'x'), refused(host.label));
 });
 
-each('symlink keeps relative targets; rename replaces a link atomically; stat, realpath, readlink, exists', async (t, sftp) => {
-  const { host, root } = await setup(t, sftp);
+each('symlink keeps relative targets; rename replaces a link atomically; stat, realpath, readlink, exists', async (t, way) => {
+  const { host, root } = await setup(t, way);
   const files = host.files([root]);
   await files.mkdir(join(root, 'releases/1'));
   await files.mkdir(join(root, 'releases/2'));
@@ -170,8 +175,8 @@ each('symlink keeps relative targets; rename replaces a link atomically; stat, r
   assert.equal(await files.exists(join(root, 'nope')), false);
 });
 
-each('rename over the live symlink is atomic: a reader never finds it missing', async (t, sftp) => {
-  const { host, root } = await setup(t, sftp);
+each('rename over the live symlink is atomic: a reader never finds it missing', async (t, way) => {
+  const { host, root } = await setup(t, way);
   const files = host.files([root]);
   await files.mkdir(join(root, 'releases/a'));
   await files.mkdir(join(root, 'releases/b'));
@@ -199,8 +204,8 @@ each('rename over the live symlink is atomic: a reader never finds it missing', 
   assert.equal(missing, 0, 'current was missing while it was switched');
 });
 
-each('remove deletes a symlink, not its target; trees recursively; missing paths quietly', async (t, sftp) => {
-  const { host, root, outside } = await setup(t, sftp);
+each('remove deletes a symlink, not its target; trees recursively; missing paths quietly', async (t, way) => {
+  const { host, root, outside } = await setup(t, way);
   const target = join(root, 'target');
   await mkdir(target);
   await writeFile(join(target, 'data.txt'), 'data');
@@ -221,8 +226,8 @@ each('remove deletes a symlink, not its target; trees recursively; missing paths
   assert.equal(await files.exists(join(root, 'tree')), false);
 });
 
-each('copyDir copies a tree, keeps symlinks verbatim and refuses a populated destination', async (t, sftp) => {
-  const { host, base, root } = await setup(t, sftp);
+each('copyDir copies a tree, keeps symlinks verbatim and refuses a populated destination', async (t, way) => {
+  const { host, base, root } = await setup(t, way);
   const src = join(base, 'src');
   await mkdir(join(src, 'sub'), { recursive: true });
   await writeFile(join(src, 'sub/a.txt'), 'A');
@@ -241,8 +246,8 @@ each('copyDir copies a tree, keeps symlinks verbatim and refuses a populated des
   assert.equal(await readFile(join(root, 'deep/er/copy/sub/a.txt'), 'utf8'), 'A');
 });
 
-each('upload copies a local file through the guard, atomically', async (t, sftp) => {
-  const { host, root, outside } = await setup(t, sftp);
+each('upload copies a local file through the guard, atomically', async (t, way) => {
+  const { host, root, outside } = await setup(t, way);
   const local = await tempDir(t);
   const tarball = join(local, 'release.tar');
   const bytes = Buffer.alloc(300 * 1024, 7);
@@ -265,8 +270,8 @@ each('upload copies a local file through the guard, atomically', async (t, sftp)
   assert.deepEqual(await files.list(outside), ['keep.txt']);
 });
 
-each('SFTP failures other than "missing" are one-line errors naming the host and path', async (t, sftp) => {
-  const { host, root } = await setup(t, sftp);
+each('SFTP failures other than "missing" are one-line errors naming the host and path', async (t, way) => {
+  const { host, root } = await setup(t, way);
   const files = host.files([root]);
   await mkdir(join(root, 'dir'));
   await assert.rejects(files.readFile(join(root, 'dir')), (error: unknown) => {
