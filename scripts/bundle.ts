@@ -47,7 +47,7 @@ const { metafile } = await build({
   // Native addons, and packages that find their own files at run time, load from node_modules.
   // ssh2 is bundled (so its code is in the code cache: it loads before every remote command's
   // first packet), all but its native addon, which nativeAddons leaves to node_modules.
-  external: ['better-sqlite3', 'cpu-features', 'pm2', 'pg-native'],
+  external: ['better-sqlite3', 'cpu-features', 'dockerode', 'pm2', 'pg-native'],
   plugins: [nativeAddons],
   // import.meta does not exist in CommonJS: give it the bundle's own file...
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -151,6 +151,10 @@ export const ERRORS = {
     exit: EXIT.runFailed,
     explanation: 'A host could not be reached over SSH (connection refused, timed out, or the name does not resolve).',
   },
+  ENGINE_UNREACHABLE: {
+    exit: EXIT.runFailed,
+    explanation: 'A Docker engine did not answer at its socket (missing, refused, no permission, or not an engine).',
+  },
   SSH_AUTH_FAILED: { exit: EXIT.usage, explanation: 'The SSH server refused every key offered (identity_file or the agent).' },
   HOST_KEY_UNKNOWN: {
     exit: EXIT.usage,

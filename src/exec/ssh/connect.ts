@@ -5,6 +5,7 @@
  * handshakes, not fifty.
  */
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 import { RewindError } from '../../core/errors.js';
 import type { Exec } from '../../core/ports.js';
@@ -17,6 +18,7 @@ import { execOps } from './execOps.js';
 import { fileTransport } from './fileTransport.js';
 import { opServers } from './opServer.js';
 import { sessionFirst } from './sessionFileOps.js';
+import { unixSocketOpener } from './unixSocket.js';
 import { SessionKeeper, ShellSession } from './shellSession.js';
 import { createSshExec, DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT, type SshExecOptions } from './sshExec.js';
 import { createSshFiles, type SshFiles } from './sshFiles.js';
@@ -71,6 +73,8 @@ export interface SshHost {
    * files() made on this host so far (none made: refused).
    */
   upload(localPath: string, remotePath: string, roots?: readonly string[]): Promise<void>;
+  /** A stream to a Unix socket on the host (a Docker engine's), over this connection. */
+  openUnixSocket(path: string): Promise<Duplex>;
   /** Ends the connection; commands still running on it are stopped. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -179,6 +183,7 @@ export async function openSshHost(target: SshTarget, options: OpenSshOptions): P
     connectMs,
     exec,
     files,
+    openUnixSocket: unixSocketOpener(client, label),
     upload: (localPath, remotePath, roots) => createSshFiles({ label, ops, exec }, roots ?? [...knownRoots]).upload(localPath, remotePath),
     async close() {
       sessions?.close();

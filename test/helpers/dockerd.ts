@@ -1,0 +1,83 @@
+/**
+ * A private Docker engine per test, from Debian's docker.io: its own socket,
+ * data root and exec root in a temp dir, no bridge network and no iptables
+ * rules (containers use --network host on loopback), stopped by its own pid
+ * before the dir goes. Tests talk to the real engine, never to a fake.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { tempDir } from './tmp.js';
+
+export const DOCKERD = '/usr/sbin/dockerd';
+
+export interface Dockerd {
+  socket: string;
+  dir: string;
+  pid: number;
+  logFile: string;
+}
+
+export function dockerdSkipReason(): string | undefined {
+  if (existsSync(DOCKERD) || process.env.CI === 'true') return undefined;
+  const reason = `SKIPPED LOUDLY: ${DOCKERD} is missing (apt-get install docker.io); the Docker tests did not run`;
+  process.stderr.write(`\n*** ${reason} ***\n\n`);
+  return reason;
+}
+
+export async function startDockerd(t: TestContext): Promise<Dockerd> {
+  // Short: a Unix socket's path has room for about 100 bytes.
+  let child: ChildProcess | undefined;
+  const dir = await tempDir(t, 'rewind-dockerd-', async (made) => {
+    if (child) await stopChild(child);
+    // A dockerd that did not stop cleanly leaves its data root mounted, which no rm can remove.
+    spawnSync('umount', [join(made, 'data')], { stdio: 'ignore' });
+  });
+  const socket = join(dir, 'd.sock');
+  const logFile = join(dir, 'dockerd.log');
+  const { openSync } = await import('node:fs');
+  const log = openSync(logFile, 'a');
+  const namespace = `rewind-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  child = spawn(
+    DOCKERD,
+    [
+      '--bridge=none', '--iptables=false', '--ip6tables=false', '-H', `unix://${socket}`,
+      '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '--pidfile', join(dir, 'dockerd.pid'),
+      '--containerd-namespace', namespace, '--containerd-plugins-namespace', `${namespace}-p`,
+    ],
+    { stdio: ['ignore', log, log], detached: true },
+  );
+  const started = child;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (started.exitCode !== null) break;
+    if (await answers(socket)) return { socket, dir, pid: started.pid as number, logFile };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const said = await readFile(logFile, 'utf8').catch(() => '');
+  throw new Error(`dockerd did not start; its log says: ${said.trim().split('\n').slice(-5).join(' | ')}`);
+}
+
+function answers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const asked = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    asked.once('error', () => resolve(false));
+    asked.end();
+  });
+}
+
+/** Only the dockerd this helper started, by its pid; SIGKILL if it lingers (its containerd ends with it). */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
