@@ -5,11 +5,12 @@
  * before the dir goes. Tests talk to the real engine, never to a fake.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { stopChild } from './stopChild.js';
 import { tempDir } from './tmp.js';
 
 export const DOCKERD = '/usr/sbin/dockerd';
@@ -29,16 +30,16 @@ export function dockerdSkipReason(): string | undefined {
 }
 
 export async function startDockerd(t: TestContext): Promise<Dockerd> {
-  // Short: a Unix socket's path has room for about 100 bytes.
   let child: ChildProcess | undefined;
   const dir = await tempDir(t, 'rewind-dockerd-', async (made) => {
-    if (child) await stopChild(child);
+    // Its containerd ends with it; stopping both can take a while.
+    if (child) await stopChild(child, 15_000);
     // A dockerd that did not stop cleanly leaves its data root mounted, which no rm can remove.
     spawnSync('umount', [join(made, 'data')], { stdio: 'ignore' });
   });
+  // Short names: a Unix socket's path has room for about 100 bytes.
   const socket = join(dir, 'd.sock');
   const logFile = join(dir, 'dockerd.log');
-  const { openSync } = await import('node:fs');
   const log = openSync(logFile, 'a');
   const namespace = `rewind-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   child = spawn(
@@ -50,6 +51,8 @@ export async function startDockerd(t: TestContext): Promise<Dockerd> {
     ],
     { stdio: ['ignore', log, log], detached: true },
   );
+  // The child has its own copy.
+  closeSync(log);
   const started = child;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -70,14 +73,4 @@ function answers(socket: string): Promise<boolean> {
     asked.once('error', () => resolve(false));
     asked.end();
   });
-}
-
-/** Only the dockerd this helper started, by its pid; SIGKILL if it lingers (its containerd ends with it). */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }

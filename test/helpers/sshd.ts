@@ -13,6 +13,7 @@ import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { openSshHost, type OpenSshOptions, type SshHost } from '../../src/exec/ssh/connect.js';
 import { parseSshHost } from '../../src/exec/ssh/target.js';
+import { stopChild } from './stopChild.js';
 import { tempDir } from './tmp.js';
 import { freePort } from '../../src/exec/freePort.js';
 
@@ -181,15 +182,6 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Only the sshd this helper started, by its pid; SIGKILL if it lingers. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** An SshHost on `sshd` with its key and known_hosts, closed when the test ends. */
 export async function connectTo(t: TestContext, sshd: Sshd, options: Partial<OpenSshOptions> = {}): Promise<SshHost> {

@@ -18,14 +18,14 @@ export interface RemotePaths {
 }
 
 /**
- * `resolved`, when given, keeps each realpath this object asks for: for one
- * check, whose parent and root are often the same directory. Not for longer
- * than that: a root may be replaced between checks.
+ * Each realpath it asks for is kept for as long as this object lives: one
+ * check, whose parent and root are often the same directory. Make a new one
+ * per check: a root may be replaced between checks.
  */
-export function remotePaths(ops: RemoteFileOps, resolved?: Map<string, Promise<string>>): RemotePaths {
+export function remotePaths(ops: RemoteFileOps): RemotePaths {
   let home: Promise<string> | undefined;
+  const resolved = new Map<string, Promise<string>>();
   const realpath = (path: string): Promise<string> => {
-    if (resolved === undefined) return ops.realpath(path);
     let found = resolved.get(path);
     if (found === undefined) {
       found = ops.realpath(path);

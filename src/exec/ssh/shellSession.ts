@@ -20,6 +20,7 @@ import { parseReply, type OpReply } from './opServer.js';
 import { EXIT_REQUEST, opRequest, parseDone, READY_WORD, runnerScript, runRequest, STOP_REQUEST } from './sessionRunner.js';
 import type { DoneHeader } from './sessionRunner.js';
 import { afterReadyLine } from './readyLine.js';
+import { Turns } from './turns.js';
 
 export interface SessionSettings {
   killGraceMs: number;
@@ -52,11 +53,9 @@ export class ShellSession {
   private pendingOp: ((reply: OpReply | undefined) => void) | undefined;
   /** A command has claimed the session (it may still wait for its turn). */
   private commandHeld = false;
-  /** A command was sent and has not answered yet. */
-  private commandRunning = false;
   private commandEnded: Promise<void> = Promise.resolve();
   private markCommandEnded: () => void = () => undefined;
-  private turns: Promise<void> = Promise.resolve();
+  private readonly turns = new Turns();
   private endCommandTurn: (() => void) | undefined;
   private readonly closed: Promise<void>;
   private markClosed: () => void = () => undefined;
@@ -97,12 +96,12 @@ export class ShellSession {
    * running command (one that only waits for its turn is quick to wait for).
    */
   get takesOps(): boolean {
-    return this.state !== 'ended' && !this.commandRunning;
+    return this.state !== 'ended' && this.pending === undefined;
   }
 
   /** Resolves when the command running now (if any) has answered, or the session ended. */
   whenCommandEnds(): Promise<void> {
-    return this.commandRunning ? this.commandEnded : Promise.resolve();
+    return this.pending === undefined ? Promise.resolve() : this.commandEnded;
   }
 
   /**
@@ -113,7 +112,7 @@ export class ShellSession {
     if (this.state === 'starting' && !(await this.ready)) return false;
     if (this.state === 'ended' || this.commandHeld) return false;
     this.commandHeld = true;
-    const done = await this.takeTurn();
+    const done = await this.turns.take();
     const free = (): void => {
       this.endCommandTurn = undefined;
       this.commandHeld = false;
@@ -132,7 +131,7 @@ export class ShellSession {
   async request(op: FileCommand, args: readonly string[]): Promise<OpReply | undefined> {
     const body = opRequest(op, args);
     if (this.state === 'starting' && !(await this.ready)) return undefined;
-    const done = await this.takeTurn();
+    const done = await this.turns.take();
     try {
       const channel = this.channel;
       if (this.state !== 'idle' || channel === undefined) return undefined;
@@ -156,7 +155,6 @@ export class ShellSession {
     return new Promise<SessionOutcome>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       this.pending = (outcome) => {
-        this.commandRunning = false;
         this.markCommandEnded();
         if (timer) clearTimeout(timer);
         this.pending = undefined;
@@ -175,7 +173,6 @@ export class ShellSession {
           });
         }, timeoutMs);
       }
-      this.commandRunning = true;
       this.commandEnded = new Promise((ended) => {
         this.markCommandEnded = ended;
       });
@@ -238,17 +235,6 @@ export class ShellSession {
       this.end();
       this.markClosed();
     });
-  }
-
-  /** Resolves when everything asked before has been answered, with the function that lets the next one go. */
-  private takeTurn(): Promise<() => void> {
-    let done: () => void = () => undefined;
-    const mine = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    const before = this.turns;
-    this.turns = before.then(() => mine);
-    return before.then(() => done);
   }
 
   /** A complete reply settles the command or the operation; anything else where a reply belongs ends the session. */

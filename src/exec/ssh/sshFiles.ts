@@ -30,7 +30,7 @@ export function createSshFiles(context: SshFilesContext, roots: readonly string[
   const { label, exec } = context;
   const session = async () => {
     const ops = await context.ops();
-    return { ops, paths: remotePaths(ops, new Map()) };
+    return { ops, paths: remotePaths(ops) };
   };
 
   const fail = (action: string, path: string, error: unknown): never => {
