@@ -57,6 +57,10 @@ export const DURATION_BOUNDS = {
   connectTimeout: { min: '100ms', max: '5m' },
   // One of the user's own commands (command.timeout): a build may be slow, never endless.
   commandTimeout: { min: '100ms', max: '6h' },
+  // docker.stop_timeout: how long a container may take to stop before it is killed; Docker's own default is 10s.
+  containerStop: { min: '1s', max: '10m' },
+  // docker.healthy_timeout: how long a new container's HEALTHCHECK may take to say healthy.
+  containerHealthy: { min: '100ms', max: '1h' },
   // sla.rollback_seconds, a number of seconds: above 0, at most a day.
   slaRollback: { min: '1ms', max: '24h' },
 } as const satisfies Record<string, DurationBound>;

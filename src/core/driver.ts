@@ -2,6 +2,7 @@
  * How a kind of target is switched between versions. One module per driver
  * (src/drivers/*) implements this; the engine and operations only see this.
  */
+import type { Duplex } from 'node:stream';
 import type { ZodType } from 'zod';
 import type { Clock, Exec, Files } from './ports.js';
 import type { TemplateVars } from './template.js';
@@ -44,6 +45,14 @@ export interface RunContext {
   user: string;
   /** The version the target ran when the run began: the one being left. */
   previousVersion: string | null;
+  /**
+   * What the ledger recorded as the artifact of the release the run switches
+   * to (an image ID), null before it is made: a driver whose names can move
+   * (a tag) goes by this instead.
+   */
+  targetArtifact?: string | null;
+  /** The run's report dir on this machine, for what a driver keeps for the post-mortem (snapshot). */
+  reportDir?: string;
 }
 
 export interface Driver {
@@ -54,8 +63,13 @@ export interface Driver {
    * reused. On failure nothing half-made is left where it could be switched to.
    */
   prepare(version: string, options?: PrepareOptions): Promise<PreparedRelease>;
-  /** Is the release present and intact on the target? (read-only) */
-  isPresent(version: string): Promise<boolean>;
+  /**
+   * Is the release present and intact on the target? (read-only) `artifact`
+   * is what the ledger recorded for it. A driver that cannot make a missing
+   * release again (an image gone from its engine) throws TARGET_GONE, which
+   * the plan passes on: refused before any approval is asked.
+   */
+  isPresent(version: string, artifact?: string | null): Promise<boolean>;
   /**
    * Point the target at a prepared release; atomic where the driver allows.
    * A driver that runs the user's commands may return one line saying what
@@ -78,6 +92,13 @@ export interface Driver {
    * no record of rewind's own (git, command) has none to give.
    */
   madeReleases?(): Promise<MadeReleases>;
+  /**
+   * Part of verification: that the target runs the recorded artifact (the
+   * running container's image ID), as one line of evidence; throws
+   * VERIFY_FAILED when it does not. Optional: most targets have nothing
+   * beyond what the health check already proves.
+   */
+  confirmRunning?(version: string, artifact: string | null): Promise<string>;
 }
 
 /** What a target holds of rewind's making, by its own record (a release's manifest). */
@@ -136,6 +157,8 @@ export interface DriverIo {
   local: { exec: Exec; files: Files };
   /** Copy a file of this machine to the host; only for remote hosts. */
   upload?: (localPath: string, remotePath: string) => Promise<void>;
+  /** A stream to a Unix socket on the host over its SSH connection (an engine's socket); only for remote hosts. */
+  openUnixSocket?: (path: string) => Promise<Duplex>;
   /** One map per environment, shared by the instances of every host: for work done once for all of them. */
   shared: Map<string, unknown>;
 }

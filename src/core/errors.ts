@@ -60,6 +60,12 @@ export const ERRORS = {
     exit: EXIT.usage,
     explanation: 'The requested rollback target cannot be used (it is the live release, or it is newer than the failed one).',
   },
+  TARGET_GONE: {
+    exit: EXIT.blocked,
+    explanation:
+      'The rollback target is gone from a host and rewind cannot make it again there (an image removed from its engine); ' +
+      'the message names the host and how to bring it back. Nothing was saved or changed.',
+  },
   WRITE_REFUSED: {
     exit: EXIT.usage,
     explanation: 'rewind refused to write outside the configured write roots (safety.allow_writes_only_under and release paths).',

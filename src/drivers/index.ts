@@ -5,12 +5,14 @@
  */
 import type { DriverModule } from '../core/driver.js';
 import { commandDriver } from './command/module.js';
+import { dockerDriver } from './docker/module.js';
 import { gitDriver } from './git/module.js';
 import { releasesDriver } from './releases/module.js';
 
 export const DRIVERS: readonly DriverModule<any>[] = [
   releasesDriver,
   gitDriver,
+  dockerDriver,
   commandDriver,
 ];
 

@@ -146,6 +146,7 @@ async function stepThrough(deps: EnvDeps, planned: PlannedRollback, started: Run
   // With several hosts, the verification the report shows is the first that failed, else the last.
   const context = rollbackStepContext(deps, run.id, from, to, plan, {
     confirmedStepId,
+    reportDir: planned.reportDir,
     onVerified: (v) => { if (!verification || verification.ok) verification = v; },
   });
   const result = await executePlan(planSteps, STEP_FACTORIES, context, {

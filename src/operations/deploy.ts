@@ -21,6 +21,7 @@ import { findLastKnownGood } from './ledgerLookups.js';
 import { isRunStopping, stoppedMidRun, withCleanup } from './firstError.js';
 import { finishDeploy, type DeployResult } from './finishDeploy.js';
 import { stepFailed } from '../core/stepFailed.js';
+import { deployReportDir } from './reports/writeRollbackReports.js';
 
 export interface DeployRequest {
   version: string;
@@ -118,7 +119,9 @@ async function stepThrough(
   let verification: Verification | undefined;
   // Migrations run after the release is made and before anything switches to it.
   const context = {
-    deps, run: { runId: run.id, user: deps.user, previousVersion: previous?.version ?? null }, release, migrations: [], missingOn: [],
+    deps,
+    run: { runId: run.id, user: deps.user, previousVersion: previous?.version ?? null, reportDir: deployReportDir(deps.stateDir, run.id) },
+    release, migrations: [], missingOn: [],
     onVerified: (v: Verification) => { if (!verification || verification.ok) verification = v; },
   };
   const result = await executePlan(planSteps, STEP_FACTORIES, context, {

@@ -39,7 +39,9 @@ export async function drill(deps: EnvDeps, request: Omit<RollbackRequest, 'kind'
     title: `drill: roll ${deps.envName} back from ${plan.from.version} to ${plan.to.version} (nothing will change)`,
   });
   const [from, to] = await Promise.all([getRelease(deps, plan.from.releaseId), getRelease(deps, plan.to.releaseId)]);
-  const context = rollbackStepContext(deps, planned.run.id, from, to, plan, { onVerified: () => undefined });
+  const context = rollbackStepContext(deps, planned.run.id, from, to, plan, {
+    onVerified: () => undefined, reportDir: planned.reportDir,
+  });
   const result = await executePlan(rollbackStepsOf(deps, plan), STEP_FACTORIES, context, {
     ledger: deps.ledger, clock: deps.clock, events: deps.events, runId: planned.run.id, dryRun: true,
     onBoundary: deps.faults?.kind === 'drill' ? deps.faults.hook : undefined,

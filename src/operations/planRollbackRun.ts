@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { RollbackPlan } from '../core/plan.js';
 import { planRollback, type RollbackInput } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
+import type { Release } from '../core/release.js';
+import { RewindError } from '../core/errors.js';
 import type { EnvDeps } from './deps.js';
 import { planMigrations } from './migrationSteps.js';
 import { newestRelease, scopeOf } from './ledgerLookups.js';
@@ -59,16 +61,20 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     fleet: { canary: deps.fleet.canary, batch: deps.fleet.batch },
     scope: deps.scope,
   };
-  const presenceOf = (version: string) => onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(version));
-  const guess = provisionalTarget({ ...base, releases: await planWindow(deps, request) });
-  const early = guess === undefined ? undefined : presenceOf(guess);
+  const window = await planWindow(deps, request);
+  const artifactOf = (version: string, among: readonly Release[]) => among.find((r) => r.version === version)?.artifact ?? null;
+  const presenceOf = (version: string, among: readonly Release[]) =>
+    onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.isPresent(version, artifactOf(version, among)));
+  const guess = provisionalTarget({ ...base, releases: window });
+  const early = guess === undefined ? undefined : presenceOf(guess, window);
   const running = await observing;
   const releases = await planWindow(deps, request, running.hosts);
   const input: RollbackInput = { ...base, releases, observedLive: running.fleet.version, seenRunning: running.hosts };
   // Planning is pure and cheap, so it runs again as facts arrive: the target, where it is missing, the migrations.
   const target = planRollback(input).to.version;
   const guessed = early === undefined ? undefined : await early;
-  const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target);
+  const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target, releases);
+  refuseIfGone(presence);
   const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
   const first = planRollback(located);
   // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
@@ -123,4 +129,10 @@ function provisionalTarget(input: Omit<RollbackInput, 'observedLive'>): string |
   } catch {
     return undefined;
   }
+}
+
+/** A host whose driver cannot make the target again stops the plan there, in that driver's words. */
+function refuseIfGone(presence: ReadonlyArray<{ ok: boolean; error?: unknown }>): void {
+  const gone = presence.find((p) => !p.ok && p.error instanceof RewindError && p.error.code === 'TARGET_GONE');
+  if (gone) throw gone.error;
 }

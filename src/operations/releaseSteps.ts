@@ -45,7 +45,9 @@ export function switchStep(step: PlanStep, ctx: StepContext): Step {
   return {
     name: `switch to ${release.version}${onLabel(deps, hosts)}`,
     run: async () => {
-      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.activate(release.version, ctx.run));
+      // A deploy's release got its artifact when it was made, after the run began.
+      const run = { ...ctx.run, targetArtifact: release.artifact };
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency, (t) => t.driver.activate(release.version, run));
       if (step.final && outcomes.every((o) => o.ok)) await deps.ledger.markLive(release.id, 'live', deps.clock.now().toISOString());
       // A driver that ran the user's commands says what they did.
       return settle(outcomes, (said) => said || `current -> ${release.version}`);
@@ -112,6 +114,8 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
     name: `verify ${release.version}${onLabel(deps, hosts)}`,
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
+        // What the engine runs is cheaper to ask than the app, and a wrong image makes the app's answer moot.
+        const running = t.driver.confirmRunning ? [await t.driver.confirmRunning(release.version, release.artifact)] : [];
         const vars = await releaseVars(deps, t, release);
         const verification = await deps.verifier.verify(
           {
@@ -133,7 +137,7 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
             { checks: verification.checks },
           );
         }
-        return verification.checks.map((c) => c.detail).join('; ') || 'nothing configured to check';
+        return [...running, ...verification.checks.map((c) => c.detail)].join('; ') || 'nothing configured to check';
       });
       const at = deps.clock.now().toISOString();
       if (outcomes.some((o) => !o.ok)) {

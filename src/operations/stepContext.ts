@@ -26,10 +26,11 @@ export interface StepContext {
 /** A rollback's context: from the failed release (whose code reverts migrations) to the target. */
 export function rollbackStepContext(
   deps: EnvDeps, runId: string, from: Release, to: Release, plan: Pick<RollbackPlan, 'migrations' | 'missingOn'>,
-  more: Pick<StepContext, 'onVerified' | 'confirmedStepId'>,
+  more: Pick<StepContext, 'onVerified' | 'confirmedStepId'> & { reportDir: string },
 ): StepContext {
   return {
-    deps, run: { runId, user: deps.user, previousVersion: from.version }, release: to, leaving: from,
+    deps, run: { runId, user: deps.user, previousVersion: from.version, targetArtifact: to.artifact, reportDir: more.reportDir },
+    release: to, leaving: from,
     migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], ...more,
   };
 }

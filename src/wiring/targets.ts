@@ -65,9 +65,9 @@ export function environmentTargets(input: TargetsInput): Targets {
   const module = driverModule(input.env.driver, input.drivers ?? DRIVERS);
   const section = driverSection(input.env);
   const shared = new Map<string, unknown>();
-  const io = (host: DriverHost, exec: Exec, files: Files, upload?: DriverIo['upload']): DriverIo => ({
+  const io = (host: DriverHost, exec: Exec, files: Files, remote?: Pick<DriverIo, 'upload' | 'openUnixSocket'>): DriverIo => ({
     app: input.app, env: input.envName, host, exec, files, clock: systemClock, configDir: input.configDir, stateDir: input.stateDir,
-    local: { exec: input.localExec, files: input.localFiles }, upload, shared,
+    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared,
   });
   const opened: Promise<SshHost>[] = [];
   const connectors: Array<() => Promise<unknown>> = [];
@@ -124,7 +124,9 @@ export function environmentTargets(input: TargetsInput): Targets {
     const exec: Exec = withEnv({ run: async (argv, options?: CommandOptions) => (await connect()).exec.run(argv, options) }, input.env.env);
     const files = lazyFiles(async () => (await connect()).files(roots));
     const upload = async (from: string, to: string) => (await connect()).upload(from, to, roots);
-    return { name: host.name, address: host.address, driver: module.create(section, io(host, exec, files, upload)), exec, files };
+    const openUnixSocket = async (path: string) => (await connect()).openUnixSocket(path);
+    const driver = module.create(section, io(host, exec, files, { upload, openUnixSocket }));
+    return { name: host.name, address: host.address, driver, exec, files };
   });
   return {
     targets,

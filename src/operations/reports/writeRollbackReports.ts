@@ -35,6 +35,11 @@ export function reportsRoot(stateDir: string): string {
   return join(stateDir, 'reports');
 }
 
+/** A deploy's own dir under the reports: what its driver kept of the version it replaced (a snapshot). */
+export function deployReportDir(stateDir: string, runId: string): string {
+  return join(reportsRoot(stateDir), 'deploys', runId);
+}
+
 /**
  * Write a finished rollback's records: the three documents in its report dir,
  * then the dated deploy-log entry, its trend row and, when it breached its

@@ -1,0 +1,53 @@
+/**
+ * The `docker` driver as the registry sees it: one instance per host, each
+ * talking to that host's engine (the local socket, or the host's socket
+ * over its SSH connection).
+ *
+ * Write roots: none. The engine's containers and images are not files
+ * under rewind's write guard; the only files this driver writes are
+ * snapshots in the run's report dir on this machine, under state.dir,
+ * which the guard already allows.
+ */
+import type Dockerode from 'dockerode';
+import type { DriverIo, DriverModule } from '../../core/driver.js';
+import { RewindError } from '../../core/errors.js';
+import { checkEngine, DEFAULT_SOCKET, engineClient, localSocket, type EngineAt } from './engine.js';
+import { createDockerDriver } from './index.js';
+import { dockerSchema, type DockerConfig } from './schema.js';
+import { imageFor } from './imageRef.js';
+
+export const dockerDriver: DriverModule<DockerConfig> = {
+  kind: 'docker',
+  scope: 'host',
+  summary: "containers on each host's Docker engine, switched between images through the Engine API",
+  schema: dockerSchema,
+  needs: 'container, image',
+  writeRoots: (config) => {
+    // Called for every host before anything connects: a docker.image that is not a reference is a config error then.
+    imageFor(config.image, '0.0.0');
+    return [];
+  },
+  create: (config, io) => {
+    const at = engineAt(config, io);
+    let answered: Promise<Dockerode> | undefined;
+    const engine = () => {
+      answered ??= (async () => {
+        const docker = engineClient(at);
+        await checkEngine(docker, at);
+        return docker;
+      })();
+      return answered;
+    };
+    return createDockerDriver({
+      app: io.app, env: io.env, host: io.host, config, at, engine, localFiles: io.local.files, clock: io.clock,
+    });
+  },
+};
+
+function engineAt(config: DockerConfig, io: DriverIo): EngineAt {
+  if (!io.host.remote) return { kind: 'local', socket: localSocket(config.socket, process.env) };
+  const open = io.openUnixSocket;
+  if (!open) throw new RewindError('CONFIG_INVALID', `${io.host.name}: no SSH connection to reach its engine over`);
+  // This machine's DOCKER_HOST says nothing about another host's engine.
+  return { kind: 'ssh', label: io.host.name, socket: config.socket ?? DEFAULT_SOCKET, openUnixSocket: open };
+}
