@@ -34,8 +34,10 @@ export async function startDockerd(t: TestContext): Promise<Dockerd> {
   const dir = await tempDir(t, 'rewind-dockerd-', async (made) => {
     // Its containerd ends with it; stopping both can take a while.
     if (child) await stopChild(child, 15_000);
-    // A dockerd that did not stop cleanly leaves its data root mounted, which no rm can remove.
+    // A dockerd that did not stop cleanly leaves its data root mounted, which no rm can remove. Even a clean stop
+    // leaves the host's network namespace bind-mounted at exec-root/netns/default (libnetwork's), and rm fails on it (EBUSY).
     spawnSync('umount', [join(made, 'data')], { stdio: 'ignore' });
+    spawnSync('umount', [join(made, 'x', 'netns', 'default')], { stdio: 'ignore' });
   });
   // Short names: a Unix socket's path has room for about 100 bytes.
   const socket = join(dir, 'd.sock');
