@@ -15,6 +15,7 @@ import { checkEngine, DEFAULT_SOCKET, engineClient, localSocket, type EngineAt }
 import { createDockerDriver } from './index.js';
 import { dockerSchema, type DockerConfig } from './schema.js';
 import { imageFor } from './imageRef.js';
+import { expandItem } from '../../core/template.js';
 
 export const dockerDriver: DriverModule<DockerConfig> = {
   kind: 'docker',
@@ -44,10 +45,12 @@ export const dockerDriver: DriverModule<DockerConfig> = {
   },
 };
 
+/** `{host}` in docker.socket is the host's address: one machine can hold several engines, each on a socket of its own. */
 function engineAt(config: DockerConfig, io: DriverIo): EngineAt {
-  if (!io.host.remote) return { kind: 'local', socket: localSocket(config.socket, process.env) };
+  const socket = config.socket === undefined ? undefined : expandItem(config.socket, { host: io.host.address });
+  if (!io.host.remote) return { kind: 'local', socket: localSocket(socket, process.env) };
   const open = io.openUnixSocket;
   if (!open) throw new RewindError('CONFIG_INVALID', `${io.host.name}: no SSH connection to reach its engine over`);
   // This machine's DOCKER_HOST says nothing about another host's engine.
-  return { kind: 'ssh', label: io.host.name, socket: config.socket ?? DEFAULT_SOCKET, openUnixSocket: open };
+  return { kind: 'ssh', label: io.host.name, socket: socket ?? DEFAULT_SOCKET, openUnixSocket: open };
 }

@@ -21,14 +21,15 @@ const firstContainer = z
   })
   .meta({
     description:
-      'How the first container is made when none runs under docker.container yet; later switches carry the live ' +
-      "container's configuration instead.",
+      'How the first container is made when none runs under docker.container yet ({host}: the host\'s address in env, ' +
+      "volumes and command); later switches carry the live container's configuration instead.",
   });
 
 export const dockerSchema = z
   .strictObject({
     socket: z.string().optional().meta({
-      description: "The engine's Unix socket on each host; default: DOCKER_HOST (unix:// only), else /var/run/docker.sock.",
+      description: "The engine's Unix socket on each host ({host}: its address); default: DOCKER_HOST (unix:// only), " +
+        'else /var/run/docker.sock.',
     }),
     container: z.string().regex(CONTAINER_NAME, 'expected a container name: letters, digits, "_", ".", "-", at most 64')
       .meta({ description: 'The name of the container that serves the app.' }),

@@ -37,7 +37,7 @@ export async function switchContainer(ctx: DockerContext, version: string, run?:
   const template = previous ? await docker.getContainer(previous.id).inspect() : null;
   const options = template
     ? carryOver(template, await imageDefaults(docker, template.Image), { name, image: image.id, labels: labelsFor(ctx, version) })
-    : firstContainer(ctx.config.create, { name, image: image.id, labels: labelsFor(ctx, version) });
+    : firstContainer(ctx.config.create, { name, image: image.id, labels: labelsFor(ctx, version) }, ctx.host.address);
   let created: Dockerode.Container | undefined;
   try {
     created = await docker.createContainer(options);

@@ -64,11 +64,12 @@ test('carryOver: with the old image gone nothing is subtracted; a user network k
 });
 
 test('firstContainer: docker.create makes the first container: host network, restart policy, env, binds, labels', () => {
-  const config = dockerSchema.parse({ container: 'shop-web', image: 'shop:{version}', create: { env: { PORT: '8080' }, volumes: ['/srv/up:/up:ro'] } });
+  const config = dockerSchema.parse({ container: 'shop-web', image: 'shop:{version}', create: { env: { PORT: '8080', BIND: '{host}:8080' }, volumes: ['/srv/up:/up:ro'], command: ['httpd', '-p', '{host}:8080'] } });
   assert.equal(config.stop_timeout, 10_000);
   assert.equal(config.keep, 5);
-  const options = firstContainer(config.create, TARGET);
-  assert.deepEqual(options.Env, ['PORT=8080']);
+  const options = firstContainer(config.create, TARGET, '127.0.0.2');
+  assert.deepEqual(options.Env, ['PORT=8080', 'BIND=127.0.0.2:8080']);
+  assert.deepEqual(options.Cmd, ['httpd', '-p', '127.0.0.2:8080']);
   assert.deepEqual(options.HostConfig, { NetworkMode: 'host', Binds: ['/srv/up:/up:ro'], RestartPolicy: { Name: 'unless-stopped' } });
   assert.deepEqual(options.Labels, TARGET.labels);
 });
