@@ -98,12 +98,16 @@ async function movedHosts(deps: EnvDeps, run: Run, planSteps: readonly PlanStep[
   const before = run.kind === 'deploy' ? (run.plan as DeployPlan).observedBefore : undefined;
   const common = run.kind === 'rollback' ? (run.plan as RollbackPlan).observedLive : undefined;
   const switched = switchedVersions(planSteps, journal);
+  const midSwitch = switchStoppedIn(planSteps, journal);
   const seen = await onHosts(deps.targets, deps.fleet.concurrency, (t) => t.driver.inspect());
   return seen.flatMap((outcome) => {
     const expected = switched.get(outcome.host) ?? switched.get('*') ?? before?.[outcome.host] ?? common;
     if (!outcome.ok || expected === undefined || expected === null) return [];
     const now = outcome.value?.version ?? null;
     if (now === expected) return [];
+    // Killed inside its switch, a host may be on either side of it, or between (a container set aside, the next not yet started).
+    const inFlight = midSwitch && (midSwitch.hosts ?? [outcome.host]).includes(outcome.host);
+    if (inFlight && (now === midSwitch.version || now === null)) return [];
     const label = deps.targets.length > 1 ? `${outcome.host} now runs` : `the target now runs`;
     return [`${label} ${now ?? 'nothing'}, but the run left it on ${expected}`];
   });
@@ -116,6 +120,12 @@ function switchedVersions(planSteps: readonly PlanStep[], journal: readonly Step
     if (step.kind === 'switch') for (const host of step.hosts ?? ['*']) left.set(host, step.version);
   }
   return left;
+}
+
+/** The switch step the run was in when it stopped, if it stopped in one. */
+function switchStoppedIn(planSteps: readonly PlanStep[], journal: readonly StepRecord[]): PlanStep | undefined {
+  const stoppedIn = runProgress(planSteps, journal).stoppedIn;
+  return stoppedIn?.kind === 'switch' ? stoppedIn : undefined;
 }
 
 function describeRun(run: Run): string {

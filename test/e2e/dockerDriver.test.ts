@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +8,7 @@ import { dockerRegistrySkipReason } from '../helpers/dockerRegistry.js';
 import { CONTAINER, makeDockerWorld } from '../helpers/dockerWorld.js';
 import { testImageSkipReason } from '../helpers/testImage.js';
 
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'bin', 'rewind.ts');
 const skip = dockerdSkipReason() ?? dockerRegistrySkipReason() ?? testImageSkipReason();
 const short = (id: string | undefined) => (id ?? '').replace('sha256:', '').slice(0, 12);
 
@@ -72,4 +74,91 @@ test('docker: deploys pull and record the image ID; a broken one is rolled back;
   const status = (await world.cli('status', '--json')).json();
   assert.deepEqual([status.live.version, status.running.version, status.drift], ['v1', 'v1', []]);
   assert.equal(status.running.artifact, world.ids.v1);
+});
+
+test('docker: a target whose image is gone is refused in the plan, naming the host; pulled back, the rollback runs', { skip }, async (t) => {
+  const world = await makeDockerWorld(t, { v1: {}, v2: {} });
+  for (const v of ['v1', 'v2']) assert.equal((await world.cli('deploy', v)).code, 0);
+  const kept = (await world.containers()).find((c) => c.version === 'v1');
+  await world.docker.getContainer(kept?.name as string).remove();
+  await world.docker.getImage(world.ids.v1 as string).remove();
+
+  const refused = await world.cli('rollback');
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.equal(refused.stderr.trim(), `rewind: the engine at ${world.dockerd.socket}: the image v1 ran (${world.ids.v1?.slice(0, 19)}) is gone: ` +
+    `pull it back with \`docker pull ${world.ref('v1')}\` on that host if the registry still has that image, or choose another target with --to`);
+  assert.deepEqual(await world.served(), { http: 200, version: 'v2' }, 'nothing stopped');
+  assert.equal((await world.cli('history', '--json')).json().runs.length, 2, 'no run was saved');
+
+  // The registry still has it: the same image ID comes back, and the rollback goes by it.
+  const stream = await world.docker.pull(world.ref('v1'));
+  await new Promise((resolve, reject) => world.docker.modem.followProgress(stream, (error: unknown) => (error ? reject(error) : resolve(null))));
+  const rolled = await world.cli('rollback', '--apply', '--yes');
+  assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
+  assert.deepEqual(await world.served(), { http: 200, version: 'v1' });
+});
+
+test('docker: bad input is one line naming what and where, and nothing is stopped', { skip }, async (t) => {
+  const world = await makeDockerWorld(t, { v1: {}, v2: {} });
+  assert.equal((await world.cli('deploy', 'v1')).code, 0);
+
+  await t.test('an engine that does not answer', async () => {
+    await world.writeConfig().then(() => undefined);
+    const yaml = join(world.root, 'rewind.yaml');
+    const text = await readFile(yaml, 'utf8');
+    await import('node:fs/promises').then((fs) => fs.writeFile(yaml, text.replace(world.dockerd.socket, join(world.root, 'nothing.sock'))));
+    const run = await world.cli('deploy', 'v2');
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, new RegExp(`the engine at ${join(world.root, 'nothing.sock')} does not answer: no such socket`));
+    assert.ok(!run.stderr.includes('    at '), run.stderr);
+    await world.writeConfig();
+  });
+
+  await t.test('an image reference that is not valid', async () => {
+    const yaml = join(world.root, 'rewind.yaml');
+    const text = await readFile(yaml, 'utf8');
+    await import('node:fs/promises').then((fs) => fs.writeFile(yaml, text.replace('/shop:{version}', '/Shop:{version};x')));
+    const run = await world.cli('status');
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /docker\.image ".*\/Shop:0\.0\.0;x" is not a valid image reference/);
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    await world.writeConfig();
+  });
+
+  await t.test("a container under the name that is not rewind's", async () => {
+    await world.docker.getContainer(CONTAINER).rename({ name: 'mine' });
+    const theirs = await world.docker.createContainer({ name: CONTAINER, Image: world.ids.v1, HostConfig: { NetworkMode: 'none' } });
+    await theirs.start();
+    const run = await world.cli('deploy', 'v2');
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /a container named shop-web exists but rewind did not make it \(no rewind\.container label\).*nothing was stopped/);
+    assert.equal((await theirs.inspect()).State.Running, true);
+  });
+});
+
+test('docker: a rollback killed with SIGKILL in the middle of its switch is resumed to the verified container', { skip }, async (t) => {
+  const world = await makeDockerWorld(t, { v1: {}, v2: {}, v3: { broken: true } });
+  for (const v of ['v1', 'v2']) assert.equal((await world.cli('deploy', v)).code, 0);
+  assert.equal((await world.cli('deploy', 'v3', '--no-auto-rollback')).code, 1);
+
+  // Killed the moment the engine says the live container was set aside: between its rename and the target's start.
+  const events = await world.docker.getEvents({ filters: { type: ['container'], event: ['rename'] } });
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'rollback', '--apply', '--yes'], {
+    cwd: world.root, env: { ...process.env, REWIND_USER: 'tester@example.com' }, stdio: 'ignore',
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve) => events.once('data', () => resolve()));
+  child.kill('SIGKILL');
+  (events as unknown as { destroy(): void }).destroy();
+  assert.equal(await exited, 'SIGKILL');
+
+  const interrupted = (await world.cli('history', '--json')).json().runs[0];
+  assert.deepEqual([interrupted.kind, interrupted.status], ['rollback', 'interrupted']);
+  const resumed = await world.cli('resume', interrupted.run_id, '--json');
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  assert.deepEqual(await world.served(), { http: 200, version: 'v2' });
+  const running = (await world.containers()).filter((c) => c.state === 'running');
+  assert.deepEqual(running.map((c) => [c.name, c.version, c.image]), [[CONTAINER, 'v2', world.ids.v2]]);
+  // Nothing was lost: v3's container is kept stopped for the post-mortem, and so are the older ones.
+  assert.deepEqual((await world.containers()).filter((c) => c.name !== CONTAINER).map((c) => c.version).sort(), ['v1', 'v2', 'v3']);
 });
