@@ -37,7 +37,9 @@ export interface DockerWorld {
 
 export const CONTAINER = 'shop-web';
 
-export async function makeDockerWorld(t: TestContext, versions: Record<string, VersionImage>): Promise<DockerWorld> {
+export async function makeDockerWorld(
+  t: TestContext, versions: Record<string, VersionImage>, options: { port?: number } = {},
+): Promise<DockerWorld> {
   const [dockerd, registry] = await Promise.all([startDockerd(t), startRegistry(t)]);
   const Docker = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
   const docker = new Docker({ socketPath: dockerd.socket });
@@ -47,7 +49,7 @@ export async function makeDockerWorld(t: TestContext, versions: Record<string, V
       await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
     }
   });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const ref = (version: string) => `${registry.address}/shop:${version}`;
   const ids: Record<string, string> = {};
   for (const [version, options] of Object.entries(versions)) {

@@ -96,7 +96,7 @@ ${policy}    releases:
 }
 
 /** A port free on every one of the addresses. */
-async function freePortOn(addresses: string[]): Promise<number> {
+export async function freePortOn(addresses: string[]): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = createServer().once('error', reject).listen(0, addresses[0], () => {
