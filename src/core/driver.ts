@@ -99,6 +99,25 @@ export interface Driver {
    * beyond what the health check already proves.
    */
   confirmRunning?(version: string, artifact: string | null): Promise<string>;
+  /**
+   * What the target keeps set aside to go back to (stopped containers), newest
+   * first, for `status`. Optional: a driver whose old releases are plain
+   * files (releases, git) shows them through the ledger alone.
+   */
+  kept?(): Promise<KeptRelease[]>;
+}
+
+/** One version a target keeps set aside, ready to go back to. */
+export interface KeptRelease {
+  version: string;
+  /** What it runs from (an image ID). */
+  artifact: string;
+  /** Where it is kept: `shop-web-v1.2.0-20261203T071754.123Z`. */
+  name: string;
+  /** When it was set aside, by the target's own record. */
+  since: string | null;
+  /** Set aside because it failed to start or become healthy. */
+  failed: boolean;
 }
 
 /** What a target holds of rewind's making, by its own record (a release's manifest). */

@@ -1,4 +1,4 @@
-import type { LiveState } from '../core/driver.js';
+import type { KeptRelease, LiveState } from '../core/driver.js';
 import type { Release } from '../core/release.js';
 import { driftLines, runningOn, uninspected, type HostEvidence } from '../core/runningEvidence.js';
 import { statusVerdict } from '../core/statusVerdict.js';
@@ -6,6 +6,7 @@ import type { HealthResult } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
 import { findLastKnownGood, newestRelease, scopeOf } from './ledgerLookups.js';
 import { observeRunning, type ProbeOptions } from './observeRunning.js';
+import { onHosts } from './targets.js';
 
 export interface HostStatus {
   host: string;
@@ -17,6 +18,8 @@ export interface HostStatus {
   running: string | null | undefined;
   /** One health probe now, measured against the ledger's live release; null when no health check is configured or nothing is expected. */
   health: HealthResult | null;
+  /** What the host keeps set aside to go back to (see Driver.kept); null when its driver keeps nothing of the kind or it cannot say. */
+  kept: KeptRelease[] | null;
 }
 
 export interface StatusReport {
@@ -52,13 +55,21 @@ const STATUS_PROBE: ProbeOptions = { timeoutMs: 5000, withoutBuild: true };
 
 export async function status(deps: EnvDeps): Promise<StatusReport> {
   const [live, newest] = await Promise.all([deps.ledger.liveRelease(scopeOf(deps)), newestRelease(deps)]);
-  const [running, lastKnownGood] = await Promise.all([observeRunning(deps, live ?? newest, STATUS_PROBE), findLastKnownGood(deps, live)]);
+  const [running, lastKnownGood, kept] = await Promise.all([
+    observeRunning(deps, live ?? newest, STATUS_PROBE),
+    findLastKnownGood(deps, live),
+    onHosts(deps.targets, deps.fleet.concurrency, async (t) => (t.driver.kept ? t.driver.kept() : null)),
+  ]);
   const several = deps.targets.length > 1;
   const ledger = live?.version ?? null;
   const hosts = deps.targets.map((t, i): HostStatus => {
     const evidence = running.hosts[i] as HostEvidence;
     const observed = running.fleet.byHost[t.name] as LiveState;
-    return { host: t.name, observed, evidence, running: runningOn(evidence), health: running.probes[t.name] ?? null };
+    const held = kept[i];
+    return {
+      host: t.name, observed, evidence, running: runningOn(evidence), health: running.probes[t.name] ?? null,
+      kept: held?.ok ? (held.value ?? null) : null,
+    };
   });
   // What the driver found odd about a host it could inspect (`current` outside releases/, ...), then where the three disagree.
   const odd = hosts

@@ -74,6 +74,23 @@ test('docker: deploys pull and record the image ID; a broken one is rolled back;
   const status = (await world.cli('status', '--json')).json();
   assert.deepEqual([status.live.version, status.running.version, status.drift], ['v1', 'v1', []]);
   assert.equal(status.running.artifact, world.ids.v1);
+  // What each engine keeps to go back to, newest first: the container the rollback set aside leads.
+  const keptNow = status.hosts[0].kept;
+  assert.deepEqual([keptNow[0].version, keptNow[0].artifact, keptNow[0].failed], ['v2', world.ids.v2, false]);
+  assert.ok(keptNow.some((k: any) => k.version === 'v4' && k.failed), JSON.stringify(keptNow));
+  assert.match((await world.cli('status')).stdout, /kept to go back to: v2 as shop-web-v2-\d{8}T\d{6}\.\d{3}Z, /);
+});
+
+test('docker: pruning keeps `keep` old containers and the last known good, and removes the images nothing uses', { skip }, async (t) => {
+  const world = await makeDockerWorld(t, { v1: {}, v2: {}, v3: {}, v4: {} });
+  await world.writeConfig('      keep: 1\n');
+  for (const v of ['v1', 'v2', 'v3', 'v4']) assert.equal((await world.cli('deploy', v)).code, 0);
+  // Live v4; v3 is the last known good and the newest kept; v2 goes past keep: 1; v1 went at the deploy of v4.
+  assert.deepEqual((await world.containers()).map((c) => [c.version, c.state]), [['v4', 'running'], ['v3', 'exited']]);
+  const images = (await world.docker.listImages()).map((i) => i.Id).sort();
+  assert.deepEqual(images, [world.ids.v3, world.ids.v4].sort(), 'the images of removed containers went with them');
+  assert.equal((await world.cli('rollback', '--apply', '--yes')).code, 0);
+  assert.deepEqual(await world.served(), { http: 200, version: 'v3' });
 });
 
 test('docker: a target whose image is gone is refused in the plan, naming the host; pulled back, the rollback runs', { skip }, async (t) => {

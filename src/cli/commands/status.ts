@@ -35,7 +35,7 @@ function statusText(report: StatusReport): string {
     `  running:            ${several ? (report.observed.version ?? 'see hosts') : only ? runningOf(only) : 'nothing'}`,
     `  last known good:    ${describe(report.lastKnownGood)}  <- where \`rewind rollback\` would go`,
     `  health now:         ${healthOf(report.health)}`,
-    ...(several ? hostLines(report) : []),
+    ...(several ? hostLines(report) : keptLines(only)),
     ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:              none']),
     report.ok ? '  status:             ok' : `  NOT OK (exit 1): ${report.notOk.join('; ')}`,
   ].join('\n');
@@ -48,9 +48,21 @@ function hostLines(report: StatusReport): string[] {
     '  hosts:',
     ...report.hosts.map((h) => {
       const health = h.health === null ? '-' : h.health.ok ? 'healthy' : `UNHEALTHY: ${h.health.reason}`;
-      return `    ${h.host.padEnd(width)}  current ${currentOf(h)}  app ${appOf(h.evidence, h.health)}  running ${runningOf(h)}  ${health}`;
+      const kept = h.kept ? `  kept ${h.kept.map((k) => k.version).join(', ') || 'nothing'}` : '';
+      return `    ${h.host.padEnd(width)}  current ${currentOf(h)}  app ${appOf(h.evidence, h.health)}  running ${runningOf(h)}  ${health}${kept}`;
     }),
   ];
+}
+
+/** What a single host keeps set aside to go back to, when its driver keeps anything of the kind. */
+function keptLines(host: HostStatus | undefined): string[] {
+  if (!host?.kept) return [];
+  return [`  kept to go back to: ${keptOf(host)}`];
+}
+
+function keptOf(host: HostStatus): string {
+  if (!host.kept || host.kept.length === 0) return 'nothing';
+  return host.kept.map((k) => `${k.version}${k.failed ? ' (failed)' : ''} as ${k.name}`).join(', ');
 }
 
 function currentOf(host: HostStatus): string {
@@ -121,6 +133,7 @@ function statusJson(report: StatusReport): Record<string, unknown> {
       problems: h.observed.problems,
       healthy: h.health?.ok ?? null,
       health: h.health,
+      kept: h.kept?.map((k) => ({ version: k.version, artifact: k.artifact, name: k.name, since: k.since, failed: k.failed })) ?? null,
     })),
     last_known_good: report.lastKnownGood ? releaseJson(report.lastKnownGood) : null,
     health: report.health,

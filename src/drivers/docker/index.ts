@@ -6,6 +6,7 @@
  */
 import type { Driver, PreparedRelease } from '../../core/driver.js';
 import { assertSafeName, isSafeName } from '../../core/names.js';
+import { keptContainers } from './containers.js';
 import type { DockerContext } from './context.js';
 import { where } from './context.js';
 import { imageGone, presentImage } from './image.js';
@@ -55,6 +56,9 @@ export function createDockerDriver(ctx: DockerContext): Driver {
     prune: (protect) => pruneContainers(ctx, protect),
 
     confirmRunning: (version, artifact) => confirmImage(ctx, version, artifact),
+
+    kept: async () => (await keptContainers(await ctx.engine(), ctx.config.container))
+      .map((c) => ({ version: c.version, artifact: c.image, name: c.name, since: c.keptAt, failed: c.failed })),
 
     vars: async () => ({}),
   };

@@ -21,12 +21,15 @@ export async function pruneContainers(ctx: DockerContext, protect: readonly stri
   return [...new Set(goes.map((c) => c.version))];
 }
 
-/** Newest first: protected versions (not failed ones) stay, then the first `keep` of the rest. Pure. */
+/** Newest first, `keep` stay; protected versions (not failed ones) stay whatever their age, and count among them. Pure. */
 export function chooseRemovals(kept: readonly KeptContainer[], protectedVersions: ReadonlySet<string>, keep: number): KeptContainer[] {
   let left = keep;
   const goes: KeptContainer[] = [];
   for (const c of kept) {
-    if (!c.failed && protectedVersions.has(c.version)) continue;
+    if (!c.failed && protectedVersions.has(c.version)) {
+      left = Math.max(0, left - 1);
+      continue;
+    }
     if (left > 0) {
       left -= 1;
       continue;

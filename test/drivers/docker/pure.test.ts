@@ -39,6 +39,8 @@ test('chooseRemovals: the newest `keep` stay, protected versions always stay (un
   assert.deepEqual(chooseRemovals(newestFirst, new Set(['v1']), 2).map((c) => c.version), ['v3', 'v2']);
   assert.deepEqual(chooseRemovals(newestFirst, new Set(['v4']), 1).map((c) => c.version), ['v4', 'v3', 'v2', 'v1']);
   assert.deepEqual(chooseRemovals(newestFirst, new Set(), 5), []);
+  // A protected newest one counts among the kept: keep 1 and the last known good is the newest, so nothing else stays.
+  assert.deepEqual(chooseRemovals(newestFirst, new Set(['v5']), 1).map((c) => c.version), ['v4', 'v3', 'v2', 'v1']);
 });
 
 test('demux: the log stream of a container without a TTY, frames of both streams in order', () => {
