@@ -49,7 +49,8 @@ function hostLines(report: StatusReport): string[] {
     ...report.hosts.map((h) => {
       const health = h.health === null ? '-' : h.health.ok ? 'healthy' : `UNHEALTHY: ${h.health.reason}`;
       const kept = h.kept ? `  kept ${h.kept.map((k) => k.version).join(', ') || 'nothing'}` : '';
-      return `    ${h.host.padEnd(width)}  current ${currentOf(h)}  app ${appOf(h.evidence, h.health)}  running ${runningOf(h)}  ${health}${kept}`;
+      const app = appOf(h.evidence, h.health);
+      return `    ${h.host.padEnd(width)}  current ${currentOf(h)}  app ${app}  running ${runningOf(h)}  ${health}${kept}`;
     }),
   ];
 }
