@@ -90,6 +90,11 @@ environments:
     `${label}: rewind ${Math.round(of('rewind', pick))} ms, docker stop + docker run ${Math.round(of('floor', pick))} ms, ` +
     `${(of('rewind', pick) / of('floor', pick)).toFixed(2)}x`;
   process.stdout.write(`container rollback (local engine, host network)\n${line(`median of ${samples}`, median)}\n${line(`min of ${samples}`, min)}\n`);
+  // Where rewind's time goes: one more rollback with its milestones (REWIND_TIMELINE=1, ms from the process's start).
+  const traced = await rewindCli(root, ['rollback', '--apply', '--yes'], 120_000, { REWIND_TIMELINE: '1' });
+  const milestones = traced.stderr.split('\n').filter((l) => l.startsWith('rewind: timeline ')).map((l) => `  ${l.slice(17)}`);
+  process.stdout.write(`rewind's milestones (ms from its start):\n${milestones.join('\n')}\n`);
+  await putBack('rewind');
   for (const tool of ['floor', 'rewind'] as const) {
     const loaded = await loadedRollback(tool === 'rewind' ? rewind : floor, [base], sha, 'close');
     process.stdout.write(`under 200 req/s (${tool}): ${loaded.load.failed} of ${loaded.load.sent} requests failed, ` +

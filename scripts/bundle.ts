@@ -35,6 +35,23 @@ const nativeAddons: Plugin = {
   },
 };
 
+/**
+ * dockerode's BuildKit session (gRPC and protobuf, 150-450 ms to load) serves
+ * only image builds, which rewind never asks for: the bundle gets a stand-in
+ * that says so, and the rest of dockerode is bundled and code-cached.
+ */
+const noBuildKitSession: Plugin = {
+  name: 'no-buildkit-session',
+  setup(on) {
+    on.onResolve({ filter: /^\.\/session$/ }, (args) =>
+      (args.importer.includes(`${sep}dockerode${sep}lib${sep}`) ? { path: 'dockerode-session', namespace: 'stand-in' } : undefined));
+    on.onLoad({ filter: /.*/, namespace: 'stand-in' }, () => ({
+      contents: "module.exports = function withSession() { throw new Error('rewind builds no images: no BuildKit session'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 const { metafile } = await build({
   entryPoints: [`${root}src/bin/main.ts`],
   outfile: bundleFile,
@@ -46,9 +63,10 @@ const { metafile } = await build({
   target: 'node20',
   // Native addons, and packages that find their own files at run time, load from node_modules.
   // ssh2 is bundled (so its code is in the code cache: it loads before every remote command's
-  // first packet), all but its native addon, which nativeAddons leaves to node_modules.
-  external: ['better-sqlite3', 'cpu-features', 'dockerode', 'pm2', 'pg-native'],
-  plugins: [nativeAddons],
+  // first packet), all but its native addon, which nativeAddons leaves to node_modules; so is
+  // dockerode, behind import() in src/drivers/docker/engine.ts, without its BuildKit session.
+  external: ['better-sqlite3', 'cpu-features', 'pm2', 'pg-native'],
+  plugins: [nativeAddons, noBuildKitSession],
   // import.meta does not exist in CommonJS: give it the bundle's own file...
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },

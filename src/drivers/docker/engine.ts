@@ -5,7 +5,6 @@
  * needed on either side, and no second login.
  */
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
-import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { RewindError } from '../../core/errors.js';
@@ -33,9 +32,9 @@ export function localSocket(configured: string | undefined, env: Readonly<Record
   );
 }
 
-/** dockerode, loaded when a docker environment is first used (scripts/bundle.ts leaves it out). */
-function loadDockerode(): typeof Dockerode {
-  return createRequire(import.meta.url)('dockerode') as typeof Dockerode;
+/** dockerode, loaded when a docker environment is first used (evaluated then, in the bundle too). */
+async function loadDockerode(): Promise<typeof Dockerode> {
+  return (await import('dockerode')).default;
 }
 
 /** An http.Agent whose every connection is a forwarded channel to the host's socket. */
@@ -60,8 +59,8 @@ class ForwardedSocketAgent extends Agent {
   }
 }
 
-export function engineClient(at: EngineAt): Dockerode {
-  const Docker = loadDockerode();
+export async function engineClient(at: EngineAt): Promise<Dockerode> {
+  const Docker = await loadDockerode();
   if (at.kind === 'local') return new Docker({ socketPath: at.socket });
   const agent = new ForwardedSocketAgent(() => at.openUnixSocket(at.socket), { keepAlive: false });
   return new Docker({ protocol: 'http', host: 'docker-engine', port: 80, agent } as Dockerode.DockerOptions);

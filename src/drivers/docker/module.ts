@@ -33,7 +33,7 @@ export const dockerDriver: DriverModule<DockerConfig> = {
     let answered: Promise<Dockerode> | undefined;
     const engine = () => {
       answered ??= (async () => {
-        const docker = engineClient(at);
+        const docker = await engineClient(at);
         await checkEngine(docker, at);
         return docker;
       })();

@@ -24,14 +24,14 @@ test('the local socket: docker.socket, else DOCKER_HOST (unix:// only), else the
 test('a real engine answers on its local socket and through the SSH connection to its host', { skip }, async (t) => {
   const engine = await startDockerd(t);
   const local: EngineAt = { kind: 'local', socket: engine.socket };
-  const here = await checkEngine(engineClient(local), local);
+  const here = await checkEngine(await engineClient(local), local);
   assert.match(here.version, /^\d+\.\d+/);
   assert.match(here.apiVersion, /^1\.\d+$/);
 
   const sshd = await startSshd(t);
   const host = await connectTo(t, sshd);
   const remote: EngineAt = { kind: 'ssh', label: host.label, socket: engine.socket, openUnixSocket: (path) => host.openUnixSocket(path) };
-  const docker = engineClient(remote);
+  const docker = await engineClient(remote);
   const there = await checkEngine(docker, remote);
   assert.deepEqual(there, here);
   // Several requests at once, each on a channel of its own, over the one login.
@@ -43,7 +43,7 @@ test('a real engine answers on its local socket and through the SSH connection t
 test('an engine that does not answer, or a socket without permission: one line naming where and why', { skip }, async (t) => {
   const dir = await tempDir(t);
   const missing: EngineAt = { kind: 'local', socket: join(dir, 'none.sock') };
-  await assert.rejects(checkEngine(engineClient(missing), missing), (error) => {
+  await assert.rejects(checkEngine(await engineClient(missing), missing), (error) => {
     assert.ok(isRewindError(error));
     assert.equal(error.code, 'ENGINE_UNREACHABLE');
     assert.equal(error.message, `the engine at ${missing.socket} does not answer: no such socket (is dockerd running, and is this its socket?)`);
@@ -53,12 +53,12 @@ test('an engine that does not answer, or a socket without permission: one line n
   await writeFile(notASocket, '');
   await chmod(notASocket, 0o600);
   const plain: EngineAt = { kind: 'local', socket: notASocket };
-  await assert.rejects(checkEngine(engineClient(plain), plain), (error) => isRewindError(error) && error.code === 'ENGINE_UNREACHABLE' && !error.message.includes('\n'));
+  await assert.rejects(checkEngine(await engineClient(plain), plain), (error) => isRewindError(error) && error.code === 'ENGINE_UNREACHABLE' && !error.message.includes('\n'));
 
   const sshd = await startSshd(t);
   const host = await connectTo(t, sshd);
   const remote: EngineAt = { kind: 'ssh', label: host.label, socket: join(dir, 'none.sock'), openUnixSocket: (path) => host.openUnixSocket(path) };
-  await assert.rejects(checkEngine(engineClient(remote), remote), (error) => {
+  await assert.rejects(checkEngine(await engineClient(remote), remote), (error) => {
     assert.ok(isRewindError(error));
     assert.equal(error.code, 'ENGINE_UNREACHABLE');
     assert.ok(error.message.startsWith(`${host.label}: the engine at ${remote.socket} does not answer: `), error.message);
