@@ -63,6 +63,12 @@ export async function keptContainers(docker: Dockerode, name: string): Promise<K
   return kept.sort((a, b) => b.keptAt.localeCompare(a.keptAt));
 }
 
+/** rewind's `<container>-<version>-next` containers that were created and never started (an interrupted switch). */
+export async function unstartedNext(docker: Dockerode, name: string): Promise<string[]> {
+  const listed = await docker.listContainers({ all: true, filters: { label: [`${LABELS.container}=${name}`], status: ['created'] } });
+  return listed.filter((c) => (c.Names[0] ?? '').endsWith('-next')).map((c) => c.Id);
+}
+
 export async function imageExists(docker: Dockerode, ref: string): Promise<Dockerode.ImageInspectInfo | null> {
   try {
     return await docker.getImage(ref).inspect();

@@ -1,21 +1,23 @@
 /**
- * The switch, in the order that always leaves a way back: snapshot the live
- * container, stop it and set it aside under `<container>-<version>-<time>`,
- * create the target's container under the real name with the live one's
- * configuration (carry.ts), start it and wait until it is ready. If the
+ * The switch, in the order that always leaves a way back: create the
+ * target's container beside the live one with its configuration (carry.ts,
+ * not started, so nothing is bound yet), snapshot the live container, stop
+ * it and set it aside under `<container>-<version>-<time>`, give the target
+ * the real name, start it and wait until it is ready. If the
  * target does not start or become healthy, it is set aside as failed and
  * the previous container is renamed back and started. Nothing is removed
  * here: pruning does that, after verification.
  *
  * Re-running it converges (a resume after kill -9): a target already under
  * the name is started and waited for; with nothing under the name, the
- * container set aside last is the previous one.
+ * container set aside last is the previous one; a `-next` container never
+ * started is removed and made again.
  */
 import type Dockerode from 'dockerode';
 import type { RunContext } from '../../core/driver.js';
 import { RewindError } from '../../core/errors.js';
-import { carryOver, LABELS, type ImageDefaults } from './carry.js';
-import { containerNamed, engineSaid, imageExists, isOurs, keptContainers, keptName, versionOf } from './containers.js';
+import { carryOver, LABELS, type Carried, type ImageDefaults } from './carry.js';
+import { containerNamed, engineSaid, imageExists, isOurs, keptContainers, keptName, unstartedNext, versionOf } from './containers.js';
 import { where, type DockerContext } from './context.js';
 import { firstContainer } from './firstContainer.js';
 import { presentImage } from './image.js';
@@ -30,25 +32,57 @@ export async function switchContainer(ctx: DockerContext, version: string, run?:
   const live = await containerNamed(docker, name);
   if (live && !isOurs(live, name)) throw foreign(ctx, live);
   if (live && versionOf(live) === version && live.Image === image.id) return startInPlace(ctx, docker, live, version);
-  if (live && run?.reportDir) {
-    await snapshotContainer(docker, live, { files: ctx.localFiles, dir: run.reportDir, host: ctx.host.name });
-  }
-  const previous = live ? await setAside(ctx, docker, live) : await lastSetAside(docker, name);
-  const template = previous ? await docker.getContainer(previous.id).inspect() : null;
-  const options = template
-    ? carryOver(template, await imageDefaults(docker, template.Image), { name, image: image.id, labels: labelsFor(ctx, version) })
-    : firstContainer(ctx.config.create, { name, image: image.id, labels: labelsFor(ctx, version) }, ctx.host.address);
+  await removeUnstarted(docker, name);
+  const target = { name, image: image.id, labels: labelsFor(ctx, version) };
+  let previous: SetAside | null;
   let created: Dockerode.Container | undefined;
-  try {
-    created = await docker.createContainer(options);
-    await created.start();
-  } catch (error) {
-    throw await goBack(ctx, docker, { created, previous, version, why: `it did not start: ${engineSaid(error)}` });
+  if (live) {
+    // Made (not started) beside the live container, so that only the stop, two renames and the start are the gap.
+    const next = await createBeside(ctx, docker, live, { ...target, name: `${name}-${version.replace(/\+/g, '_')}-next` });
+    if (run?.reportDir) await snapshotContainer(docker, live, { files: ctx.localFiles, dir: run.reportDir, host: ctx.host.name });
+    previous = await setAside(ctx, docker, live);
+    try {
+      await next.rename({ name });
+      created = next;
+      await next.start();
+    } catch (error) {
+      throw await goBack(ctx, docker, { created: next, previous, version, why: `it did not start: ${engineSaid(error)}` });
+    }
+  } else {
+    // Nothing under the name: a first deploy, or an earlier run stopped after setting the live one aside.
+    previous = await lastSetAside(docker, name);
+    const template = previous ? await docker.getContainer(previous.id).inspect() : null;
+    const options = template
+      ? carryOver(template, await imageDefaults(docker, template.Image), target)
+      : firstContainer(ctx.config.create, target, ctx.host.address);
+    try {
+      created = await docker.createContainer(options);
+      await created.start();
+    } catch (error) {
+      throw await goBack(ctx, docker, { created, previous, version, why: `it did not start: ${engineSaid(error)}` });
+    }
   }
   const readiness = await waitReady(created, ctx.config.healthy_timeout);
   if (!readiness.ready) throw await goBack(ctx, docker, { created, previous, version, why: readiness.reason });
   const kept = previous ? `; ${previous.name} (${previous.version}) kept stopped` : '';
   return `${name} runs ${version} (${shortId(image.id)}${readiness.health ? `, ${readiness.health}` : ''})${kept}`;
+}
+
+/** The target's container, created under `-next` while the live one still runs: a failure here has stopped nothing. */
+async function createBeside(
+  ctx: DockerContext, docker: Dockerode, live: Dockerode.ContainerInspectInfo, target: Carried,
+): Promise<Dockerode.Container> {
+  try {
+    return await docker.createContainer(carryOver(live, await imageDefaults(docker, live.Image), target));
+  } catch (error) {
+    throw new RewindError('STEP_FAILED', `${where(ctx)}: cannot create the container of ${target.labels[LABELS.version]}: ` +
+      `${engineSaid(error)}; nothing was stopped: ${ctx.config.container} still runs ${versionOf(live) ?? 'what it ran'}`);
+  }
+}
+
+/** A `-next` container an interrupted switch created and never started goes before another is made. */
+async function removeUnstarted(docker: Dockerode, name: string): Promise<void> {
+  for (const c of await unstartedNext(docker, name)) await docker.getContainer(c).remove({ force: true });
 }
 
 interface SetAside {
