@@ -21,12 +21,15 @@ import { Cleanups } from './cleanups.js';
 import { describe, REPO, rewindCli, runProcess, type Finished } from './cli.js';
 import { loadedRollback, timedRollback, type Timed } from './sample.js';
 import { median, min } from './stats.js';
+import { runAsAUsersShell } from './userEnv.js';
 
 const samples = Number(process.argv[2] ?? 7);
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 const CONTAINER = 'bench-web';
 const FLOOR = 'bench-floor';
 
+// As from a user's shell: without the sandbox's NODE_EXTRA_CA_CERTS, which Node parses at every start (see README).
+runAsAUsersShell();
 const cleanups = new Cleanups();
 const t = cleanups as unknown as TestContext;
 const watchdog = setTimeout(() => { log('bench: still running after 10 minutes'); void cleanups.runAll().then(() => process.exit(1)); }, 10 * 60_000);
