@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dockerdSkipReason } from '../helpers/dockerd.js';
@@ -129,6 +130,24 @@ test('docker: bad input is one line naming what and where, and nothing is stoppe
     assert.match(run.stderr, new RegExp(`the engine at ${join(world.root, 'nothing.sock')} does not answer: no such socket`));
     assert.ok(!run.stderr.includes('    at '), run.stderr);
     await world.writeConfig();
+  });
+
+  await t.test('a socket without permission, for a user who is not in the docker group', async () => {
+    // The engine's socket is root's (0660): any other user is refused by the kernel. As root, the test runs rewind as nobody.
+    const dir = await mkdtemp(join(tmpdir(), 'rewind-docker-perm-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    await chmod(dir, 0o777);
+    const text = (await readFile(join(world.root, 'rewind.yaml'), 'utf8')).replace(/health: .*\n/, '');
+    await writeFile(join(dir, 'rewind.yaml'), text);
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'deploy', 'v2'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir, REWIND_USER: 'nobody@example.com' }, ...asNobody,
+    });
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stdout + run.stderr, new RegExp(`the engine at ${world.dockerd.socket} does not answer: permission denied ` +
+      '\\(the user is not in the docker group, or the socket is not theirs\\)'));
+    assert.ok(!(run.stdout + run.stderr).includes('    at '), run.stderr);
+    assert.deepEqual(await world.served(), { http: 200, version: 'v1' }, 'nothing stopped');
   });
 
   await t.test('an image reference that is not valid', async () => {
