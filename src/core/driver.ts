@@ -4,6 +4,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { ZodType } from 'zod';
+import type { Risk } from './plan.js';
 import type { Clock, Exec, Files } from './ports.js';
 import type { TemplateVars } from './template.js';
 
@@ -105,6 +106,24 @@ export interface Driver {
    * files (releases, git) shows them through the ledger alone.
    */
   kept?(): Promise<KeptRelease[]>;
+  /**
+   * For a rollback's plan, before approval: what the target holds for
+   * `version` (the revisions a cluster still has, what differs from what
+   * runs) as notes, and what a switch will not revert as risks. Throws
+   * TARGET_GONE or TARGET_BLOCKED (a paused Deployment) to stop the plan.
+   */
+  assess?(version: string, artifact: string | null): Promise<TargetAssessment>;
+  /**
+   * The artifact as the target knows it once `version` runs there and is
+   * verified (a Deployment's revision, template hash and image digest): it
+   * replaces what prepare recorded. Optional.
+   */
+  settledArtifact?(version: string): Promise<string | null>;
+}
+
+export interface TargetAssessment {
+  notes: string[];
+  risks: Risk[];
 }
 
 /** One version a target keeps set aside, ready to go back to. */

@@ -66,6 +66,12 @@ export const ERRORS = {
       'The rollback target is gone from a host and rewind cannot make it again there (an image removed from its engine); ' +
       'the message names the host and how to bring it back. Nothing was saved or changed.',
   },
+  TARGET_BLOCKED: {
+    exit: EXIT.blocked,
+    explanation:
+      'The target will not take a switch now (a paused Deployment, a GitOps controller that would undo it); the message ' +
+      'names what and how to clear it. Nothing was saved or changed.',
+  },
   WRITE_REFUSED: {
     exit: EXIT.usage,
     explanation: 'rewind refused to write outside the configured write roots (safety.allow_writes_only_under and release paths).',

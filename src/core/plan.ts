@@ -16,7 +16,9 @@ export interface Risk {
     | 'no_health_check'
     | 'drift'
     | 'data_since_deploy'
-    | 'target_missing';
+    | 'target_missing'
+    /** What the driver found about switching its target (see Driver.assess): what a switch does not revert. */
+    | 'driver';
   level: RiskLevel;
   message: string;
 }
@@ -101,6 +103,8 @@ export interface RollbackPlan {
   hosts: string[];
   /** host: the driver acts on each host; environment: on the whole environment (absent in plans saved before). */
   scope?: 'host' | 'environment';
+  /** What the driver says about switching to the target (revisions it still has, what differs): see Driver.assess. */
+  targetNotes?: string[];
 }
 
 export const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };

@@ -1,3 +1,4 @@
+import type { TargetAssessment } from './driver.js';
 import { needsApproval, type ApprovalPolicy } from './approval.js';
 import { RewindError } from './errors.js';
 import { lastKnownGood, liveRelease } from './lastKnownGood.js';
@@ -46,6 +47,8 @@ export interface RollbackInput {
    * (see core/migrations): found by the caller, which can ask the database.
    */
   migrations?: readonly PlanMigration[];
+  /** What the driver found about switching to the target (Driver.assess): its risks join the plan's, its notes are shown. */
+  assessment?: TargetAssessment;
 }
 
 /** Pure: the ledger and the observed state in, a plan out (or a RewindError saying why not). */
@@ -58,7 +61,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
   const skipped = [...new Set(input.releases.slice(index + 1, targetIndex).map((r) => r.version))].filter((v) => v !== failed.version);
   const migrations = [...(input.migrations ?? [])];
   refuseIrreversible(migrations, failed, target);
-  const risks = [...migrationRisks(migrations, failed), ...assessRisks(input, failed, target, skipped)];
+  const risks = [...migrationRisks(migrations, failed), ...assessRisks(input, failed, target, skipped), ...(input.assessment?.risks ?? [])];
   return {
     kind: 'rollback',
     app: input.app,
@@ -83,6 +86,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     ledgerDigest: input.ledgerDigest,
     hosts: input.scope === 'environment' ? [] : [...input.hosts],
     scope: input.scope ?? 'host',
+    ...(input.assessment && input.assessment.notes.length > 0 ? { targetNotes: [...input.assessment.notes] } : {}),
   };
 }
 

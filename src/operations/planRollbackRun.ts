@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { RollbackPlan } from '../core/plan.js';
+import type { Risk, RollbackPlan } from '../core/plan.js';
+import type { Driver, TargetAssessment } from '../core/driver.js';
 import { planRollback, type RollbackInput } from '../core/planRollback.js';
 import type { Run } from '../core/run.js';
 import type { Release } from '../core/release.js';
@@ -78,9 +79,12 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
   const first = planRollback(located);
   // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
-  const migrations = deps.migrations ? await planMigrations(deps, releases, first.from, first.to) : undefined;
+  const [migrations, assessment] = await Promise.all([
+    deps.migrations ? planMigrations(deps, releases, first.from, first.to) : undefined,
+    assessTarget(deps, target, artifactOf(target, releases)),
+  ]);
   const digest = ledgerDigest(planBasis(releases, first.from.releaseId, first.to.releaseId));
-  const plan = planRollback({ ...located, migrations, ledgerDigest: digest });
+  const plan = planRollback({ ...located, migrations, assessment, ledgerDigest: digest });
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
     status: 'planned',
@@ -131,8 +135,29 @@ function provisionalTarget(input: Omit<RollbackInput, 'observedLive'>): string |
   }
 }
 
-/** A host whose driver cannot make the target again stops the plan there, in that driver's words. */
-function refuseIfGone(presence: ReadonlyArray<{ ok: boolean; error?: unknown }>): void {
-  const gone = presence.find((p) => !p.ok && p.error instanceof RewindError && p.error.code === 'TARGET_GONE');
+/** A host whose driver cannot make the target again, or will not take a switch now, stops the plan there, in that driver's words. */
+function refuseIfGone(outcomes: ReadonlyArray<{ ok: boolean; error?: unknown }>): void {
+  const gone = outcomes.find((o) => !o.ok && o.error instanceof RewindError && ['TARGET_GONE', 'TARGET_BLOCKED'].includes(o.error.code));
   if (gone) throw gone.error;
+}
+
+/** What each driver says about switching to the target (Driver.assess); with several hosts, each line names its host. */
+async function assessTarget(deps: EnvDeps, version: string, artifact: string | null): Promise<TargetAssessment | undefined> {
+  const asked = deps.targets.filter((t) => t.driver.assess !== undefined);
+  if (asked.length === 0) return undefined;
+  const assess = (t: (typeof asked)[number]) => (t.driver.assess as NonNullable<Driver['assess']>)(version, artifact);
+  const outcomes = await onHosts(asked, deps.fleet.concurrency, assess);
+  refuseIfGone(outcomes);
+  const named = (host: string, line: string) => (deps.targets.length > 1 ? `${host}: ${line}` : line);
+  const notes: string[] = [];
+  const risks: Risk[] = [];
+  for (const o of outcomes) {
+    if (!o.ok) {
+      notes.push(named(o.host, `could not be assessed: ${o.error?.message ?? 'no reason given'}`));
+      continue;
+    }
+    notes.push(...(o.value?.notes ?? []).map((n) => named(o.host, n)));
+    risks.push(...(o.value?.risks ?? []).map((r) => ({ ...r, message: named(o.host, r.message) })));
+  }
+  return { notes, risks };
 }

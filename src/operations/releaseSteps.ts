@@ -146,7 +146,9 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
       }
       if (step.final) {
         // Verified means verified everywhere: only the last batch can say so.
-        await deps.ledger.updateRelease(release.id, { verifiedAt: at });
+        const settled = await settledArtifact(deps, release.version);
+        await deps.ledger.updateRelease(release.id, { verifiedAt: at, ...(settled ? { artifact: settled } : {}) });
+        if (settled) release.artifact = settled;
         await deps.ledger.markLive(release.id, 'verified');
       }
       return settle(outcomes, (line) => line);
@@ -164,6 +166,13 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
       return settle(outcomes, (line) => line);
     },
   };
+}
+
+/** What the driver of an environment-scoped target records once the release runs verified (see Driver.settledArtifact). */
+async function settledArtifact(deps: EnvDeps, version: string): Promise<string | null> {
+  const [only, ...more] = deps.targets;
+  if (!only?.driver.settledArtifact || more.length > 0) return null;
+  return only.driver.settledArtifact(version);
 }
 
 /** The health check as it applies to one host: `{host}` in the URL becomes that host's address. */

@@ -242,3 +242,22 @@ describe('planRollback: a release is judged only on evidence about it', () => {
     assert.equal(planRollback(input([v2, v1], { ...blind, failed: 'v2' })).to.version, 'v1');
   });
 });
+
+describe('planRollback with what the driver found about the target', () => {
+  it("adds the driver's risks to the plan's, raising its level and approval, and keeps its notes", () => {
+    const v2 = release('v2', { status: 'live' });
+    const v1 = release('v1');
+    const assessment = {
+      notes: ['the cluster still has revisions 3, 2, 1; v1 is revision 1 (template 5d8f)'],
+      risks: [{ code: 'driver' as const, level: 'medium' as const, message: 'replicas, HPAs and Secrets stay as v2 left them' }],
+    };
+    const plain = planRollback(input([v2, v1]));
+    const assessed = planRollback(input([v2, v1], { assessment, approvalPolicy: 'medium' }));
+    assert.equal(plain.riskLevel, 'low');
+    assert.equal(plain.targetNotes, undefined);
+    assert.equal(assessed.riskLevel, 'medium');
+    assert.equal(assessed.approvalRequired, true);
+    assert.deepEqual(assessed.risks.at(-1), assessment.risks[0]);
+    assert.deepEqual(assessed.targetNotes, assessment.notes);
+  });
+});

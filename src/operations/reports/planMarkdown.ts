@@ -29,6 +29,9 @@ export function planMarkdown(plan: RollbackPlan, runId: string, options: { apply
     ...(plan.migrations && plan.migrations.length > 0
       ? [md`## Migrations to revert (newest first, before the switch)`, md``, ...migrationTable(plan.migrations, kit), md``]
       : []),
+    ...(plan.targetNotes && plan.targetNotes.length > 0
+      ? [md`## The target, as the ${plan.driver} driver sees it`, md``, ...plan.targetNotes.map((n) => md`- ${n}`), md``]
+      : []),
     md`## Risks`,
     md``,
     ...(plan.risks.length > 0 ? plan.risks.map((r) => md`- ${r.level}: ${r.message}`) : [md`- none found`]),
