@@ -45,12 +45,44 @@ const noBuildKitSession: Plugin = {
   setup(on) {
     on.onResolve({ filter: /^\.\/session$/ }, (args) =>
       (args.importer.includes(`${sep}dockerode${sep}lib${sep}`) ? { path: 'dockerode-session', namespace: 'stand-in' } : undefined));
-    on.onLoad({ filter: /.*/, namespace: 'stand-in' }, () => ({
+    on.onLoad({ filter: /^dockerode-session$/, namespace: 'stand-in' }, () => ({
       contents: "module.exports = function withSession() { throw new Error('rewind builds no images: no BuildKit session'); };",
       loader: 'js',
     }));
   },
 };
+
+/**
+ * @kubernetes/client-node is large (6 MB bundled): in the main bundle its code cache would cost
+ * every command about 40 ms of start-up. It gets a bundle of its own, dist/kubernetes-client.cjs,
+ * which the main bundle requires only when a kubernetes environment is first used.
+ */
+const KUBERNETES_CLIENT = 'kubernetes-client.cjs';
+const kubernetesApart: Plugin = {
+  name: 'kubernetes-apart',
+  setup(on) {
+    on.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: 'kubernetes-client', namespace: 'stand-in' }));
+    on.onResolve({ filter: new RegExp(`^\\./${KUBERNETES_CLIENT.replace('.', '\\.')}$`) }, (args) => ({ path: args.path, external: true }));
+    on.onLoad({ filter: /^kubernetes-client$/, namespace: 'stand-in' }, () => ({
+      contents: `module.exports = require('./${KUBERNETES_CLIENT}');`,
+      loader: 'js',
+    }));
+  },
+};
+
+await build({
+  stdin: { contents: "export * from '@kubernetes/client-node';", resolveDir: root, loader: 'js' },
+  outfile: `${root}dist/${KUBERNETES_CLIENT}`,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['cpu-features'],
+  plugins: [nativeAddons],
+  minifyWhitespace: true,
+  charset: 'ascii',
+  logLevel: 'warning',
+});
 
 const { metafile } = await build({
   entryPoints: [`${root}src/bin/main.ts`],
@@ -66,7 +98,7 @@ const { metafile } = await build({
   // first packet), all but its native addon, which nativeAddons leaves to node_modules; so is
   // dockerode, behind import() in src/drivers/docker/engine.ts, without its BuildKit session.
   external: ['better-sqlite3', 'cpu-features', 'pm2', 'pg-native'],
-  plugins: [nativeAddons, noBuildKitSession],
+  plugins: [nativeAddons, noBuildKitSession, kubernetesApart],
   // import.meta does not exist in CommonJS: give it the bundle's own file...
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl', 'import.meta.dirname': '__dirname', 'import.meta.filename': '__filename' },

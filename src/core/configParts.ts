@@ -61,6 +61,8 @@ export const DURATION_BOUNDS = {
   containerStop: { min: '1s', max: '10m' },
   // docker.healthy_timeout: how long a new container's HEALTHCHECK may take to say healthy.
   containerHealthy: { min: '100ms', max: '1h' },
+  // kubernetes.timeout: a rollout that has not finished in a few hours never will; kubectl's default is none.
+  rolloutTimeout: { min: '1s', max: '6h' },
   // sla.rollback_seconds, a number of seconds: above 0, at most a day.
   slaRollback: { min: '1ms', max: '24h' },
 } as const satisfies Record<string, DurationBound>;

@@ -7,12 +7,14 @@ import type { DriverModule } from '../core/driver.js';
 import { commandDriver } from './command/module.js';
 import { dockerDriver } from './docker/module.js';
 import { gitDriver } from './git/module.js';
+import { kubernetesDriver } from './kubernetes/module.js';
 import { releasesDriver } from './releases/module.js';
 
 export const DRIVERS: readonly DriverModule<any>[] = [
   releasesDriver,
   gitDriver,
   dockerDriver,
+  kubernetesDriver,
   commandDriver,
 ];
 
