@@ -7,6 +7,7 @@
  * pods run, when they all run one.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { startFakeKube, type FakeKube } from '../helpers/fakeKube/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const IMAGE = 'registry.example.com/shop';
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'bin', 'rewind.ts');
 
 interface KubeWorld {
   kube: FakeKube;
@@ -116,4 +118,96 @@ test('kubernetes (fake API server): deploys record revisions and ConfigMaps; a f
   const status = (await world.cli('status', '--json')).json();
   assert.deepEqual([status.live.version, status.running.version, status.drift], ['v1', 'v1', []]);
   assert.match(status.running.artifact, /^revision 6, registry\.example\.com\/shop:v1, 2\/2 ready$/);
+});
+
+test('kubernetes (fake API server): a paused Deployment and a pruned target are refused before approval; a 409 is retried', async (t) => {
+  const world = await makeKubeWorld(t);
+  for (const v of ['v1', 'v2']) assert.equal((await world.cli('deploy', v)).code, 0);
+
+  await t.test('paused: exit 3, naming it and how to resume; nothing patched', async () => {
+    world.kube.api.update('deployments', 'shop', 'web', (d: any) => { d.spec.paused = true; });
+    const before = world.deployment().metadata.generation;
+    const refused = await world.cli('rollback', '--apply', '--yes');
+    world.kube.api.update('deployments', 'shop', 'web', (d: any) => { d.spec.paused = false; });
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+    assert.equal(refused.stderr.trim(), 'rewind: web is paused: resume it first (kubectl rollout resume deployment/web)');
+    assert.equal(world.deployment().metadata.generation, before + 1, 'only the pause and its lifting changed the spec');
+    assert.equal(imageOf(world.deployment()), `${IMAGE}:v2`);
+    await world.kube.api.settle();
+  });
+
+  await t.test('a 409 Conflict on the write is read again and retried', async () => {
+    world.kube.api.failNext('PUT', /\/deployments\/web$/, 409, 1);
+    const rolled = await world.cli('rollback', '--apply', '--yes');
+    assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
+    assert.equal(imageOf(world.deployment()), `${IMAGE}:v1`);
+    const puts = world.kube.api.requests.filter((r) => r.method === 'PUT' && /\/deployments\/web$/.test(r.path));
+    assert.deepEqual(puts.slice(-2).map((r) => r.status), [409, 200]);
+  });
+
+  await t.test("the target's ReplicaSet pruned past revisionHistoryLimit: exit 3, TARGET_GONE, how to get it back", async () => {
+    // Back on v2 by a fresh deploy, then history cut to one: v1's ReplicaSet goes.
+    assert.equal((await world.cli('deploy', 'v2')).code, 0);
+    world.kube.api.update('deployments', 'shop', 'web', (d: any) => { d.spec.revisionHistoryLimit = 0; });
+    await world.kube.api.settle();
+    const refused = await world.cli('rollback');
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /the ReplicaSet of v1 \(revision \d+, template \S+\) is gone from deployment web, past its revisionHistoryLimit \(0\): deploy v1 again with `rewind deploy v1`/);
+    assert.equal(imageOf(world.deployment()), `${IMAGE}:v2`);
+  });
+});
+
+test('kubernetes (fake API server): a rollback killed with SIGKILL while it waits for the rollout is resumed', async (t) => {
+  const world = await makeKubeWorld(t);
+  for (const v of ['v1', 'v2']) assert.equal((await world.cli('deploy', v)).code, 0);
+  const isWrite = (r: { method: string; status: number; path: string }) => r.method === 'PUT' && r.status === 200 && /\/deployments\/web$/.test(r.path);
+  const writesBefore = world.kube.api.requests.filter(isWrite).length;
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'rollback', '--apply', '--yes'], {
+    cwd: world.root, env: { ...process.env, REWIND_USER: 'tester@example.com' }, stdio: 'ignore',
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  // The moment the template is written, while the rollout has barely begun.
+  const deadline = Date.now() + 20_000;
+  while (world.kube.api.requests.filter(isWrite).length === writesBefore && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+  const interrupted = (await world.cli('history', '--json')).json().runs[0];
+  assert.deepEqual([interrupted.kind, interrupted.status], ['rollback', 'interrupted']);
+  const resumed = await world.cli('resume', interrupted.run_id, '--json');
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  assert.equal(imageOf(world.deployment()), `${IMAGE}:v1`);
+  assert.deepEqual((await world.cli('status', '--json')).json().running.version, 'v1');
+});
+
+test('kubernetes (fake API server): bad input is one line naming what and where, and nothing is patched', async (t) => {
+  const world = await makeKubeWorld(t);
+  assert.equal((await world.cli('deploy', 'v1')).code, 0);
+  const before = () => world.deployment().metadata.generation;
+  const cases: Array<[string, string, () => void, RegExp, number]> = [
+    ['an unreadable kubeconfig', '', () => undefined, /cannot read the kubeconfig .*nothing-here: no such file/, 2],
+    ['an unknown context', '      context: elsewhere\n', () => undefined, /has no context "elsewhere" \(it has: test\)/, 2],
+    ['a namespace that does not exist', '      namespace: nowhere\n', () => undefined, /there is no deployment web in namespace nowhere/, 2],
+    ['a container not in the template', '      container: sidecar\n', () => undefined, /deployment web has no container "sidecar" \(its containers: web\)/, 2],
+    ['credentials refused', '', () => world.kube.api.acceptTokens(['another']), /401 Unauthorized: the cluster refused the kubeconfig's credentials/, 2],
+  ];
+  for (const [name, extra, arrange, expected, code] of cases) {
+    await t.test(name, async () => {
+      await world.writeConfig(extra);
+      if (name === 'an unreadable kubeconfig') {
+        const { readFile } = await import('node:fs/promises');
+        const text = await readFile(join(world.root, 'rewind.yaml'), 'utf8');
+        await writeFile(join(world.root, 'rewind.yaml'), text.replace(/kubeconfig: .*/, `kubeconfig: ${JSON.stringify(join(world.root, 'nothing-here'))}`));
+      }
+      arrange();
+      const version = before();
+      const run = await world.cli('deploy', 'v2');
+      assert.equal(run.code, code, run.stdout + run.stderr);
+      assert.match(run.stdout + run.stderr, expected);
+      assert.ok(!(run.stdout + run.stderr).includes('    at '), run.stderr);
+      assert.equal(before(), version, 'nothing patched');
+      world.kube.api.acceptTokens([world.kube.token]);
+    });
+  }
 });
