@@ -81,7 +81,8 @@ test('kubernetes (fake API server): deploys record revisions and ConfigMaps; a f
   const v1 = parseRelease(first.json().release.artifact);
   assert.equal(v1?.revision, 2);
   assert.deepEqual(v1?.configMaps.map((c) => c.name), ['web-config']);
-  assert.match(first.json().steps.find((s: any) => s.name === 'verify v1').detail, /revision 2 rolled out \(2 of 2 pods ready\), every ready pod runs sha256:/);
+  assert.match(first.json().steps.find((s: any) => s.name === 'verify v1').detail,
+    /revision 2 rolled out \(2 of 2 pods ready\), every ready pod runs sha256:[0-9a-f]{12}; conditions: Available=True \(MinimumReplicasAvailable\), Progressing=True \(NewReplicaSetAvailable\)/);
 
   world.setConfig('two');
   assert.equal((await world.cli('deploy', 'v2')).code, 0);
@@ -118,6 +119,15 @@ test('kubernetes (fake API server): deploys record revisions and ConfigMaps; a f
   const status = (await world.cli('status', '--json')).json();
   assert.deepEqual([status.live.version, status.running.version, status.drift], ['v1', 'v1', []]);
   assert.match(status.running.artifact, /^revision 6, registry\.example\.com\/shop:v1, 2\/2 ready$/);
+
+  // v2 broken and kept (no automatic rollback); then v1's pods no longer come up either: no known good left, exit 4, and which revision runs.
+  world.kube.api.markBroken(`${IMAGE}:v2`);
+  assert.equal((await world.cli('deploy', 'v2', '--no-auto-rollback')).code, 1);
+  world.kube.api.markBroken(`${IMAGE}:v1`);
+  const none = await world.cli('rollback', '--apply', '--yes', '--json');
+  assert.equal(none.code, 4, none.stdout + none.stderr);
+  assert.equal(none.json().error.code, 'NO_KNOWN_GOOD');
+  assert.match(none.json().error.message, /rolled back to v1 but it failed verification too \(.*exceeded its progress deadline.*the Deployment is at revision \d+; conditions: .*Progressing=False \(ProgressDeadlineExceeded\)/);
 });
 
 test('kubernetes (fake API server): a paused Deployment and a pruned target are refused before approval; a 409 is retried', async (t) => {

@@ -21,7 +21,9 @@ export async function waitRolledOut(ctx: KubeContext): Promise<V1Deployment> {
     const state = rolloutState(deployment);
     const revision = deployment.metadata?.annotations?.[REVISION] ?? '?';
     if (state.state === 'done') return deployment;
-    if (state.state === 'failed') throw notRolledOut(`${state.message}; the Deployment is at revision ${revision}`);
+    if (state.state === 'failed') {
+      throw notRolledOut(`${state.message}; the Deployment is at revision ${revision}; ${conditionsOf(deployment)}`);
+    }
     if (ctx.clock.now().getTime() >= deadline) {
       throw notRolledOut(`the rollout did not finish within kubernetes.timeout: ${state.message}; ` +
         `the Deployment is at revision ${revision}`);
@@ -54,7 +56,14 @@ export async function confirmRollout(ctx: KubeContext, version: string, artifact
   if (pods.length === 0) throw notRolledOut(`no pod of revision ${revision} is ready`);
   if (digests.size > 1) throw notRolledOut(`the ready pods of revision ${revision} run different images: ${[...digests].join(', ')}`);
   const desired = deployment.spec?.replicas ?? 1;
-  return `revision ${revision} rolled out (${pods.length} of ${desired} pods ready), every ready pod runs ${[...digests][0]?.slice(0, 19)}`;
+  return `revision ${revision} rolled out (${pods.length} of ${desired} pods ready), every ready pod runs ` +
+    `${[...digests][0]?.slice(0, 19)}; ${conditionsOf(deployment)}`;
+}
+
+/** The rollout's conditions as the report's timeline shows them: `Available=True (MinimumReplicasAvailable)`. */
+export function conditionsOf(deployment: V1Deployment): string {
+  const shown = (deployment.status?.conditions ?? []).map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`);
+  return `conditions: ${shown.join(', ') || 'none reported'}`;
 }
 
 /** The runtime may report the image with a registry or tag made explicit (`docker.io/library/...`). */
