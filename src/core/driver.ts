@@ -54,6 +54,8 @@ export interface RunContext {
   targetArtifact?: string | null;
   /** The run's report dir on this machine, for what a driver keeps for the post-mortem (snapshot). */
   reportDir?: string;
+  /** What kind of run switches: a rollback leaves a broken release, which some drivers back up first. */
+  kind?: 'deploy' | 'rollback';
 }
 
 export interface Driver {

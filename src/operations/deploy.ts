@@ -120,7 +120,10 @@ async function stepThrough(
   // Migrations run after the release is made and before anything switches to it.
   const context = {
     deps,
-    run: { runId: run.id, user: deps.user, previousVersion: previous?.version ?? null, reportDir: deployReportDir(deps.stateDir, run.id) },
+    run: {
+      runId: run.id, user: deps.user, previousVersion: previous?.version ?? null, reportDir: deployReportDir(deps.stateDir, run.id),
+      kind: 'deploy' as const,
+    },
     release, migrations: [], missingOn: [],
     onVerified: (v: Verification) => { if (!verification || verification.ok) verification = v; },
   };

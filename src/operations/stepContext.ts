@@ -29,7 +29,8 @@ export function rollbackStepContext(
   more: Pick<StepContext, 'onVerified' | 'confirmedStepId'> & { reportDir: string },
 ): StepContext {
   return {
-    deps, run: { runId, user: deps.user, previousVersion: from.version, targetArtifact: to.artifact, reportDir: more.reportDir },
+    deps,
+    run: { runId, user: deps.user, previousVersion: from.version, targetArtifact: to.artifact, reportDir: more.reportDir, kind: 'rollback' },
     release: to, leaving: from,
     migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], ...more,
   };
