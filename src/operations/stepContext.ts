@@ -30,7 +30,9 @@ export function rollbackStepContext(
 ): StepContext {
   return {
     deps,
-    run: { runId, user: deps.user, previousVersion: from.version, targetArtifact: to.artifact, reportDir: more.reportDir, kind: 'rollback' },
+    run: {
+      runId, user: deps.user, previousVersion: from.version, targetArtifact: to.artifact, reportDir: more.reportDir, kind: 'rollback',
+    },
     release: to, leaving: from,
     migrations: plan.migrations ?? [], missingOn: plan.missingOn ?? [], ...more,
   };
