@@ -201,6 +201,11 @@ export interface DriverIo {
   openUnixSocket?: (path: string) => Promise<Duplex>;
   /** One map per environment, shared by the instances of every host: for work done once for all of them. */
   shared: Map<string, unknown>;
+  /**
+   * The environment variables rewind was started with, for what a driver's
+   * section names by variable (npm.token_env, KUBECONFIG, DOCKER_HOST).
+   */
+  variables: Readonly<Record<string, string | undefined>>;
 }
 
 /**

@@ -8,6 +8,7 @@ import { commandDriver } from './command/module.js';
 import { dockerDriver } from './docker/module.js';
 import { gitDriver } from './git/module.js';
 import { kubernetesDriver } from './kubernetes/module.js';
+import { npmDriver } from './npm/module.js';
 import { releasesDriver } from './releases/module.js';
 
 export const DRIVERS: readonly DriverModule<any>[] = [
@@ -15,6 +16,7 @@ export const DRIVERS: readonly DriverModule<any>[] = [
   gitDriver,
   dockerDriver,
   kubernetesDriver,
+  npmDriver,
   commandDriver,
 ];
 

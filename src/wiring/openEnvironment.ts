@@ -83,7 +83,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const files = createGuardedFiles([...paths.writeRoots, ...driverWriteRoots(env, loaded.dir, options.drivers)]);
   const hosts = environmentTargets({
     app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir,
-    localExec: exec, localFiles: files, secrets, drivers: options.drivers, events, phase,
+    localExec: exec, localFiles: files, secrets, drivers: options.drivers, events, phase, variables: processEnv,
   });
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.

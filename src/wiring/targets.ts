@@ -27,6 +27,8 @@ export interface TargetsInput {
   phase?: (what: string) => void;
   /** The driver list; the real one unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
+  /** The environment variables rewind was started with (DriverIo.variables); process.env unless given. */
+  variables?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Targets {
@@ -67,7 +69,7 @@ export function environmentTargets(input: TargetsInput): Targets {
   const shared = new Map<string, unknown>();
   const io = (host: DriverHost, exec: Exec, files: Files, remote?: Pick<DriverIo, 'upload' | 'openUnixSocket'>): DriverIo => ({
     app: input.app, env: input.envName, host, exec, files, clock: systemClock, configDir: input.configDir, stateDir: input.stateDir,
-    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared,
+    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared, variables: input.variables ?? process.env,
   });
   const opened: Promise<SshHost>[] = [];
   const connectors: Array<() => Promise<unknown>> = [];

@@ -48,7 +48,7 @@ export const dockerDriver: DriverModule<DockerConfig> = {
 /** `{host}` in docker.socket is the host's address: one machine can hold several engines, each on a socket of its own. */
 function engineAt(config: DockerConfig, io: DriverIo): EngineAt {
   const socket = config.socket === undefined ? undefined : expandItem(config.socket, { host: io.host.address });
-  if (!io.host.remote) return { kind: 'local', socket: localSocket(socket, process.env) };
+  if (!io.host.remote) return { kind: 'local', socket: localSocket(socket, io.variables) };
   const open = io.openUnixSocket;
   if (!open) throw new RewindError('CONFIG_INVALID', `${io.host.name}: no SSH connection to reach its engine over`);
   // This machine's DOCKER_HOST says nothing about another host's engine.

@@ -21,7 +21,7 @@ export const kubernetesDriver: DriverModule<KubernetesConfig> = {
     let opened: Promise<Cluster> | undefined;
     return createKubernetesDriver({
       app: io.app, env: io.env, config, files: io.local.files, stateDir: io.stateDir, clock: io.clock,
-      cluster: () => (opened ??= openCluster(config, io.configDir, process.env)),
+      cluster: () => (opened ??= openCluster(config, io.configDir, io.variables)),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
   },

@@ -97,7 +97,7 @@ export async function makeCommandWorld(t: TestContext, name = 'app'): Promise<Co
       const logged: Exec = { run: (argv, o = {}) => (options.exec ?? exec).run(argv, { ...o, env: { LOG: log, ...o.env } }) };
       return commandDriver.create(config, {
         app: options.app ?? 'shop', env: options.env ?? 'production', host: { ...LOCAL, base: dir }, exec: logged, files, clock: { now: () => new Date() },
-        configDir: dir, stateDir: join(dir, '.rewind'), local: { exec: logged, files }, shared: new Map(),
+        configDir: dir, stateDir: join(dir, '.rewind'), local: { exec: logged, files }, shared: new Map(), variables: process.env,
       });
     },
     addVersion: async (version) => {

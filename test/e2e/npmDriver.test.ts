@@ -1,0 +1,81 @@
+/** The npm driver through the CLI, against a real registry on loopback (verdaccio 6.8.0, no uplink). */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { rewind } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { startVerdaccio, type Verdaccio } from '../helpers/verdaccio.js';
+
+const PACKAGE = '@acme/widget';
+const TAGS = `/-/package/${PACKAGE.replace('/', '%2f')}/dist-tags`;
+
+async function makeNpmWorld(t: TestContext): Promise<{ registry: Verdaccio; root: string; cli: (env: NodeJS.ProcessEnv, ...args: string[]) => ReturnType<typeof rewind>; integrity: Record<string, string> }> {
+  const registry = await startVerdaccio(t);
+  const integrity: Record<string, string> = {};
+  for (const v of ['1.0.0', '1.1.0', '1.2.0']) integrity[v] = (await registry.publish(PACKAGE, v)).integrity;
+  // A release outside rewind: latest is 1.2.0 by publish; start from 1.0.0 as a team would have it.
+  const root = await tempDir(t, 'rewind-npm-e2e-');
+  await writeFile(join(root, 'rewind.yaml'), `app: widget
+environments:
+  package:
+    driver: npm
+    npm: { package: "${PACKAGE}", registry: "${registry.url}/", tag: latest, token_env: TEST_NPM_TOKEN, timeout: 5s }
+`);
+  return { registry, root, integrity, cli: (env, ...args) => rewind(root, args, { TEST_NPM_TOKEN: registry.token, ...env }) };
+}
+
+test('npm (verdaccio on loopback): deploy moves the dist-tag and records the integrity; a rollback moves it back; drift is seen', async (t) => {
+  const world = await makeNpmWorld(t);
+  for (const v of ['1.0.0', '1.1.0']) {
+    const deployed = await world.cli({}, 'deploy', v, '--json');
+    assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+    assert.equal(deployed.json().release.artifact, `${PACKAGE}@${v} ${world.integrity[v]}`);
+    assert.deepEqual((await world.registry.get(TAGS)).body, { latest: v });
+  }
+  const verify = (await world.cli({}, 'deploy', '1.2.0', '--json')).json();
+  assert.match(verify.steps.find((s: any) => s.name === 'verify 1.2.0').detail, /^latest points at 1\.2\.0 \(sha512-/);
+
+  const rolled = await world.cli({}, 'rollback', '--apply', '--yes', '--json');
+  assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
+  assert.equal(rolled.json().plan.to.version, '1.1.0');
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.1.0' });
+  const status = (await world.cli({}, 'status', '--json')).json();
+  assert.deepEqual([status.live.version, status.running.version, status.drift], ['1.1.0', '1.1.0', []]);
+
+  // Someone runs `npm dist-tag add @acme/widget@1.0.0 latest` by hand: status says so.
+  const moved = await fetch(`${world.registry.url}${TAGS}/latest`, {
+    method: 'PUT', headers: { authorization: `Bearer ${world.registry.token}`, 'content-type': 'application/json' }, body: '"1.0.0"',
+  });
+  assert.equal(moved.status, 201);
+  const drifted = await world.cli({}, 'status', '--json');
+  assert.equal(drifted.code, 1);
+  assert.equal(drifted.json().running.version, '1.0.0');
+  assert.ok(drifted.json().drift.some((d: string) => d.includes('1.0.0') && d.includes('1.1.0')), JSON.stringify(drifted.json().drift));
+  // The token never reaches the ledger, the reports or the audit log.
+  const { spawnSync } = await import('node:child_process');
+  const grep = spawnSync('grep', ['-rl', world.registry.token, join(world.root, '.rewind')], { encoding: 'utf8' });
+  assert.deepEqual([grep.status, grep.stdout], [1, ''], 'grep finds the token nowhere under .rewind');
+});
+
+test('npm (verdaccio on loopback): a wrong token, a version that does not exist, a package that does not exist: one line, nothing moved', async (t) => {
+  const world = await makeNpmWorld(t);
+  assert.equal((await world.cli({}, 'deploy', '1.0.0')).code, 0);
+
+  const refused = await world.cli({ TEST_NPM_TOKEN: 'not-the-token' }, 'deploy', '1.1.0');
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stdout + refused.stderr, /@acme\/widget on http:\/\/127\.0\.0\.1:\d+\/: moving latest to 1\.1\.0: 401: it refused the token in \$TEST_NPM_TOKEN/);
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.0.0' });
+
+  const missing = await world.cli({}, 'deploy', '9.9.9');
+  assert.equal(missing.code, 2, missing.stdout + missing.stderr);
+  assert.match(missing.stdout + missing.stderr, /there is no version 9\.9\.9 to move latest to/);
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.0.0' });
+
+  const { readFile } = await import('node:fs/promises');
+  const yaml = join(world.root, 'rewind.yaml');
+  await writeFile(yaml, (await readFile(yaml, 'utf8')).replace(PACKAGE, '@acme/nothing'));
+  const none = await world.cli({}, 'deploy', '1.0.0');
+  assert.equal(none.code, 2, none.stdout + none.stderr);
+  assert.match(none.stdout + none.stderr, /@acme\/nothing on .*: the registry has no such package \(reading the packument: 404\)/);
+});
