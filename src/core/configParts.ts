@@ -63,6 +63,8 @@ export const DURATION_BOUNDS = {
   containerHealthy: { min: '100ms', max: '1h' },
   // kubernetes.timeout: a rollout that has not finished in a few hours never will; kubectl's default is none.
   rolloutTimeout: { min: '1s', max: '6h' },
+  // diagnostics_timeout: they capture the broken version before the switch, so they delay the rollback; seconds, not minutes.
+  diagnostics: { min: '10ms', max: '1m' },
   // sla.rollback_seconds, a number of seconds: above 0, at most a day.
   slaRollback: { min: '1ms', max: '24h' },
 } as const satisfies Record<string, DurationBound>;

@@ -37,6 +37,8 @@ export interface RollbackInput {
   reason?: string;
   healthConfigured: boolean;
   reloadConfigured: boolean;
+  /** Diagnostics are configured for the environment: the plan captures them first. */
+  diagnosticsConfigured?: boolean;
   /** Hosts without the target release (present and intact); empty when every host has it. */
   missingOn?: readonly string[];
   /** See RollbackPlan.ledgerDigest: computed by the caller, which can hash. */
@@ -75,6 +77,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     skipped,
     steps: rollbackPlanSteps({
       from: failed, to: target, migrations, missingOn: input.missingOn ?? [], reload: input.reloadConfigured,
+      diagnostics: input.diagnosticsConfigured ?? false,
       fleet: { targets: input.hosts, canary: input.fleet?.canary ?? 0, batch: input.fleet?.batch },
     }),
     migrations,

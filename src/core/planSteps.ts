@@ -44,11 +44,17 @@ export interface RollbackStepFacts {
   missingOn: readonly string[];
   fleet: FleetShape;
   reload: boolean;
+  /** Diagnostics are configured: they capture the failed release first (see operations/diagnosticsStep). */
+  diagnostics?: boolean;
 }
 
 export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
   const { from, to, missingOn } = facts;
   return [
+    ...(facts.diagnostics
+      ? [{ id: `snapshot:${from.version}`, kind: 'snapshot' as const, title: `capture diagnostics of ${from.version}`,
+        version: from.version }]
+      : []),
     {
       id: `ensure:${to.version}`,
       kind: 'ensure_release',

@@ -4,6 +4,7 @@
  * through it (engine/executePlan), so what a plan shows is what runs.
  */
 import type { StepFactories } from '../engine/executePlan.js';
+import { diagnosticsStep } from './diagnosticsStep.js';
 import { makeStep } from './makeStep.js';
 import { migrateStep, revertStep } from './migrationSteps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
@@ -11,6 +12,7 @@ import { ensureStep, markStep } from './rollbackSteps.js';
 import type { StepContext } from './stepContext.js';
 
 export const STEP_FACTORIES: StepFactories<StepContext> = {
+  snapshot: diagnosticsStep,
   make: makeStep,
   migrate: migrateStep,
   ensure_release: ensureStep,

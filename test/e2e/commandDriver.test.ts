@@ -246,3 +246,22 @@ test('the command driver over SSH: the scripts run on the host, with their varia
   const status = (await app.cli('status', '--json')).json();
   assert.deepEqual([status.hosts[0].host, status.hosts[0].version], [sshd.url.replace('ssh://', ''), 'v2']);
 });
+
+test('diagnostics run before a rollback switches, under one bound; a slow one is cut and noted, never fails it; incident.md links them', async (t) => {
+  const app = await makeCommandApp(t, { v1: { broken: false }, v2: { broken: false } });
+  await app.config(`    driver: command\n    command:\n${COMMANDS}    diagnostics: [["sh", "-c", "echo current is $(cat current/app.txt); echo oops >&2"], ["sleep", "20"]]\n    diagnostics_timeout: 400ms\n`);
+  for (const v of ['v1', 'v2']) assert.equal((await app.cli('deploy', v)).code, 0);
+  const started = Date.now();
+  const rolled = await app.cli('rollback', '--apply', '--yes', '--json');
+  assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
+  assert.ok(Date.now() - started < 5000, 'the slow diagnostic did not hold the rollback up');
+  const doc = rolled.json();
+  assert.deepEqual(doc.steps.map((s: any) => s.name)[0], 'capture diagnostics of v2');
+  assert.match(doc.steps[0].detail, /^2 of 2 captured in \d+ ms under diagnostics\/; diagnostics\/local\/2\.txt: cut at 400 ms$/);
+  const dir = join(doc.files.report_md, '..');
+  assert.match(await readFile(join(dir, 'diagnostics', 'local', '1.txt'), 'utf8'), /^\$ sh -c .*\n# on local: ok, \d+ ms\ncurrent is app v2\n\n# stderr\noops\n$/);
+  assert.match(await readFile(join(dir, 'diagnostics', 'local', '2.txt'), 'utf8'), /# on local: cut at 400 ms/);
+  const incident = await readFile(join(dir, 'incident.md'), 'utf8');
+  assert.match(incident, /## Captured before the switch\n\n- \[diagnostics\/local\/1\.txt\]\(diagnostics\/local\/1\.txt\)\n- \[diagnostics\/local\/2\.txt\]\(diagnostics\/local\/2\.txt\)/);
+  assert.deepEqual(await app.served(), { http: 200, version: 'v1' });
+});

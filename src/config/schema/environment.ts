@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, commandList } from '../../core/configParts.js';
+import { boundedDuration, command, commandList } from '../../core/configParts.js';
 import { approvalSchema } from './approval.js';
 import { healthSchema } from './health.js';
 import { migrationsSchema } from './migrations.js';
@@ -53,6 +53,13 @@ export const environmentSchema = z
     health: healthSchema.optional(),
     migrations: migrationsSchema.optional(),
     smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
+    diagnostics: commandList.default([]).meta({
+      description: 'Commands run on each host before a rollback switches, their output kept (redacted) for the post-mortem: ' +
+        'diagnostics/<host>/<n>.txt in the run\'s report dir.',
+    }),
+    diagnostics_timeout: boundedDuration('diagnostics').prefault('3s').meta({
+      description: 'One bound for every diagnostic on every host: what has not finished is cut and noted; never fails the rollback.',
+    }),
     approval: approvalSchema.prefault({}),
     sla: slaSchema.prefault({}),
     notify: z.array(notifySchema).default([]).meta({ description: 'Where run events are sent: generic JSON webhooks, Slack, Telegram.' }),

@@ -40,6 +40,9 @@ export function incidentMarkdown(input: RollbackReportInput): string {
     md``,
     ...rollbackTimeline(facts, kit).map((entry) => md`- ${clockTime(entry.at, day)} - ${entry.text}`),
     md``,
+    ...(input.captured && input.captured.length > 0
+      ? [md`## Captured before the switch`, md``, ...input.captured.map((f) => md`- [${f}](${f})`), md``]
+      : []),
     md`## Root cause`,
     md``,
     toFill,

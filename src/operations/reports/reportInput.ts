@@ -43,6 +43,8 @@ export interface RollbackReportInput {
   secrets?: readonly string[];
   /** The RewindError code the run ended with; NO_KNOWN_GOOD makes it SEV1. */
   errorCode?: string | null;
+  /** Files kept in the report dir for the post-mortem (diagnostics, the driver's snapshot), relative to it: incident.md links them. */
+  captured?: readonly string[];
   /** `<stateDir>/reports/rollbacks/<run-id>`: where report.md, summary.json and incident.md go. */
   reportDir?: string;
   stateDir?: string;

@@ -49,12 +49,13 @@ export function deployReportDir(stateDir: string, runId: string): string {
 export async function writeRollbackReports(files: Files, input: RollbackReportInput & ReportPlacement): Promise<RollbackReportFiles> {
   const facts = reportFacts(input);
   const root = reportsRoot(input.stateDir);
+  const captured = await capturedFiles(files, input.reportDir);
   const deploysDir = join(root, 'deploys');
   const paths = reportDocuments(input.reportDir);
   const documents = {
     reportMd: [paths.reportMd, rollbackReportMarkdown(input)],
     summaryJson: [paths.summaryJson, rollbackSummaryJson(input)],
-    incidentMd: [paths.incidentMd, incidentMarkdown(input)],
+    incidentMd: [paths.incidentMd, incidentMarkdown({ ...input, captured })],
   } as const;
   const deployLog = facts.dryRun ? null : deployLogMarkdown(input, deploysDir, input.reportDir);
   const trend = trendRow(rollbackTrendInput(input));
@@ -109,4 +110,19 @@ async function deployLogPathFor(files: Files, deploysDir: string, base: string, 
     if (existing === undefined) return path;
     if (existing.split('\n').includes(marker)) return path;
   }
+}
+
+/** The files kept in the report dir for the post-mortem (diagnostics, the driver's snapshot), relative to it, sorted. */
+async function capturedFiles(files: Files, reportDir: string): Promise<string[]> {
+  const own = new Set(['report.md', 'summary.json', 'incident.md', 'plan.json', 'plan.md']);
+  const found: string[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const name of (await files.list(dir).catch(() => [])).sort()) {
+      const path = join(dir, name);
+      if ((await files.stat(path))?.type === 'dir') await walk(path, `${prefix}${name}/`);
+      else if (!own.has(`${prefix}${name}`)) found.push(`${prefix}${name}`);
+    }
+  };
+  await walk(reportDir, '');
+  return found;
 }
