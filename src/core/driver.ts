@@ -121,6 +121,12 @@ export interface Driver {
    * replaces what prepare recorded. Optional.
    */
   settledArtifact?(version: string): Promise<string | null>;
+  /**
+   * What runs now, kept for the post-mortem before a rollback switches:
+   * written under `dir` on this machine; returns the files written.
+   * Optional; it runs with the diagnostics, under their bound.
+   */
+  snapshot?(dir: string): Promise<string[]>;
 }
 
 export interface TargetAssessment {

@@ -29,10 +29,16 @@ export function diagnosticsStep(step: PlanStep, ctx: StepContext): Step {
     name: step.title,
     run: async () => {
       const reportDir = ctx.run.reportDir;
-      if (!reportDir || commands.length === 0) return 'no diagnostics configured now: nothing captured';
+      const snapshotting = deps.targets.filter((t) => t.driver.snapshot !== undefined);
+      if (!reportDir || (commands.length === 0 && snapshotting.length === 0)) return 'no diagnostics configured now: nothing captured';
       const started = deps.clock.now().getTime();
-      const jobs = deps.targets.flatMap((t) => commands.map(async (argv, i): Promise<Captured> => {
-        const file = join('diagnostics', t.name.replace(/[^A-Za-z0-9._@-]/g, '_'), `${i + 1}.txt`);
+      const snapshots = snapshotting.map(async (t): Promise<Captured> => {
+        const dir = join('snapshot', hostDir(t.name));
+        const written = await (t.driver.snapshot as (dir: string) => Promise<string[]>)(join(reportDir, dir));
+        return { file: `${dir}/ (${written.length} files)`, ended: 'ok' };
+      });
+      const jobs = [...snapshots, ...deps.targets.flatMap((t) => commands.map(async (argv, i): Promise<Captured> => {
+        const file = join('diagnostics', hostDir(t.name), `${i + 1}.txt`);
         // In the failed release's dir, with its placeholders: what they look at is what broke.
         const vars = await releaseVars(deps, t, ctx.leaving ?? ctx.release).catch(() => ({}) as TemplateVars);
         const expanded = expandArgv(argv, vars);
@@ -46,7 +52,7 @@ export function diagnosticsStep(step: PlanStep, ctx: StepContext): Step {
         await deps.files.mkdir(join(reportDir, file, '..'));
         await deps.files.writeFileAtomic(join(reportDir, file), redact(text, deps.secrets));
         return { file, ended };
-      }));
+      }))];
       // One bound for all of them; a capture still running then is left to its own timeout, and noted.
       const settled = await Promise.race([
         Promise.allSettled(jobs),
@@ -55,9 +61,19 @@ export function diagnosticsStep(step: PlanStep, ctx: StepContext): Step {
       const took = deps.clock.now().getTime() - started;
       if (settled === null) return `diagnostics cut after ${took} ms: not every one finished within ${bound} ms`;
       const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      const notOk = done.filter((d) => d.ended !== 'ok').map((d) => `${d.file}: ${d.ended}`);
-      return `${done.length} of ${jobs.length} captured in ${took} ms under diagnostics/${notOk.length > 0 ? `; ${notOk.join('; ')}` : ''}`;
+      const failed = settled.flatMap((s) => (s.status === 'rejected' ? [`a capture failed: ${whyNot(s.reason)}`] : []));
+      const notOk = [...done.filter((d) => d.ended !== 'ok').map((d) => `${d.file}: ${d.ended}`), ...failed];
+      const under = [...(snapshots.length > 0 ? ['snapshot/'] : []), ...(commands.length > 0 ? ['diagnostics/'] : [])].join(' and ');
+      return `${done.length} of ${jobs.length} captured in ${took} ms under ${under}${notOk.length > 0 ? `; ${notOk.join('; ')}` : ''}`;
     },
     simulate: async () => `would capture ${commands.length} diagnostics on each of ${deps.targets.length} hosts (at most ${bound} ms)`,
   };
+}
+
+function hostDir(host: string): string {
+  return host.replace(/[^A-Za-z0-9._@-]/g, '_');
+}
+
+function whyNot(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -57,7 +57,7 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     reason: request.reason,
     healthConfigured: deps.env.health !== undefined,
     reloadConfigured: deps.env.reload !== undefined,
-    diagnosticsConfigured: deps.env.diagnostics.length > 0,
+    diagnosticsConfigured: deps.env.diagnostics.length > 0 || deps.targets.some((t) => t.driver.snapshot !== undefined),
     ledgerDigest: '',
     approvalPolicy: deps.env.approval.required_for,
     fleet: { canary: deps.fleet.canary, batch: deps.fleet.batch },

@@ -17,7 +17,7 @@ export function rollbackStepsOf(deps: Pick<EnvDeps, 'targets' | 'fleet' | 'env'>
     missingOn: plan.missingOn ?? [],
     fleet: fleetShape(deps),
     reload: deps.env.reload !== undefined,
-    diagnostics: deps.env.diagnostics.length > 0,
+    diagnostics: deps.env.diagnostics.length > 0 || deps.targets.some((t) => t.driver.snapshot !== undefined),
   });
 }
 

@@ -112,6 +112,10 @@ test('kubernetes (fake API server): deploys record revisions and ConfigMaps; a f
   assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
   assert.equal(imageOf(world.deployment()), `${IMAGE}:v1`);
   assert.deepEqual(world.configMap(), { MODE: 'one' });
+  const { readFile } = await import('node:fs/promises');
+  const kept = join(rolled.json().files.report_md, '..', 'snapshot', 'production');
+  assert.equal(imageOf(JSON.parse(await readFile(join(kept, 'kubernetes-deployment.json'), 'utf8'))), `${IMAGE}:v2`, 'the Deployment as it was before');
+  assert.ok(JSON.parse(await readFile(join(kept, 'kubernetes-replicasets.json'), 'utf8')).length >= 3);
   assert.equal(revisionOf(world.deployment()), 6);
   const pods = world.kube.api.podsOf('shop', 'web') as any[];
   const digest = `sha256:${world.kube.api.digestOf(`${IMAGE}:v1`)}`;

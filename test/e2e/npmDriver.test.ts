@@ -40,6 +40,12 @@ test('npm (verdaccio on loopback): deploy moves the dist-tag and records the int
   assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
   assert.equal(rolled.json().plan.to.version, '1.1.0');
   assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.1.0' });
+  // What the tags were before the switch, kept for the post-mortem and linked from incident.md.
+  const { readFile } = await import('node:fs/promises');
+  const reportDir = join(rolled.json().files.report_md, '..');
+  const before = JSON.parse(await readFile(join(reportDir, 'snapshot', 'package', 'npm-dist-tags.json'), 'utf8'));
+  assert.deepEqual(before, { package: PACKAGE, 'dist-tags': { latest: '1.2.0' } });
+  assert.match(await readFile(join(reportDir, 'incident.md'), 'utf8'), /- \[snapshot\/package\/npm-dist-tags\.json\]/);
   const status = (await world.cli({}, 'status', '--json')).json();
   assert.deepEqual([status.live.version, status.running.version, status.drift], ['1.1.0', '1.1.0', []]);
 

@@ -15,6 +15,7 @@ import { imageOf } from './imageVersion.js';
 import { inspectDeployment } from './inspect.js';
 import { confirmRollout } from './rollout.js';
 import { settledRelease } from './settle.js';
+import { snapshotDeployment } from './snapshot.js';
 import { switchDeployment } from './switch.js';
 
 export type { KubeContext } from './context.js';
@@ -64,6 +65,8 @@ export function createKubernetesDriver(ctx: KubeContext): Driver {
     assess: (version, artifact) => assessTarget(ctx, version, artifact),
 
     settledArtifact: (version) => settledRelease(ctx, version),
+
+    snapshot: (dir) => snapshotDeployment(ctx, dir),
 
     vars: async () => ({}),
   };

@@ -8,13 +8,16 @@
 import type { Driver } from '../../core/driver.js';
 import { RewindError } from '../../core/errors.js';
 import { assertSafeName, isSafeName } from '../../core/names.js';
-import type { Clock } from '../../core/ports.js';
+import { join } from 'node:path';
+import type { Clock, Files } from '../../core/ports.js';
 import type { Registry } from './registry.js';
 import type { NpmConfig } from './schema.js';
 
 export interface NpmContext {
   config: NpmConfig;
   registry: Registry;
+  /** This machine's files: the snapshot goes to the run's report dir. */
+  files: Files;
   clock: Clock;
   sleep(ms: number): Promise<void>;
 }
@@ -105,6 +108,14 @@ export function createNpmDriver(ctx: NpmContext): Driver {
         throw new RewindError('VERIFY_FAILED', message);
       }
       return `${config.tag} points at ${version}${integrity ? ` (${integrity.slice(0, 20)}...)` : ''}`;
+    },
+
+    async snapshot(dir) {
+      const file = join(dir, 'npm-dist-tags.json');
+      await ctx.files.mkdir(dir);
+      const tags = await registry.distTags();
+      await ctx.files.writeFileAtomic(file, `${JSON.stringify({ package: config.package, 'dist-tags': tags }, null, 2)}\n`);
+      return [file];
     },
 
     // Published versions are the registry's; rewind removes nothing there.

@@ -15,7 +15,7 @@ export const npmDriver: DriverModule<NpmConfig> = {
   needs: 'package',
   writeRoots: () => [],
   create: (config, io) => createNpmDriver({
-    config, registry: registryClient(config, io.variables), clock: io.clock,
+    config, registry: registryClient(config, io.variables), clock: io.clock, files: io.local.files,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   }),
 };
