@@ -201,6 +201,11 @@ export interface DriverIo {
   openUnixSocket?: (path: string) => Promise<Duplex>;
   /** One map per environment, shared by the instances of every host: for work done once for all of them. */
   shared: Map<string, unknown>;
+  /**
+   * The environment's smoke commands, for a driver that validates a version
+   * where it is staged, before it goes live (verification runs them again after).
+   */
+  smoke?: readonly (readonly string[])[];
 }
 
 /**

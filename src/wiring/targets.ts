@@ -67,7 +67,7 @@ export function environmentTargets(input: TargetsInput): Targets {
   const shared = new Map<string, unknown>();
   const io = (host: DriverHost, exec: Exec, files: Files, remote?: Pick<DriverIo, 'upload' | 'openUnixSocket'>): DriverIo => ({
     app: input.app, env: input.envName, host, exec, files, clock: systemClock, configDir: input.configDir, stateDir: input.stateDir,
-    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared,
+    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared, smoke: input.env.smoke,
   });
   const opened: Promise<SshHost>[] = [];
   const connectors: Array<() => Promise<unknown>> = [];
