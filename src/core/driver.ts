@@ -212,6 +212,11 @@ export interface DriverIo {
    * section names by variable (npm.token_env, KUBECONFIG, DOCKER_HOST).
    */
   variables: Readonly<Record<string, string | undefined>>;
+  /**
+   * The environment's smoke commands, for a driver that validates a version
+   * where it is staged, before it goes live (verification runs them again after).
+   */
+  smoke?: readonly (readonly string[])[];
 }
 
 /**

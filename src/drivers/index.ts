@@ -4,6 +4,7 @@
  * JSON Schema, the README's reference and the wiring all read this list.
  */
 import type { DriverModule } from '../core/driver.js';
+import { archiveDriver } from './archive/module.js';
 import { commandDriver } from './command/module.js';
 import { dockerDriver } from './docker/module.js';
 import { gitDriver } from './git/module.js';
@@ -17,6 +18,7 @@ export const DRIVERS: readonly DriverModule<any>[] = [
   dockerDriver,
   kubernetesDriver,
   npmDriver,
+  archiveDriver,
   commandDriver,
 ];
 

@@ -69,7 +69,8 @@ export function environmentTargets(input: TargetsInput): Targets {
   const shared = new Map<string, unknown>();
   const io = (host: DriverHost, exec: Exec, files: Files, remote?: Pick<DriverIo, 'upload' | 'openUnixSocket'>): DriverIo => ({
     app: input.app, env: input.envName, host, exec, files, clock: systemClock, configDir: input.configDir, stateDir: input.stateDir,
-    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared, variables: input.variables ?? process.env,
+    local: { exec: input.localExec, files: input.localFiles }, ...remote, shared, smoke: input.env.smoke,
+    variables: input.variables ?? process.env,
   });
   const opened: Promise<SshHost>[] = [];
   const connectors: Array<() => Promise<unknown>> = [];

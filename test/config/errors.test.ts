@@ -134,7 +134,7 @@ test('default_env naming an environment that does not exist', async (t) => {
 
 test('a bad environment name and an unknown driver', async (t) => {
   assert.equal((await invalid(t, FULL_CONFIG.replace('  staging:', '  "stag ing":'))).message, 'rewind.yaml:27: environments["stag ing"]: expected an environment name of up to 64 letters, digits, "_" or "-", starting with a letter or digit');
-  assert.equal((await invalid(t, minimal('    driver: nomad\n'))).message, 'rewind.yaml:4: environments.production.driver: expected one of: releases, git, docker, kubernetes, npm, command (got "nomad")');
+  assert.equal((await invalid(t, minimal('    driver: nomad\n'))).message, 'rewind.yaml:4: environments.production.driver: expected one of: releases, git, docker, kubernetes, npm, archive, command (got "nomad")');
 });
 
 test('two environments marked default', async (t) => {
@@ -163,7 +163,7 @@ environments:
     { line: 3, path: 'state.backend', message: 'expected one of: sqlite, postgres (got "mysql")' },
     { line: 7, path: 'environments.production.releases', message: 'missing required key "path"' },
     { line: 11, path: 'environments.production.health.timeout', message: 'expected a duration such as "250ms", "30s" or "5m" (got "soon")' },
-    { line: 12, path: 'environments.production', message: 'unknown key "colour" (expected one of: driver, hosts, ssh, concurrency, canary, batch, default, releases, git, docker, kubernetes, npm, command, reload, health, migrations, smoke, diagnostics, diagnostics_timeout, approval, sla, notify, env)' },
+    { line: 12, path: 'environments.production', message: 'unknown key "colour" (expected one of: driver, hosts, ssh, concurrency, canary, batch, default, releases, git, docker, kubernetes, npm, archive, command, reload, health, migrations, smoke, diagnostics, diagnostics_timeout, approval, sla, notify, env)' },
   ]);
   assert.equal(error.details.file, 'rewind.yaml');
 });

@@ -11,12 +11,14 @@ export interface SpawnedRun {
 const bin = join(import.meta.dirname, '..', '..', 'src', 'bin', 'rewind.ts');
 
 /** The real CLI in its own process: for runs that must be killed, or raced. */
-export function spawnCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<SpawnedRun> {
+export function spawnCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, user?: { uid: number; gid: number }): Promise<SpawnedRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), bin, ...args], {
       cwd,
       env: { ...process.env, REWIND_USER: 'tester@example.com', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // As another user (a test of permissions that root would not feel).
+      ...user,
     });
     let stdout = '';
     let stderr = '';
