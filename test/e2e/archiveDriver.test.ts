@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, lchown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { nobodySkipReason } from '../helpers/nobody.js';
 import * as tar from 'tar';
 import { sha256File } from '../../src/drivers/archive/sha.js';
 import { freePort } from '../../src/exec/freePort.js';
@@ -319,7 +320,7 @@ test('archive: bad input is one line with its exit code, and nothing changes', a
   assert.deepEqual(await readTree(site.live), site.source('v1'));
 });
 
-test('archive: a store this user cannot write stops a deploy and a rollback plan in one line, and nothing changes', async (t) => {
+test('archive: a store this user cannot write stops a deploy and a rollback plan in one line, and nothing changes', { skip: nobodySkipReason() }, async (t) => {
   const site = await makeSite(t);
   await site.config();
   for (const v of ['v1', 'v2']) assert.equal((await site.cli('deploy', v)).code, 0);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dockerdSkipReason } from '../helpers/dockerd.js';
+import { nobodySkipReason } from '../helpers/nobody.js';
 import { dockerRegistrySkipReason } from '../helpers/dockerRegistry.js';
 import { CONTAINER, makeDockerWorld } from '../helpers/dockerWorld.js';
 import { testImageSkipReason } from '../helpers/testImage.js';
@@ -132,7 +133,7 @@ test('docker: bad input is one line naming what and where, and nothing is stoppe
     await world.writeConfig();
   });
 
-  await t.test('a socket without permission, for a user who is not in the docker group', async () => {
+  await t.test('a socket without permission, for a user who is not in the docker group', { skip: nobodySkipReason() }, async () => {
     // The engine's socket is root's (0660): any other user is refused by the kernel. As root, the test runs rewind as nobody.
     const dir = await mkdtemp(join(tmpdir(), 'rewind-docker-perm-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
