@@ -76,7 +76,7 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   const target = planRollback(input).to.version;
   const guessed = early === undefined ? undefined : await early;
   const presence = guessed !== undefined && guess === target ? guessed : await presenceOf(target, releases);
-  refuseIfGone(presence);
+  refuseIfDriverStops(presence);
   const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
   const first = planRollback(located);
   // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
@@ -137,7 +137,7 @@ function provisionalTarget(input: Omit<RollbackInput, 'observedLive'>): string |
 }
 
 /** A host whose driver cannot make the target again, or will not take a switch now, stops the plan there, in that driver's words. */
-function refuseIfGone(outcomes: ReadonlyArray<{ ok: boolean; error?: unknown }>): void {
+function refuseIfDriverStops(outcomes: ReadonlyArray<{ ok: boolean; error?: unknown }>): void {
   const gone = outcomes.find((o) => !o.ok && o.error instanceof RewindError && ['TARGET_GONE', 'TARGET_BLOCKED'].includes(o.error.code));
   if (gone) throw gone.error;
 }
@@ -148,7 +148,7 @@ async function assessTarget(deps: EnvDeps, version: string, artifact: string | n
   if (asked.length === 0) return undefined;
   const assess = (t: (typeof asked)[number]) => (t.driver.assess as NonNullable<Driver['assess']>)(version, artifact);
   const outcomes = await onHosts(asked, deps.fleet.concurrency, assess);
-  refuseIfGone(outcomes);
+  refuseIfDriverStops(outcomes);
   const named = (host: string, line: string) => (deps.targets.length > 1 ? `${host}: ${line}` : line);
   const notes: string[] = [];
   const risks: Risk[] = [];

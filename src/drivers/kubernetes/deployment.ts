@@ -69,7 +69,15 @@ export async function podsOf(cluster: Cluster, deployment: V1Deployment, templat
   return (await cluster.core.listNamespacedPod({ namespace: cluster.namespace, labelSelector: selector })).items;
 }
 
-function selectorOf(deployment: V1Deployment): string {
+/** The revision the Deployment is at, its template hash, and the ready pods of that ReplicaSet with the version's container. */
+export async function currentRevision(ctx: KubeContext, cluster: Cluster, deployment: V1Deployment) {
+  const revision = Number(deployment.metadata?.annotations?.[REVISION] ?? 0);
+  const current = (await revisionsOf(cluster, deployment)).find((r) => r.revision === revision);
+  const ready = (await podsOf(cluster, deployment, current?.templateHash)).filter(isReady);
+  return { revision, templateHash: current?.templateHash, ready, container: containerOf(ctx, deployment.spec?.template).name };
+}
+
+export function selectorOf(deployment: V1Deployment): string {
   return Object.entries(deployment.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
 }
 

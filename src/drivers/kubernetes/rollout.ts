@@ -8,7 +8,7 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { RewindError } from '../../core/errors.js';
 import { parseRelease } from './artifact.js';
 import type { KubeContext } from './context.js';
-import { containerOf, digestOf, isReady, podsOf, readDeployment, REVISION, revisionsOf } from './deployment.js';
+import { currentRevision, digestOf, readDeployment, REVISION } from './deployment.js';
 import { imageOf } from './imageVersion.js';
 import { rolloutState } from './rolloutState.js';
 
@@ -35,10 +35,7 @@ export async function waitRolledOut(ctx: KubeContext): Promise<V1Deployment> {
 export async function confirmRollout(ctx: KubeContext, version: string, artifact: string | null): Promise<string> {
   const deployment = await waitRolledOut(ctx);
   const cluster = await ctx.cluster();
-  const revision = Number(deployment.metadata?.annotations?.[REVISION] ?? 0);
-  const current = (await revisionsOf(cluster, deployment)).find((r) => r.revision === revision);
-  const pods = (await podsOf(cluster, deployment, current?.templateHash)).filter(isReady);
-  const container = containerOf(ctx, deployment.spec?.template).name;
+  const { revision, ready: pods, container } = await currentRevision(ctx, cluster, deployment);
   const recorded = parseRelease(artifact)?.digest ?? null;
   const image = imageOf(ctx.config.image, version);
   const digests = new Set<string>();

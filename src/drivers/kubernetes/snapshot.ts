@@ -5,13 +5,12 @@
  */
 import { join } from 'node:path';
 import type { KubeContext } from './context.js';
-import { readDeployment } from './deployment.js';
+import { readDeployment, selectorOf } from './deployment.js';
 
 export async function snapshotDeployment(ctx: KubeContext, dir: string): Promise<string[]> {
   const { cluster, deployment } = await readDeployment(ctx);
   const namespace = cluster.namespace;
-  const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  const replicaSets = (await cluster.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector })).items;
+  const replicaSets = (await cluster.apps.listNamespacedReplicaSet({ namespace, labelSelector: selectorOf(deployment) })).items;
   const events = await cluster.core.listNamespacedEvent({ namespace }).then((list) => list.items, () => []);
   const names = new Set([deployment.metadata?.name, ...replicaSets.map((r) => r.metadata?.name)]);
   const about = events.filter((e) => names.has(e.involvedObject?.name));
