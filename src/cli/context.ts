@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withCleanup } from '../operations/firstError.js';
 import { openEnvironment, type OpenEnvironment } from '../wiring/openEnvironment.js';
 import { err, type CliIO, type GlobalOptions } from './io.js';
+import { oneTimePasswordSource } from './oneTimePassword.js';
 import { progressView } from './views/progress.js';
 import { withTimeline } from './views/timeline.js';
 
@@ -18,7 +19,7 @@ export async function withEnvironment<T>(
   io: CliIO,
   globals: GlobalOptions,
   use: (deps: OpenEnvironment) => Promise<T>,
-  options: { warmHosts?: boolean; acceptLostLedger?: boolean } = {},
+  options: { warmHosts?: boolean; acceptLostLedger?: boolean; otp?: string } = {},
 ): Promise<T> {
   const progress = withTimeline(io, progressView(io, globals));
   progress({ type: 'phase', what: 'command parsed' });
@@ -32,6 +33,7 @@ export async function withEnvironment<T>(
     warmHosts: options.warmHosts,
     newLedger: globals.newLedger,
     acceptLostLedger: options.acceptLostLedger,
+    oneTimePassword: oneTimePasswordSource(io, options.otp),
   });
   // Closing (the ledger, SSH connections) can fail too, but never instead of what the command itself hit.
   return withCleanup(() => use(deps), async () => {

@@ -127,6 +127,13 @@ export interface Driver {
    * Optional; it runs with the diagnostics, under their bound.
    */
   snapshot?(dir: string): Promise<string[]>;
+  /**
+   * Mark a failed version so that nobody installs it by mistake, where the
+   * target has such a mark (npm's deprecate): `rollback --deprecate-failed`.
+   * Returns one line for the step's output. Optional: a rollback asking for
+   * it on a driver without it is refused before anything changes.
+   */
+  deprecate?(version: string, message: string): Promise<string>;
 }
 
 export interface TargetAssessment {
@@ -217,6 +224,12 @@ export interface DriverIo {
    * where it is staged, before it goes live (verification runs them again after).
    */
   smoke?: readonly (readonly string[])[];
+  /**
+   * A one-time password, asked for when a registry wants one for a write
+   * (`--otp`, else a prompt on a terminal); undefined when there is none.
+   * Each call may ask again: a code is good for one write.
+   */
+  oneTimePassword?: (why: string) => Promise<string | undefined>;
 }
 
 /**

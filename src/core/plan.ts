@@ -23,7 +23,8 @@ export interface Risk {
   message: string;
 }
 
-export type PlanStepKind = 'snapshot' | 'make' | 'migrate' | 'ensure_release' | 'migration' | 'switch' | 'reload' | 'verify' | 'mark';
+export type PlanStepKind = 'snapshot' | 'make' | 'migrate' | 'ensure_release' | 'migration' | 'switch' | 'reload' | 'verify' | 'mark'
+  | 'deprecate';
 
 /** One step of a plan, as shown and as run (see core/planSteps). */
 export interface PlanStep {
@@ -39,6 +40,8 @@ export interface PlanStep {
   final?: boolean;
   /** A migration step's migration id. */
   migration?: string;
+  /** A deprecate step's message, as the operator gave it (`--deprecate-failed`). */
+  message?: string;
 }
 
 /** What a deploy run carries out, saved on the run so that `rewind resume` carries out the same steps. */

@@ -39,6 +39,8 @@ export interface RollbackInput {
   reloadConfigured: boolean;
   /** Diagnostics are configured for the environment: the plan captures them first. */
   diagnosticsConfigured?: boolean;
+  /** Deprecate the failed version with this message after the target is verified (a driver that can: Driver.deprecate). */
+  deprecateFailed?: string;
   /** Hosts without the target release (present and intact); empty when every host has it. */
   missingOn?: readonly string[];
   /** See RollbackPlan.ledgerDigest: computed by the caller, which can hash. */
@@ -77,7 +79,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     skipped,
     steps: rollbackPlanSteps({
       from: failed, to: target, migrations, missingOn: input.missingOn ?? [], reload: input.reloadConfigured,
-      diagnostics: input.diagnosticsConfigured ?? false,
+      diagnostics: input.diagnosticsConfigured ?? false, deprecate: input.deprecateFailed,
       fleet: { targets: input.hosts, canary: input.fleet?.canary ?? 0, batch: input.fleet?.batch },
     }),
     migrations,

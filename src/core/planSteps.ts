@@ -46,6 +46,8 @@ export interface RollbackStepFacts {
   reload: boolean;
   /** Diagnostics are configured: they capture the failed release first (see operations/diagnosticsStep). */
   diagnostics?: boolean;
+  /** Deprecate the failed version with this message once the target is verified (`--deprecate-failed`). */
+  deprecate?: string;
 }
 
 export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
@@ -73,6 +75,10 @@ export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
     })),
     ...batchPlanSteps(to.version, to.sha, facts.fleet, facts.reload),
     { id: `mark:${from.version}`, kind: 'mark', title: `mark ${from.version} rolled_back`, version: from.version },
+    ...(facts.deprecate === undefined
+      ? []
+      : [{ id: `deprecate:${from.version}`, kind: 'deprecate' as const, title: `deprecate ${from.version}: "${facts.deprecate}"`,
+        version: from.version, message: facts.deprecate }]),
   ];
 }
 

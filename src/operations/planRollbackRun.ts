@@ -22,6 +22,8 @@ export interface RollbackRequest {
   targetVersion?: string;
   reason?: string;
   trigger?: string;
+  /** Deprecate the failed version with this message once the target is verified (Driver.deprecate). */
+  deprecateFailed?: string;
   /** A drill plans the same rollback, to carry it out with every write simulated. */
   kind?: 'rollback' | 'drill';
 }
@@ -42,6 +44,7 @@ export interface PlannedRollback {
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
   // Drills never block and are never blocked; a real rollback over a half-done run would judge the wrong release.
   if (request.kind !== 'drill') await refuseIfUnsettled(deps);
+  refuseDeprecationWithout(deps, request.deprecateFailed);
   // What runs decides what is rolled back: `current` on every host and the build each app serves,
   // asked at once; meanwhile the ledger alone names the likely target, whose presence is asked too.
   const expected = (await deps.ledger.liveRelease(scopeOf(deps))) ?? (await newestRelease(deps));
@@ -55,6 +58,7 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
     failed: request.failed,
     targetVersion: request.targetVersion,
     reason: request.reason,
+    deprecateFailed: request.deprecateFailed,
     healthConfigured: deps.env.health !== undefined,
     reloadConfigured: deps.env.reload !== undefined,
     diagnosticsConfigured: deps.env.diagnostics.length > 0 || deps.targets.some((t) => t.driver.snapshot !== undefined),
@@ -134,6 +138,15 @@ function provisionalTarget(input: Omit<RollbackInput, 'observedLive'>): string |
   } catch {
     return undefined;
   }
+}
+
+/** Asked to deprecate the failed version on a driver that cannot: said before anything is planned or changed. */
+function refuseDeprecationWithout(deps: EnvDeps, message: string | undefined): void {
+  if (message === undefined) return;
+  if (message.trim() === '') throw new RewindError('USAGE', '--deprecate-failed needs a message, e.g. "broken: use 1.2.3"');
+  if (deps.targets.every((t) => t.driver.deprecate !== undefined)) return;
+  throw new RewindError('USAGE', `--deprecate-failed: the ${deps.driverKind} driver has no way to deprecate a version ` +
+    '(the npm driver has: it marks the version deprecated on the registry)');
 }
 
 /** A host whose driver cannot make the target again, or will not take a switch now, stops the plan there, in that driver's words. */

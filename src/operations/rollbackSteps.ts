@@ -48,3 +48,20 @@ export function markStep(step: PlanStep, ctx: StepContext): Step {
     simulate: async () => `would mark ${step.version} rolled_back`,
   };
 }
+
+/** After the target is verified: the failed version is deprecated where it is published, so nobody installs it by mistake. */
+export function deprecateStep(step: PlanStep, ctx: StepContext): Step {
+  const { deps } = ctx;
+  const message = step.message ?? '';
+  return {
+    name: `deprecate ${step.version}`,
+    run: async () => {
+      const outcomes = await onHosts(deps.targets, deps.fleet.concurrency, async (t) => {
+        if (!t.driver.deprecate) throw new Error(`the ${deps.driverKind} driver cannot deprecate a version`);
+        return t.driver.deprecate(step.version, message);
+      });
+      return settle(outcomes, (line) => line);
+    },
+    simulate: async () => `would deprecate ${step.version}: "${message}"`,
+  };
+}

@@ -8,7 +8,7 @@ import { diagnosticsStep } from './diagnosticsStep.js';
 import { makeStep } from './makeStep.js';
 import { migrateStep, revertStep } from './migrationSteps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
-import { ensureStep, markStep } from './rollbackSteps.js';
+import { deprecateStep, ensureStep, markStep } from './rollbackSteps.js';
 import type { StepContext } from './stepContext.js';
 
 export const STEP_FACTORIES: StepFactories<StepContext> = {
@@ -21,4 +21,5 @@ export const STEP_FACTORIES: StepFactories<StepContext> = {
   reload: reloadStep,
   verify: verifyStep,
   mark: markStep,
+  deprecate: deprecateStep,
 };

@@ -35,6 +35,8 @@ export interface OpenOptions {
   warmHosts?: boolean;
   /** Defaults to process.env: where REWIND_USER and secrets to redact come from. */
   processEnv?: NodeJS.ProcessEnv;
+  /** A one-time password for a registry that asks for one (DriverIo.oneTimePassword). */
+  oneTimePassword?: (why: string) => Promise<string | undefined>;
   /** The driver list; the real one (src/drivers/index.ts) unless a test brings its own. */
   drivers?: readonly DriverModule<any>[];
   /** --new-ledger: an empty ledger is wanted even though the targets or reports show an earlier history (audited). */
@@ -84,6 +86,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
   const hosts = environmentTargets({
     app: loaded.config.app, envName: name, env, configDir: loaded.dir, stateDir: paths.stateDir,
     localExec: exec, localFiles: files, secrets, drivers: options.drivers, events, phase, variables: processEnv,
+    oneTimePassword: options.oneTimePassword,
   });
   const { targets } = hosts;
   // Before anything else that takes the CPU: the handshakes go on meanwhile.

@@ -29,6 +29,8 @@ export interface TargetsInput {
   drivers?: readonly DriverModule<any>[];
   /** The environment variables rewind was started with (DriverIo.variables); process.env unless given. */
   variables?: Readonly<Record<string, string | undefined>>;
+  /** DriverIo.oneTimePassword: the CLI's --otp, or a prompt. */
+  oneTimePassword?: DriverIo['oneTimePassword'];
 }
 
 export interface Targets {
@@ -70,7 +72,7 @@ export function environmentTargets(input: TargetsInput): Targets {
   const io = (host: DriverHost, exec: Exec, files: Files, remote?: Pick<DriverIo, 'upload' | 'openUnixSocket'>): DriverIo => ({
     app: input.app, env: input.envName, host, exec, files, clock: systemClock, configDir: input.configDir, stateDir: input.stateDir,
     local: { exec: input.localExec, files: input.localFiles }, ...remote, shared, smoke: input.env.smoke,
-    variables: input.variables ?? process.env,
+    variables: input.variables ?? process.env, oneTimePassword: input.oneTimePassword,
   });
   const opened: Promise<SshHost>[] = [];
   const connectors: Array<() => Promise<unknown>> = [];

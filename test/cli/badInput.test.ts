@@ -107,6 +107,13 @@ test('a missing source, a failing build and a refused health check each say what
   assert.equal(await world.current(), 'releases/v1');
   assert.deepEqual((await readdir(join(world.layout.deployPath, 'releases'))).filter((n) => !n.startsWith('.')), ['v1']);
   assert.equal((await world.served())?.version, 'v1');
+
+  // Only a driver that can deprecate a version takes --deprecate-failed; nothing is planned otherwise.
+  const runsBefore = (await cli('history', '--json')).json().runs.length;
+  const deprecate = await cli('rollback', '--deprecate-failed', 'broken');
+  assert.equal(deprecate.code, 2);
+  oneLine(deprecate, /--deprecate-failed: the releases driver has no way to deprecate a version/);
+  assert.equal((await cli('history', '--json')).json().runs.length, runsBefore);
 });
 
 test('record registers outside deployments; a bad sha is refused', async (t) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { rewind } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startOtpGate } from '../helpers/otpGate.js';
 import { startVerdaccio, type Verdaccio } from '../helpers/verdaccio.js';
 
 const PACKAGE = '@acme/widget';
@@ -84,4 +85,48 @@ test('npm (verdaccio on loopback): a wrong token, a version that does not exist,
   const none = await world.cli({}, 'deploy', '1.0.0');
   assert.equal(none.code, 2, none.stdout + none.stderr);
   assert.match(none.stdout + none.stderr, /@acme\/nothing on .*: the registry has no such package \(reading the packument: 404\)/);
+});
+
+test('npm (verdaccio behind a loopback gate that asks for a one-time password, as npmjs.org does): --otp, its absence, --deprecate-failed', async (t) => {
+  const world = await makeNpmWorld(t);
+  const gate = await startOtpGate(t, world.registry.url, '123456');
+  const { readFile } = await import('node:fs/promises');
+  const yaml = join(world.root, 'rewind.yaml');
+  await writeFile(yaml, (await readFile(yaml, 'utf8')).replace(`${world.registry.url}/`, `${gate.url}/`));
+
+  // No terminal and no --otp: the registry's question is passed on, with how to answer it; nothing moved.
+  const asked = await world.cli({}, 'deploy', '1.0.0');
+  assert.equal(asked.code, 2, asked.stdout + asked.stderr);
+  assert.match(asked.stderr, /moving latest to 1\.0\.0: 401: it asks for a one-time password: give it with --otp, or run on a terminal/);
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.2.0' });
+
+  const wrong = await world.cli({}, 'deploy', '1.0.0', '--otp', '000000');
+  assert.equal(wrong.code, 2, wrong.stdout + wrong.stderr);
+  assert.match(wrong.stderr, /401: it refused the one-time password/);
+
+  for (const v of ['1.0.0', '1.1.0']) {
+    const deployed = await world.cli({}, 'deploy', v, '--otp', '123456');
+    assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+  }
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.1.0' });
+
+  // A driver without deprecation is refused up front; here the failed version is deprecated as its own step, after verification.
+  const rolled = await world.cli({}, 'rollback', '--apply', '--yes', '--json', '--otp', '123456', '--deprecate-failed', 'broken: use 1.0.0');
+  assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
+  const steps = rolled.json().steps.map((s: any) => s.name);
+  assert.deepEqual(steps.slice(-2), ['mark 1.1.0 rolled_back', 'deprecate 1.1.0']);
+  assert.match(rolled.json().steps.at(-1).detail, /@acme\/widget@1\.1\.0 deprecated: "broken: use 1\.0\.0"/);
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.0.0' });
+  const packument = (await world.registry.get(`/${PACKAGE.replace('/', '%2f')}`)).body;
+  assert.equal(packument.versions['1.1.0'].deprecated, 'broken: use 1.0.0');
+  assert.equal(packument.versions['1.0.0'].deprecated, undefined);
+  // Every write that went through carried the code; the code itself is kept nowhere.
+  assert.ok(gate.writes.some((w) => w.startsWith(`PUT /${PACKAGE.replace('/', '%2f')} otp=123456`)), gate.writes.join('\n'));
+  const { spawnSync } = await import('node:child_process');
+  const grep = spawnSync('grep', ['-rl', '123456', join(world.root, '.rewind')], { encoding: 'utf8' });
+  assert.deepEqual([grep.status, grep.stdout], [1, '']);
+  // 1.1.0 is deprecated now: deploying it again is refused before the tag moves.
+  const again = await world.cli({}, 'deploy', '1.1.0', '--otp', '123456');
+  assert.equal(again.code, 1, again.stdout + again.stderr);
+  assert.match(again.stdout + again.stderr, /1\.1\.0 is deprecated \(broken: use 1\.0\.0\)/);
 });

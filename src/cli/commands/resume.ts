@@ -4,6 +4,7 @@ import { resumeRun, type ResumeResult } from '../../operations/resumeRun.js';
 import { confirmChange } from '../confirm.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import type { CliIO, GlobalOptions } from '../io.js';
+import { OTP_OPTION } from '../oneTimePassword.js';
 import { showDeploy } from '../views/deployView.js';
 import { showRollback } from '../views/rollbackView.js';
 
@@ -14,14 +15,15 @@ export function registerResume(program: Command, io: CliIO): void {
     .argument('<run>', 'the run id (rewind history lists them)')
     .option('--auto-approve', 'approve it now if it needs approval (recorded in the audit log)')
     .option('--yes', 'confirm that the manual step a paused run waits for is done (without it you are asked)')
-    .action(async (runId: string, options: { autoApprove?: boolean; yes?: boolean }, command: Command) => {
+    .option(...OTP_OPTION)
+    .action(async (runId: string, options: { autoApprove?: boolean; yes?: boolean; otp?: string }, command: Command) => {
       const globals = globalsOf(command);
       const confirmManual = (question: string) => confirmChange(io, question, options.yes === true);
       const resumed = await withEnvironment(
         io,
         globals,
         (deps) => resumeRun(deps, runId, { autoApprove: options.autoApprove === true, confirmManual }),
-        { warmHosts: true },
+        { warmHosts: true, otp: options.otp },
       );
       io.exitCode = showResumed(io, globals, resumed);
     });

@@ -8,6 +8,7 @@ import { planRollbackRun, type PlannedRollback } from '../../operations/planRoll
 import { planMarkdown } from '../../operations/reports/planMarkdown.js';
 import { loadSavedPlan } from '../../operations/savedPlan.js';
 import { confirmChange } from '../confirm.js';
+import { OTP_OPTION } from '../oneTimePassword.js';
 import { globalsOf, withEnvironment } from '../context.js';
 import { err, out, printJson, type CliIO, type GlobalOptions } from '../io.js';
 import { plannedJson, showDrill, showRollback } from '../views/rollbackView.js';
@@ -22,6 +23,8 @@ interface RollbackOptions {
   dryRun?: boolean;
   plan?: string;
   run?: string;
+  deprecateFailed?: string;
+  otp?: string;
   /** A fresh plan carried out without a prompt: nothing can have moved in between. */
   justPlanned?: boolean;
 }
@@ -42,6 +45,8 @@ export function registerRollback(program: Command, io: CliIO): void {
     .option('--yes', 'do not ask for confirmation')
     .option('--auto-approve', 'approve a plan that needs approval (recorded in the audit log)')
     .option('--dry-run', 'a drill: check what can be checked, simulate every change')
+    .option('--deprecate-failed <message>', 'once the target is verified, deprecate the failed version with this message (npm)')
+    .option(...OTP_OPTION)
     .action(async (options: RollbackOptions, command: Command) => {
       const globals = globalsOf(command);
       if ((options.plan || options.run) && !options.apply) {
@@ -50,9 +55,15 @@ export function registerRollback(program: Command, io: CliIO): void {
       if ((options.plan || options.run) && options.dryRun) {
         throw new RewindError('USAGE', '--dry-run makes a fresh plan: leave out --plan and --run');
       }
+      if ((options.plan || options.run) && options.deprecateFailed !== undefined) {
+        throw new RewindError('USAGE', '--deprecate-failed is a step of the plan: give it when planning, not with --plan or --run');
+      }
       if (options.plan && options.run) throw new RewindError('USAGE', 'name the saved plan once: --plan FILE or --run ID');
       await withEnvironment(io, globals, async (deps) => {
-        const request = { failed: options.failedDeploymentId, targetVersion: options.targetVersion, reason: options.reason };
+        const request = {
+          failed: options.failedDeploymentId, targetVersion: options.targetVersion, reason: options.reason,
+          deprecateFailed: options.deprecateFailed,
+        };
         if (options.dryRun) {
           const result = await drill(deps, request);
           showDrill(io, globals, result);
@@ -68,7 +79,7 @@ export function registerRollback(program: Command, io: CliIO): void {
           return;
         }
         await applyConfirmed(io, globals, deps, planned, { ...options, justPlanned: saved === undefined && options.yes === true });
-      }, { warmHosts: true });
+      }, { warmHosts: true, otp: options.otp });
     });
 }
 

@@ -10,7 +10,7 @@ import { RewindError } from '../../core/errors.js';
 import { assertSafeName, isSafeName } from '../../core/names.js';
 import { join } from 'node:path';
 import type { Clock, Files } from '../../core/ports.js';
-import type { Registry } from './registry.js';
+import { asksForOtp, type Registry } from './registry.js';
 import type { NpmConfig } from './schema.js';
 
 export interface NpmContext {
@@ -20,6 +20,8 @@ export interface NpmContext {
   files: Files;
   clock: Clock;
   sleep(ms: number): Promise<void>;
+  /** DriverIo.oneTimePassword: asked only when the registry wants one for a write. */
+  oneTimePassword?: (why: string) => Promise<string | undefined>;
 }
 
 const POLL_MS = 250;
@@ -32,6 +34,22 @@ function artifactOf(ctx: NpmContext, version: string, integrity: string | undefi
 function integrityIn(artifact: string | null | undefined): string | null {
   const integrity = artifact?.split(' ')[1];
   return integrity && integrity !== 'no-integrity' ? integrity : null;
+}
+
+/**
+ * A write as npm does it (otplease): tried without a one-time password, and
+ * when the registry asks for one, tried once more with the code the operator
+ * gives; without a code the registry's refusal stands, saying how to give one.
+ */
+async function withOtp(ctx: NpmContext, why: string, write: (otp?: string) => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!asksForOtp(error) || !ctx.oneTimePassword) throw error;
+    const otp = await ctx.oneTimePassword(`${ctx.registry.label}: ${why}`);
+    if (otp === undefined) throw error;
+    await write(otp);
+  }
 }
 
 export function createNpmDriver(ctx: NpmContext): Driver {
@@ -81,7 +99,7 @@ export function createNpmDriver(ctx: NpmContext): Driver {
       assertSafeName(version, 'version');
       const before = (await registry.distTags())[config.tag];
       if (before === version) return `${config.tag} already points at ${version}`;
-      await registry.setTag(version);
+      await withOtp(ctx, `moving ${config.tag} to ${version}`, (otp) => registry.setTag(version, otp));
       return `${config.tag}: ${before ?? 'nothing'} -> ${version}`;
     },
 
@@ -116,6 +134,17 @@ export function createNpmDriver(ctx: NpmContext): Driver {
       const tags = await registry.distTags();
       await ctx.files.writeFileAtomic(file, `${JSON.stringify({ package: config.package, 'dist-tags': tags }, null, 2)}\n`);
       return [file];
+    },
+
+    async deprecate(version, message) {
+      assertSafeName(version, 'version');
+      await withOtp(ctx, `deprecating ${version}`, (otp) => registry.deprecate(version, message, otp));
+      const said = (await versionIn(version))?.deprecated;
+      if (said !== message) {
+        throw new RewindError('STEP_FAILED', `${registry.label}: ${version} was deprecated but the registry shows ${
+          said === undefined ? 'no deprecation' : JSON.stringify(said)}`);
+      }
+      return `${config.package}@${version} deprecated: ${JSON.stringify(message)}`;
     },
 
     // Published versions are the registry's; rewind removes nothing there.

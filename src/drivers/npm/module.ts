@@ -16,6 +16,6 @@ export const npmDriver: DriverModule<NpmConfig> = {
   writeRoots: () => [],
   create: (config, io) => createNpmDriver({
     config, registry: registryClient(config, io.variables), clock: io.clock, files: io.local.files,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), oneTimePassword: io.oneTimePassword,
   }),
 };
