@@ -31,7 +31,9 @@ test('a fleet over real SSH: canary, automatic rollback, partial failure and con
   await rm(join(fleet.root, `srv-${fleet.addresses[1]}`, 'releases', 'v1'), { recursive: true });
   const plan = (await fleet.cli('rollback', '--target-version', 'v1', '--json')).json().plan;
   assert.deepEqual(plan.missingOn, [fleet.hosts[1]]);
-  assert.match(plan.steps[0].title, new RegExp(`rebuild it on ${fleet.hosts[1]}`));
+  // The failed release's manifest and checksums are captured first (snapshot), then the target is made sure of.
+  assert.equal(plan.steps[0].id, 'snapshot:v2');
+  assert.match(plan.steps[1].title, new RegExp(`rebuild it on ${fleet.hosts[1]}`));
 
   // A host whose `current` is not a symlink: the batch it is in fails, the report says where everyone is.
   await rm(join(fleet.root, `srv-${c}`, 'current'));

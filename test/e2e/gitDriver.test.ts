@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -74,8 +74,14 @@ environments:
 
   // Buildable again: the rollback checks v1 out in place, rebuilds, reloads and verifies its sha.
   await run('rm', [join(root, 'broken', 'v1')]);
-  const rolled = await cli('rollback', '--apply', '--yes');
+  const rolled = await cli('rollback', '--apply', '--yes', '--json');
   assert.equal(rolled.code, 0, rolled.stdout + rolled.stderr);
   assert.equal(await head(), await sha('v1'));
+  // Before the checkout moved, the host's commit and its uncommitted changes were kept for the post-mortem.
+  const reportDir = join(rolled.json().files.report_md, '..');
+  const hostDir = sshd.url.replace('ssh://', '').replace(/[^A-Za-z0-9._@-]/g, '_');
+  const kept = JSON.parse(await readFile(join(reportDir, 'snapshot', hostDir, 'checkout.json'), 'utf8'));
+  assert.equal(kept.head, await sha('v2'));
+  assert.match(kept.describe, /^v2/);
   assert.deepEqual(await served(), { version: 'v1', sha: await sha('v1') });
 });

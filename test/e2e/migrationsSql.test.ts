@@ -87,7 +87,7 @@ test('sql migrations: a rollback reverts the column the old code does not know, 
     const applied = await cli('rollback', '--apply', '--yes', '--auto-approve', '--json');
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
     const doc = applied.json();
-    assert.deepEqual(doc.steps.map((s: any) => s.name).slice(0, 3), ['check v1 is present', 'revert migration 002_add_note', 'switch to v1']);
+    assert.deepEqual(doc.steps.map((s: any) => s.name).slice(0, 4), ['capture diagnostics of v2', 'check v1 is present', 'revert migration 002_add_note', 'switch to v1']);
     assert.deepEqual(await db.columns('items'), ['id', 'name']);
     assert.deepEqual((await db.query('select id from rewind_migrations order by seq')).map((r) => r.id), ['001_items']);
     assert.equal(await world.current(), 'releases/v1');

@@ -39,7 +39,13 @@ test('a rollback killed with SIGKILL at any step boundary and resumed ends exact
   assert.equal(expected.current, 'releases/v2');
   assert.equal(expected.served?.version, 'v2');
   const steps = clean.json().steps.length;
-  assert.equal(steps, 5);
+  assert.equal(steps, 6);
+  // Before the switch, the failed release's manifest and the checksums it was made with are kept for the post-mortem.
+  const reportDir = join(clean.json().files.report_md, '..');
+  const kept = JSON.parse(await readFile(join(reportDir, 'snapshot', 'local', 'release.json'), 'utf8'));
+  assert.deepEqual([kept.version, kept.manifest.version, kept.manifest.sha, kept.checksums.file], ['v3', 'v3', await world.shaOf('v3'), '.rewind-checksums']);
+  assert.match(await readFile(join(reportDir, 'snapshot', 'local', 'checksums.sha256'), 'utf8'), /^[0-9a-f]{64}  \.\/server\.js$/m);
+  assert.match(await readFile(join(reportDir, 'incident.md'), 'utf8'), /\[snapshot\/local\/release\.json\]/);
 
   for (let index = 0; index < steps; index += 1) {
     for (const phase of ['before', 'after']) {
@@ -54,7 +60,7 @@ test('a rollback killed with SIGKILL at any step boundary and resumed ends exact
 
         const resumed = await cli('resume', interrupted.run_id, '--json');
         assert.equal(resumed.code, 0, resumed.stderr);
-        assert.deepEqual(resumed.json().steps.map((s: any) => s.ok), [true, true, true, true, true]);
+        assert.deepEqual(resumed.json().steps.map((s: any) => s.ok), [true, true, true, true, true, true]);
         assert.deepEqual(await endState(world, interrupted.run_id), expected);
       });
     }

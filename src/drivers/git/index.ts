@@ -20,6 +20,7 @@ import { inspectCheckout } from './inspect.js';
 import { prepareVersion } from './prepare.js';
 import { checkoutProblem, tagCommit } from './repo.js';
 import { preflightRoot } from './scratch.js';
+import { snapshotCheckout } from './snapshot.js';
 
 export interface GitDriverOptions {
   app: string;
@@ -28,6 +29,8 @@ export interface GitDriverOptions {
   config: GitConfig;
   exec: Exec;
   files: Files;
+  /** This machine's files, where a snapshot for the post-mortem is written; `files` by default. */
+  localFiles?: Files;
   /** Not needed by this driver; accepted so every driver is made the same way. */
   clock?: Clock;
   /** Per fetch, install and build command; none by default. */
@@ -87,6 +90,8 @@ export function createGitDriver(options: GitDriverOptions): Driver {
 
     // A checkout holds one version at a time: there is nothing old to remove.
     prune: async () => [],
+
+    snapshot: (dir) => snapshotCheckout(ctx, options.localFiles ?? ctx.files, dir),
 
     async vars(version) {
       assertSafeName(version, 'version');

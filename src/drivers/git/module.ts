@@ -17,6 +17,7 @@ export const gitDriver: DriverModule<GitConfig> = {
   writtenPaths: (config, host) => [{ key: 'path', path: checkoutPath(config, host) }],
   create: (config, io) => createGitDriver({
     app: io.app, env: io.env, config: { ...config, path: checkoutPath(config, io.host) }, exec: io.exec, files: io.files,
+    localFiles: io.local.files,
   }),
 };
 

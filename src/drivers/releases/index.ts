@@ -21,6 +21,7 @@ import { readManifest } from './manifest.js';
 import { madeReleases } from './made.js';
 import { prepareRelease } from './prepare.js';
 import { pruneReleases } from './prune.js';
+import { snapshotLive } from './snapshot.js';
 import { activateRelease } from './switch.js';
 
 export interface ReleasesDriverOptions {
@@ -33,6 +34,8 @@ export interface ReleasesDriverOptions {
   config: ReleasesConfig;
   exec: Exec;
   files: Files;
+  /** This machine's files, where a snapshot for the post-mortem is written; `files` by default. */
+  localFiles?: Files;
   /** Overrides config.keep. */
   keep?: number;
   /** Stamps manifests; the system clock by default. */
@@ -96,6 +99,8 @@ export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
     },
 
     madeReleases: () => madeReleases(ctx.files, layout),
+
+    snapshot: (dir) => snapshotLive(ctx.files, layout, options.localFiles ?? ctx.files, dir),
 
     async vars(version) {
       assertSafeName(version, 'version');

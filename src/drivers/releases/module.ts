@@ -57,6 +57,7 @@ function releasesPath(config: ReleasesConfig, host: DriverHost): string {
 function builtHere(config: ReleasesConfig, io: DriverIo): Driver {
   return createReleasesDriver({
     app: io.app, env: io.env, path: releasesPath(config, io.host), configDir: io.configDir, config, exec: io.exec, files: io.files,
+    localFiles: io.local.files,
   });
 }
 
@@ -69,6 +70,7 @@ function shippedTo(config: ReleasesConfig, io: DriverIo): Driver {
   const host = createReleasesDriver({
     app: io.app, env: io.env, path, configDir: path,
     config: { ...config, source: { tarball: incoming, strip_components: 0 }, build: [] }, exec: io.exec, files: io.files,
+    localFiles: io.local.files,
   });
   // One staging dir and one pack per version for the whole fleet: every host gets the same bytes.
   const stagingPath = join(io.stateDir, 'build', io.env);

@@ -46,6 +46,7 @@ export function createShippedDriver(options: ShippedOptions): Driver {
     vars: (version) => host.vars(version),
     // What the host holds: the staging dir here is scratch space, not a target.
     madeReleases: host.madeReleases?.bind(host),
+    snapshot: host.snapshot?.bind(host),
     async prepare(version, prepareOptions): Promise<PreparedRelease> {
       if (!prepareOptions?.rebuild) {
         // Already there: reused on its manifest (integrity was checked when the rollback was planned).
