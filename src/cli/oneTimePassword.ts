@@ -2,7 +2,9 @@ import { terminalText } from '../core/terminalText.js';
 import type { CliIO } from './io.js';
 
 /** The commander option that carries a one-time password, for the commands that move a target. */
-export const OTP_OPTION = ['--otp <code>', 'a one-time password for a registry that asks for one (npm); asked on a terminal otherwise'] as const;
+export const OTP_OPTION = [
+  '--otp <code>', 'a one-time password for a registry that asks for one (npm); asked on a terminal otherwise',
+] as const;
 
 /**
  * Where a driver gets a one-time password when its registry asks for one:

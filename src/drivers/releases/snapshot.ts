@@ -15,7 +15,8 @@ import { MANIFEST_FILE, type Layout } from './layout.js';
 export async function snapshotLive(hostFiles: Files, layout: Layout, localFiles: Files, dir: string): Promise<string[]> {
   const target = await currentTarget(hostFiles, layout);
   const version = target === '' ? null : await versionInReleases(hostFiles, layout, target);
-  const read = (name: string) => (target === '' ? Promise.resolve(undefined) : hostFiles.readFile(join(target, name)).catch(() => undefined));
+  const read = (name: string) =>
+    target === '' ? Promise.resolve(undefined) : hostFiles.readFile(join(target, name)).catch(() => undefined);
   const [manifest, checksums] = await Promise.all([read(MANIFEST_FILE), read(CHECKSUMS_FILE)]);
   await localFiles.mkdir(dir);
   const written: string[] = [];
