@@ -72,7 +72,8 @@ export function assessCondition(
 
   const holdingSince = usable === undefined ? null : streakStart(seen, kinds, usableIndex);
   const held = usable !== undefined && holdingSince !== null ? usable.at - holdingSince : 0;
-  const text = new ReasonText(condition, policy, usable);
+  const source = sourceText(condition.source);
+  const text = new ReasonText(condition, source, policy, usable);
   const lastError = latest?.kind === 'error' ? latest.message : '';
 
   const verdict = (state: ConditionVerdict['state'], reason: string): ConditionVerdict => ({
@@ -84,13 +85,12 @@ export function assessCondition(
   });
   if (holdingSince !== null && held >= condition.forMs) return verdict('breached', text.breached(held));
   if (errors >= policy.errorLimit) {
-    const source = sourceText(condition.source);
     return verdict('error', `${source}: ${errors} probe errors in a row (error_limit ${policy.errorLimit}): ${lastError}`);
   }
   const afterErrors = errors === 0 ? '' : `; then ${errorCount(errors, policy.errorLimit)}: ${lastError}`;
   if (usable === undefined) {
     const why = errors === 0 ? 'no reading yet' : `${errorCount(errors, policy.errorLimit)}: ${lastError}`;
-    return verdict('inconclusive', `${sourceText(condition.source)}: ${why}`);
+    return verdict('inconclusive', `${source}: ${why}`);
   }
   if (kinds[usableIndex] === 'inconclusive') return verdict('inconclusive', `${text.inconclusive()}${afterErrors}`);
   if (holdingSince !== null) return verdict('ok', `${text.holding(held)}${afterErrors}`);
@@ -114,15 +114,12 @@ function errorCount(errors: number, limit: number): string {
 
 /** The one-line reasons, naming the condition as its label does, with the reading that decided. */
 class ReasonText {
-  private readonly source: string;
-
   constructor(
     private readonly condition: WatchCondition,
+    private readonly source: string,
     private readonly policy: VerdictPolicy,
     private readonly usable: Measurement | undefined,
-  ) {
-    this.source = sourceText(condition.source);
-  }
+  ) {}
 
   breached(held: number): string {
     const window = this.condition.forMs === 0 ? 'at once' : `held ${showHeld(held)}`;
