@@ -67,6 +67,14 @@ export const DURATION_BOUNDS = {
   diagnostics: { min: '10ms', max: '1m' },
   // sla.rollback_seconds, a number of seconds: above 0, at most a day.
   slaRollback: { min: '1ms', max: '24h' },
+  // watch.for: a watch holds the environment's lock for its whole length; a day covers a release's first traffic peak.
+  watchFor: { min: '1s', max: '24h' },
+  // watch.interval: every condition is read once per interval; faster hammers Prometheus and the app, slower misses a 2s window.
+  watchInterval: { min: '100ms', max: '10m' },
+  // watch.prometheus.timeout: a query that takes longer than a minute is a Prometheus that is down; it counts as a probe error.
+  prometheusTimeout: { min: '100ms', max: '1m' },
+  // A watch condition's for: 0s acts on one reading; past an hour a tier-1 rollback comes too late to matter.
+  conditionFor: { min: '0s', max: '1h' },
 } as const satisfies Record<string, DurationBound>;
 
 export type DurationRole = keyof typeof DURATION_BOUNDS;

@@ -43,7 +43,8 @@ export const healthSchema = z
 
 export type HealthConfig = z.infer<typeof healthSchema>;
 
-function isHttpUrl(text: string): boolean {
+/** An http: or https: URL (what fetch can ask); other schemes are refused, not guessed at. */
+export function isHttpUrl(text: string): boolean {
   try {
     return /^https?:$/.test(new URL(text).protocol);
   } catch {
