@@ -200,6 +200,20 @@ export const ERRORS = {
       'An interrupted or paused run holds this environment: continue it with `rewind resume RUN` or give it up with ' +
       '`rewind abandon RUN --reason ...`; nothing was planned or changed.',
   },
+  WATCH_NOT_CONFIGURED: {
+    exit: EXIT.usage,
+    explanation: 'The environment has no `watch:` section (tiers of conditions) to watch the live release with.',
+  },
+  WATCH_ESCALATED: {
+    exit: EXIT.blocked,
+    explanation:
+      'A tier-2 watch condition held for its window: the watch waits for a human, who rolls back (`rewind rollback --apply`) ' +
+      'or dismisses it (`rewind watch --dismiss RUN --reason ...`).',
+  },
+  WATCH_ROLLED_BACK: {
+    exit: EXIT.runFailed,
+    explanation: 'A tier-1 watch condition held for its window: the release was rolled back to the last known good.',
+  },
   LOCK_HELD: { exit: EXIT.blocked, explanation: 'Another run holds this environment; wait for it or check who holds it.' },
   LOCK_LOST: {
     exit: EXIT.blocked,

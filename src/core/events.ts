@@ -5,6 +5,8 @@ export type RunEvent =
   | { type: 'step.finished'; runId: string; index: number; name: string; ok: boolean; durationMs: number; detail: string }
   /** `verbose`: a detail shown only under --verbose (how a host is reached, say). */
   | { type: 'note'; text: string; verbose?: boolean }
+  /** A watch's verdict at one tick: `changed` when it differs from the tick before (a line to keep, not just to redraw). */
+  | { type: 'watch.tick'; runId: string; line: string; changed: boolean }
   /** A milestone of the command itself (config read, logged in to a host, ...): what REWIND_TIMELINE=1 prints, with the time. */
   | { type: 'phase'; what: string };
 

@@ -14,6 +14,7 @@ export const NOTIFY_EVENTS = [
   'deploy.failed',
   'sla.breached',
   'approval.requested',
+  'watch.breached',
 ] as const;
 
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
@@ -25,7 +26,7 @@ export interface RunNotification {
   app: string;
   env: string;
   run_id: string;
-  kind: 'deploy' | 'rollback' | 'drill';
+  kind: 'deploy' | 'rollback' | 'drill' | 'watch';
   status: string;
   from_version: string | null;
   to_version: string | null;

@@ -7,6 +7,7 @@ import type { AuditEvent, NewAuditEvent, Run, RunPatch, RunStatus, StepRecord, S
 import type { LockAcquisition, LockFence, LockHolder, LockTenure } from './lock.js';
 import type { PhaseChange, PhaseRollbackEntry, StoredPhaseStatus } from './pipeline/phases.js';
 import type { Release, ReleasePatch, ReleaseStatus } from './release.js';
+import type { ClosableWatchProbe, WatchProbeSettings } from './watch/measurement.js';
 import type { ExpectedBuild, HealthCheck, HealthResult, ProbeAnswer, Verification, VerifyInput } from './verification.js';
 
 export interface Clock {
@@ -225,4 +226,6 @@ export interface Verifier {
   checkHealth(health: HealthCheck, expected: ExpectedBuild, io?: FetchSeam): Promise<HealthResult>;
   /** Ask an endpoint once whether it answers at all (a drill: the target is not running yet). */
   probe(url: string, io?: FetchSeam): Promise<ProbeAnswer>;
+  /** The probes a watch reads (Prometheus, error-rate samplers, the health check); closed when the watch ends. */
+  watchProbe(settings: WatchProbeSettings): ClosableWatchProbe;
 }

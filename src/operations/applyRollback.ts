@@ -24,6 +24,7 @@ import { describeFleet, observeFleet } from './targets.js';
 import { refuseIfStale } from './staleness.js';
 import { refuseIfUnsettled } from './unsettledRuns.js';
 import { settleLeftovers } from './settleLeftovers.js';
+import { settleAwaitedWatches } from './watch/settleAwaitedWatches.js';
 import { stoppedMidRun, withCleanup } from './firstError.js';
 
 export interface ApplyOptions {
@@ -93,7 +94,7 @@ async function carryOut(
   const journal = await deps.ledger.listSteps(planned.run.id);
   const planSteps = rollbackStepsOf(deps, plan);
   // Under the lock, just before the first write: nothing else may hold the environment, nothing may have moved.
-  if (journal.length === 0 && !options.parentLock) await refuseIfUnsettled(deps, [planned.run.id]);
+  if (journal.length === 0 && !options.parentLock) await refuseIfUnsettled(deps, [planned.run.id], { rollingBack: true });
   if (!options.justPlanned) await refuseIfStale(deps, planned.run, planSteps, journal);
   let run = await gateApproval(deps, planned.run, plan, options.autoApprove === true);
   const resuming = journal.length > 0;
@@ -165,6 +166,7 @@ async function stepThrough(deps: EnvDeps, planned: PlannedRollback, started: Run
   run = { ...run, status: result.ok ? 'succeeded' : 'failed', finishedAt, error: error?.message ?? null };
   await deps.ledger.updateRun(run.id, { status: run.status, finishedAt, error: run.error });
   if (result.ok) await settleLeftovers(deps, run.id);
+  if (result.ok) await settleAwaitedWatches(deps, run);
   const durationMs = Date.parse(finishedAt) - Date.parse(startedAt);
   const { files, notifications, slaBreached } = await writeRollbackRecord(deps, {
     planned, run, ok: result.ok, steps: record, verification, error, liveAfter, durationMs, notified, hosts,

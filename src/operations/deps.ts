@@ -8,6 +8,7 @@ import type { ApprovalSigner } from '../core/approvalSignature.js';
 import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
 import type { AuditKey } from '../core/auditHash.js';
+import type { WatchConfig } from '../core/watch/measurement.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -40,6 +41,8 @@ export interface EnvDeps {
   random: () => string;
   /** Health checks, smoke commands and probes (src/verify/ in normal use). */
   verifier: Verifier;
+  /** The environment's `watch:` section, durations in ms; absent when it has none. */
+  watch?: WatchConfig;
   /** Handed to every verifier call: a test's stand-in for the global fetch. */
   fetch?: typeof fetch;
   /** This process: lock holders name it; another holder on this host is judged alive by pid. */

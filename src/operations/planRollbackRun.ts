@@ -43,7 +43,7 @@ export interface PlannedRollback {
  */
 export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): Promise<PlannedRollback> {
   // Drills never block and are never blocked; a real rollback over a half-done run would judge the wrong release.
-  if (request.kind !== 'drill') await refuseIfUnsettled(deps);
+  if (request.kind !== 'drill') await refuseIfUnsettled(deps, [], { rollingBack: true });
   refuseDeprecationWithout(deps, request.deprecateFailed);
   // What runs decides what is rolled back: `current` on every host and the build each app serves,
   // asked at once; meanwhile the ledger alone names the likely target, whose presence is asked too.

@@ -5,8 +5,13 @@ import { plannedFromRun } from './planRollbackRun.js';
 import { getRun } from './lookups.js';
 import { notResumable } from './savedPlan.js';
 import { familyOf, parentOf } from './unsettledRuns.js';
+import { resumeWatch } from './watch/resumeWatch.js';
+import type { WatchResult } from './watch/watchRelease.js';
 
-export type ResumeResult = { kind: 'rollback'; result: RollbackResult } | { kind: 'deploy'; result: DeployResult };
+export type ResumeResult =
+  | { kind: 'rollback'; result: RollbackResult }
+  | { kind: 'deploy'; result: DeployResult }
+  | { kind: 'watch'; result: WatchResult };
 
 /**
  * Continue a run that stopped: its process died (`running`, shown as
@@ -28,9 +33,11 @@ export async function resumeRun(
     throw notResumable(run, `is ${run.status}: there is nothing left to do`);
   }
   if (run.kind === 'deploy') return { kind: 'deploy', result: await resumeDeploy(deps, run) };
+  if (run.kind === 'watch') return { kind: 'watch', result: await resumeWatch(deps, run, options) };
   if (run.kind === 'drill') throw notResumable(run, 'is a drill: run `rewind drill` again');
   // A deploy's automatic rollback is finished by its deploy, which then records how the deploy ended.
   const parent = parentOf(run, await familyOf(deps, run));
+  if (parent?.kind === 'watch' && parent.status === 'running') return { kind: 'watch', result: await resumeWatch(deps, parent, options) };
   if (parent && ['running', 'paused'].includes(parent.status)) return { kind: 'deploy', result: await resumeDeploy(deps, parent) };
   return { kind: 'rollback', result: await applyRollback(deps, plannedFromRun(deps, run), options) };
 }

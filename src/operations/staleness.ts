@@ -76,7 +76,7 @@ async function changesSinceStopped(
   const since = `since it stopped at ${stoppedAt}`;
   const ids = new Set(family.map((r) => r.id));
   const other = runs.find((r) =>
-    !ids.has(r.id) && r.kind !== 'drill' && !['planned', 'awaiting_approval', 'cancelled'].includes(r.status) &&
+    !ids.has(r.id) && r.kind !== 'drill' && r.kind !== 'watch' && !['planned', 'awaiting_approval', 'cancelled'].includes(r.status) &&
     (r.startedAt ?? r.createdAt) > stoppedAt);
   if (other) return `${since}, ${other.kind} ${other.id} ${describeRun(other)} ran (${other.status})`;
   // The latest activation tells whether any release became live since (an indexed query, not a scan).

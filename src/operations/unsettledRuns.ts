@@ -25,10 +25,11 @@ export interface UnsettledRun {
 
 type Deps = Pick<EnvDeps, 'ledger' | 'app' | 'envName' | 'clock' | 'self' | 'targets' | 'fleet' | 'env' | 'migrations'>;
 
-/** A rollback a deploy started when it failed: it rolls back the deploy's own release. */
+/** A rollback a deploy started when it failed, or a watch when a tier-1 condition held: it rolls back that run's release. */
 export function isChildOf(child: Run, parent: Run): boolean {
-  return parent.kind === 'deploy' && child.kind === 'rollback' && child.trigger === 'deploy.verify_failed' &&
-    child.fromReleaseId !== null && child.fromReleaseId === parent.toReleaseId;
+  const started = (parent.kind === 'deploy' && child.trigger === 'deploy.verify_failed') ||
+    (parent.kind === 'watch' && child.trigger.startsWith('watch:'));
+  return started && child.kind === 'rollback' && child.fromReleaseId !== null && child.fromReleaseId === parent.toReleaseId;
 }
 
 export function parentOf(run: Run, runs: readonly Run[]): Run | undefined {
@@ -94,10 +95,19 @@ export async function unsettledRuns(deps: Deps, except: readonly string[] = []):
   return found;
 }
 
-/** A new deploy or rollback stops here, before planning, while another run holds the environment. */
-export async function refuseIfUnsettled(deps: Deps, except: readonly string[] = []): Promise<void> {
-  const [first, ...others] = await unsettledRuns(deps, except);
+/**
+ * A new deploy or rollback stops here, before planning, while another run holds the environment.
+ * A rollback is what a watch paused by a tier-2 breach waits for: `rollingBack` lets it through.
+ */
+export async function refuseIfUnsettled(deps: Deps, except: readonly string[] = [], options: { rollingBack?: boolean } = {}): Promise<void> {
+  const found = await unsettledRuns(deps, except);
+  const holding = options.rollingBack ? found.filter((u) => !(u.run.kind === 'watch' && u.state === 'paused')) : found;
+  const [first, ...others] = holding;
   if (!first) return;
+  if (first.run.kind === 'watch' && first.state === 'paused') {
+    throw new RewindError('WATCH_ESCALATED', `${deps.envName} is held by watch ${first.run.id}: ${first.run.error ?? 'it waits for a decision'}`,
+      { runId: first.run.id });
+  }
   const more = others.length > 0 ? ` (and ${others.length} more: ${others.map((o) => o.run.id).join(', ')})` : '';
   throw new RewindError(
     'INTERRUPTED_RUN',
@@ -111,7 +121,9 @@ export function describeUnsettled(entry: UnsettledRun): string {
   const { run } = entry;
   const what = run.kind === 'deploy'
     ? `deploy ${run.id} of ${run.toVersion ?? '?'}`
-    : `rollback ${run.id} from ${run.fromVersion ?? '?'} to ${run.toVersion ?? '?'}`;
+    : run.kind === 'watch'
+      ? `watch ${run.id} of ${run.fromVersion ?? '?'}`
+      : `rollback ${run.id} from ${run.fromVersion ?? '?'} to ${run.toVersion ?? '?'}`;
   const since = `started by ${run.requestedBy} at ${run.startedAt ?? run.createdAt}`;
   const child = entry.child
     ? `; its automatic rollback ${entry.child.run.id} to ${entry.child.run.toVersion ?? '?'} is ${entry.child.state} too ` +
@@ -122,5 +134,7 @@ export function describeUnsettled(entry: UnsettledRun): string {
 
 export function stepsOfRun(deps: Pick<Deps, 'targets' | 'fleet' | 'env' | 'migrations'>, run: Run): PlanStep[] {
   if (run.kind === 'deploy') return deployStepsOf(deps, run.plan as DeployPlan);
+  // A watch has no steps: its ticks are kept in its plan (core/watch/watchPlan).
+  if (run.kind === 'watch') return [];
   return rollbackStepsOf(deps, run.plan as RollbackPlan);
 }

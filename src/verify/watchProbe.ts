@@ -5,7 +5,9 @@
  * of the health check. Never throws: every failure is an `error` measurement.
  */
 import type { ExpectedBuild, HealthCheck } from '../core/verification.js';
-import type { ConditionSource, Measurement, WatchProbe } from '../core/watch/measurement.js';
+import type { ClosableWatchProbe, ConditionSource, Measurement } from '../core/watch/measurement.js';
+
+export type { ClosableWatchProbe };
 import { ErrorRateSampler } from './errorRate.js';
 import { checkHealth } from './httpHealth.js';
 import type { HealthDeps } from './httpHealth.js';
@@ -32,11 +34,6 @@ export interface WatchProbeOptions {
   fetch?: typeof fetch;
   /** Milliseconds on the watch's clock (the `at` of every measurement); monotonic by default. */
   now?: () => number;
-}
-
-export interface ClosableWatchProbe extends WatchProbe {
-  /** Stops every error-rate sampler; later readings are errors. */
-  close(): Promise<void>;
 }
 
 export const DEFAULT_ERROR_RATE_WINDOW_MS = 10_000;
@@ -74,7 +71,7 @@ export function createWatchProbe(options: WatchProbeOptions = {}): ClosableWatch
         if (!options.health) return error('no health check is configured for `health: failing`');
         const result = await options.health(signal);
         if (signal?.aborted) return error('health check cancelled');
-        return { at: now(), kind: 'value', value: result.ok ? 0 : 1 };
+        return { at: now(), kind: 'value', value: result.ok ? 0 : 1, ...(result.ok ? {} : { detail: result.reason }) };
       }
     }
   };

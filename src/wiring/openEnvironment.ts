@@ -18,6 +18,7 @@ import { faultFromEnv } from '../exec/faults.js';
 import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { httpVerifier } from '../verify/verifier.js';
+import { watchConfigOf } from '../config/watchConfig.js';
 import { whoIsActing } from './actor.js';
 import { auditKeyFromEnv } from './auditKey.js';
 import type { EnvDeps } from '../operations/deps.js';
@@ -129,6 +130,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     self: processIdentity(),
     leaseMs,
     verifier: httpVerifier,
+    watch: env.watch ? watchConfigOf(env.watch) : undefined,
     secrets,
     auditKey: keying.key,
     auditKeyEnv: keying.variable,

@@ -12,7 +12,7 @@ test('a fleet rollback killed in its canary\'s reload holds the fleet; resumed, 
   const sha = { v2: await fleet.shaOf('v2'), v3: await fleet.shaOf('v3') };
 
   // Steps: 0 check, 1 switch the canary, 2 reload the canary (killed as it starts), 3 verify it, then the rest.
-  const killed = await spawnCli(fleet.root, ['rollback', '--apply', '--yes'], { REWIND_FAULT_KILL_AT: 'rollback:2:before' });
+  const killed = await spawnCli(fleet.root, ['rollback', '--apply', '--yes'], { REWIND_FAULT_KILL_AT: 'rollback:3:before' });
   assert.equal(killed.signal, 'SIGKILL', killed.stderr);
   assert.deepEqual([await fleet.current(canary), (await fleet.served(canary))?.sha], ['releases/v2', sha.v3]);
   assert.deepEqual([await fleet.current(other), (await fleet.served(other))?.sha], ['releases/v3', sha.v3]);
@@ -20,7 +20,7 @@ test('a fleet rollback killed in its canary\'s reload holds the fleet; resumed, 
 
   const again = await fleet.cli('rollback', '--apply', '--yes');
   assert.equal(again.code, 3, again.stderr);
-  assert.match(again.stderr, new RegExp(`held by an interrupted rollback ${runId} from v3 to v2 .*did: check v2 is present and intact, ` +
+  assert.match(again.stderr, new RegExp(`held by an interrupted rollback ${runId} from v3 to v2 .*did: capture diagnostics of v3, check v2 is present and intact, ` +
     `switch to v2 on ${fleet.hosts[0]}; stopped in: reload the app on ${fleet.hosts[0]}`));
   assert.deepEqual([await fleet.current(other), (await fleet.served(other))?.sha], ['releases/v3', sha.v3], 'nothing moved');
 

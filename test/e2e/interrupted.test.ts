@@ -24,7 +24,7 @@ async function incident(t: Parameters<typeof makeWorld>[0]): Promise<{ world: Wo
 
 /** Kill the rollback right after its switch step (step 1): `current` is v2, the app still serves v3. */
 async function killAfterSwitch(world: World, cli: (...args: string[]) => ReturnType<typeof rewind>): Promise<string> {
-  const killed = await spawnCli(world.root, ['rollback', '--apply', '--yes'], { REWIND_FAULT_KILL_AT: 'rollback:1:after' });
+  const killed = await spawnCli(world.root, ['rollback', '--apply', '--yes'], { REWIND_FAULT_KILL_AT: 'rollback:2:after' });
   assert.equal(killed.signal, 'SIGKILL', killed.stderr);
   assert.equal(await world.current(), 'releases/v2');
   assert.equal((await world.served())?.sha, await world.shaOf('v3'), 'not reloaded: the app still serves the failed release');
@@ -43,7 +43,7 @@ test('an interrupted rollback holds production: new runs exit 3 naming it; resum
     assert.equal(blocked.code, 3, `${args.join(' ')}: ${blocked.stderr}`);
     assert.equal(blocked.stderr.trim().split('\n').length, 1, blocked.stderr);
     assert.match(blocked.stderr, new RegExp(`held by an interrupted rollback ${runId} from v3 to v2`));
-    assert.match(blocked.stderr, /did: check v2 is present and intact, switch to v2; not done: reload the app, verify v2/);
+    assert.match(blocked.stderr, /did: capture diagnostics of v3, check v2 is present and intact, switch to v2; not done: reload the app, verify v2/);
     assert.match(blocked.stderr, new RegExp(`rewind resume ${runId}\`, or give it up with \`rewind abandon ${runId} --reason`));
   }
   const blockedJson = (await cli('rollback', '--apply', '--yes', '--json')).json();
@@ -83,7 +83,7 @@ test('abandon gives an interrupted rollback up, recorded; the next rollback stil
   const entry = entries.find((e: any) => e.action === 'run.abandoned');
   assert.equal(entry.run_id ?? entry.runId, runId);
   assert.equal(entry.detail.reason, 'taking over by hand');
-  assert.match(entry.detail.progress, /did: check v2 is present and intact, switch to v2/);
+  assert.match(entry.detail.progress, /did: capture diagnostics of v3, check v2 is present and intact, switch to v2/);
 
   // Bad input: one line, exit 2, nothing changed.
   const again = await cli('abandon', runId, '--reason', 'twice');
@@ -111,7 +111,7 @@ test('a deploy whose automatic rollback was killed: both are named, and resuming
   await world.patchConfig('timeout: 4s', 'timeout: 1s');
   const cli = (...args: string[]) => rewind(world.root, args);
   for (const version of ['v1', 'v2']) assert.equal((await cli('deploy', version)).code, 0);
-  const killed = await spawnCli(world.root, ['deploy', 'v3'], { REWIND_FAULT_KILL_AT: 'rollback:1:after' });
+  const killed = await spawnCli(world.root, ['deploy', 'v3'], { REWIND_FAULT_KILL_AT: 'rollback:2:after' });
   assert.equal(killed.signal, 'SIGKILL', killed.stderr);
   const [child, parent] = (await cli('history', '--json')).json().runs;
   assert.deepEqual([child.kind, child.status, parent.kind, parent.status], ['rollback', 'interrupted', 'deploy', 'interrupted']);
@@ -119,7 +119,7 @@ test('a deploy whose automatic rollback was killed: both are named, and resuming
   const blocked = await cli('rollback', '--apply', '--yes');
   assert.equal(blocked.code, 3, blocked.stderr);
   assert.match(blocked.stderr, new RegExp(`held by an interrupted deploy ${parent.run_id} of v3 .*its automatic rollback ` +
-    `${child.run_id} to v2 is interrupted too \\(did: check v2 is present and intact, switch to v2`));
+    `${child.run_id} to v2 is interrupted too \\(did: capture diagnostics of v3, check v2 is present and intact, switch to v2`));
 
   const resumed = await cli('resume', child.run_id);
   assert.equal(resumed.code, 1, 'the deploy failed, and was rolled back');

@@ -7,6 +7,7 @@ import type { CliIO, GlobalOptions } from '../io.js';
 import { OTP_OPTION } from '../oneTimePassword.js';
 import { showDeploy } from '../views/deployView.js';
 import { showRollback } from '../views/rollbackView.js';
+import { showWatch } from '../views/watchView.js';
 
 export function registerResume(program: Command, io: CliIO): void {
   program
@@ -32,6 +33,7 @@ export function registerResume(program: Command, io: CliIO): void {
 /** Show a resumed run like the command that started it would have; returns its exit code. */
 export function showResumed(io: CliIO, globals: GlobalOptions, resumed: ResumeResult): number {
   if (resumed.kind === 'deploy') return showDeploy(io, globals, resumed.result);
+  if (resumed.kind === 'watch') return showWatch(io, globals, resumed.result);
   showRollback(io, globals, resumed.result);
   return resumed.result.ok ? EXIT.ok : (resumed.result.error?.exitCode ?? EXIT.runFailed);
 }

@@ -11,7 +11,7 @@ export function showDeploy(io: CliIO, globals: GlobalOptions, result: DeployResu
 }
 
 /** 4 when the automatic rollback found no good version either; else the failure's own code (2 for bad input, 1 for a failed run). */
-function deployExitCode(result: DeployResult): number {
+export function deployExitCode(result: DeployResult): number {
   if (result.ok) return EXIT.ok;
   if (result.rollback?.error?.exitCode === EXIT.noKnownGood) return EXIT.noKnownGood;
   // The automatic rollback waits for an operator (a manual migration): blocked, not merely failed.
@@ -19,7 +19,7 @@ function deployExitCode(result: DeployResult): number {
   return result.error?.exitCode ?? EXIT.runFailed;
 }
 
-function deploySummary(result: DeployResult): string {
+export function deploySummary(result: DeployResult): string {
   const { release } = result;
   const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
   const migrations = release.migrations.length > 0 ? `; migrations applied: ${release.migrations.join(', ')}` : '';
@@ -40,7 +40,7 @@ function deploySummary(result: DeployResult): string {
   return lines.join('\n');
 }
 
-function deployJson(result: DeployResult): Record<string, unknown> {
+export function deployJson(result: DeployResult): Record<string, unknown> {
   return {
     ok: result.ok,
     run_id: result.run.id,

@@ -69,6 +69,9 @@ function plainLines(io: CliIO, globals: GlobalOptions): EventSink {
       case 'note':
         if (shown(event, globals)) err(io, `  ${event.text}`);
         break;
+      case 'watch.tick':
+        err(io, `  ${event.line}`);
+        break;
     }
   };
 }

@@ -43,7 +43,7 @@ export function showDrill(io: CliIO, globals: GlobalOptions, result: DrillResult
   }
 }
 
-function rollbackJson(result: RollbackResult): Record<string, unknown> {
+export function rollbackJson(result: RollbackResult): Record<string, unknown> {
   return {
     ...plannedJson(result),
     applied: true,
@@ -72,7 +72,7 @@ function rollbackJson(result: RollbackResult): Record<string, unknown> {
   };
 }
 
-function rollbackSummary(result: RollbackResult): string {
+export function rollbackSummary(result: RollbackResult): string {
   const { plan } = result;
   const seconds = (result.durationMs / 1000).toFixed(2);
   if (result.paused) {

@@ -36,6 +36,8 @@ export function createStepList(options: StepListOptions): StepList {
   const now = options.now ?? Date.now;
   const running = new Map<string, Running>();
   let drawn = 0;
+  /** The watch's latest verdict, redrawn in place at every tick. */
+  let watchLine: string | undefined;
   let frame = 0;
   let timer: NodeJS.Timeout | undefined;
 
@@ -48,6 +50,7 @@ export function createStepList(options: StepListOptions): StepList {
       const name = fit(step.name, width - 5 - elapsed.length);
       text += `  ${paint.cyan(spinner)} ${name} ${paint.dim(elapsed)}\n`;
     }
+    if (watchLine !== undefined) text += `  ${paint.cyan('~')} ${fit(watchLine, width - 4)}\n`;
     return text;
   };
 
@@ -55,7 +58,7 @@ export function createStepList(options: StepListOptions): StepList {
   const render = (permanent = ''): void => {
     const live = liveLines();
     write(`${eraseLines(drawn)}${permanent}${live}`);
-    drawn = running.size;
+    drawn = running.size + (watchLine === undefined ? 0 : 1);
   };
 
   const startTimer = (): void => {
@@ -94,6 +97,13 @@ export function createStepList(options: StepListOptions): StepList {
       case 'note':
         render(`  ${event.text}\n`);
         break;
+      case 'watch.tick': {
+        // A change of verdict stays on screen; a tick like the one before only redraws the live line.
+        const kept = event.changed && watchLine !== undefined ? `  ${watchLine}\n` : '';
+        watchLine = event.line;
+        render(kept);
+        break;
+      }
     }
   };
 
@@ -104,6 +114,8 @@ export function createStepList(options: StepListOptions): StepList {
       unfinished += `  ${paint.dim('-')} ${step.name} ${paint.dim(`(${((now() - step.startedAt) / 1000).toFixed(2)}s, unfinished)`)}\n`;
     }
     running.clear();
+    if (watchLine !== undefined) unfinished += `  ${watchLine}\n`;
+    watchLine = undefined;
     if (drawn > 0 || unfinished) render(unfinished);
   };
 

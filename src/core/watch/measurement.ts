@@ -57,7 +57,7 @@ export interface WatchConfig {
  * matrix, several samples): never a pass.
  */
 export type Measurement =
-  | { at: number; kind: 'value'; value: number }
+  | { at: number; kind: 'value'; value: number; detail?: string }
   | { at: number; kind: 'empty' }
   | { at: number; kind: 'error'; message: string };
 
@@ -79,4 +79,22 @@ export interface ConditionVerdict {
 /** Takes one reading of a source. Never throws: every failure is an `error` measurement. */
 export interface WatchProbe {
   measure(source: ConditionSource, signal?: AbortSignal): Promise<Measurement>;
+}
+
+/** What the probes of one watch are made with (Verifier.watchProbe). */
+export interface WatchProbeSettings {
+  prometheus?: { url: string; timeoutMs: number };
+  /** The health check once, on every target: a `health: failing` condition reads it. */
+  health?: (signal?: AbortSignal) => Promise<{ ok: boolean; reason: string }>;
+  /** What one error-rate reading covers (ms): the watch's interval. */
+  errorRateWindowMs: number;
+  /** The watch's clock, in ms: every measurement's `at`. */
+  now: () => number;
+  fetch?: typeof fetch;
+}
+
+/** A probe that holds samplers running in the background until it is closed. */
+export interface ClosableWatchProbe extends WatchProbe {
+  /** Stops every error-rate sampler; later readings are errors. */
+  close(): Promise<void>;
 }
