@@ -99,14 +99,18 @@ export async function unsettledRuns(deps: Deps, except: readonly string[] = []):
  * A new deploy or rollback stops here, before planning, while another run holds the environment.
  * A rollback is what a watch paused by a tier-2 breach waits for: `rollingBack` lets it through.
  */
-export async function refuseIfUnsettled(deps: Deps, except: readonly string[] = [], options: { rollingBack?: boolean } = {}): Promise<void> {
+export async function refuseIfUnsettled(
+  deps: Deps,
+  except: readonly string[] = [],
+  options: { rollingBack?: boolean } = {},
+): Promise<void> {
   const found = await unsettledRuns(deps, except);
   const holding = options.rollingBack ? found.filter((u) => !(u.run.kind === 'watch' && u.state === 'paused')) : found;
   const [first, ...others] = holding;
   if (!first) return;
   if (first.run.kind === 'watch' && first.state === 'paused') {
-    throw new RewindError('WATCH_ESCALATED', `${deps.envName} is held by watch ${first.run.id}: ${first.run.error ?? 'it waits for a decision'}`,
-      { runId: first.run.id });
+    const waiting = first.run.error ?? 'it waits for a decision';
+    throw new RewindError('WATCH_ESCALATED', `${deps.envName} is held by watch ${first.run.id}: ${waiting}`, { runId: first.run.id });
   }
   const more = others.length > 0 ? ` (and ${others.length} more: ${others.map((o) => o.run.id).join(', ')})` : '';
   throw new RewindError(

@@ -61,7 +61,8 @@ export function tickSegment(assessment: WatchAssessment, at: string): WatchSegme
   )[0];
   if (!worst || worst.verdict.state === 'ok') return { from: at, to: at, ticks: 1, state: 'ok', tier: null, condition: null, reason: null };
   return {
-    from: at, to: at, ticks: 1, state: worst.verdict.state, tier: worst.tier, condition: worst.condition.label, reason: worst.verdict.reason,
+    from: at, to: at, ticks: 1, state: worst.verdict.state, tier: worst.tier, condition: worst.condition.label,
+    reason: worst.verdict.reason,
   };
 }
 

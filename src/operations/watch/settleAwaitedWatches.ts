@@ -9,8 +9,8 @@ import type { EnvDeps } from '../deps.js';
  */
 export async function settleAwaitedWatches(deps: EnvDeps, rollback: Run): Promise<void> {
   if (rollback.fromReleaseId === null) return;
-  const waiting = (await deps.ledger.listRuns({ app: deps.app, env: deps.envName, statuses: ['paused'], toReleaseId: rollback.fromReleaseId }))
-    .filter((r) => r.kind === 'watch');
+  const paused = await deps.ledger.listRuns({ app: deps.app, env: deps.envName, statuses: ['paused'], toReleaseId: rollback.fromReleaseId });
+  const waiting = paused.filter((r) => r.kind === 'watch');
   for (const watch of waiting) {
     const error = `${watch.error?.split('; waiting for a decision')[0] ?? 'a tier-2 condition held'}; rolled back by ${rollback.id} ` +
       `(${rollback.requestedBy})`;

@@ -46,11 +46,13 @@ async function rollBack(
   let rollback: RollbackResult | undefined;
   try {
     if (plan.childRunId === null) {
-      await audit(deps, 'watch.breached', 'failure', { tier: decision.tier, condition: decision.condition, reason: decision.reason }, run.id);
+      const detail = { tier: decision.tier, condition: decision.condition, reason: decision.reason };
+      await audit(deps, 'watch.breached', 'failure', detail, run.id);
       await notifyRun(deps, 'watch.breached', run, {
         message: `${deps.app} ${deps.envName}: ${why} on ${plan.version}: rolling back to the last known good`, severity: 'critical',
       });
-      const planned = await planRollbackRun(deps, { failed: plan.releaseId, reason: `watch ${why}`, trigger: `watch:tier${decision.tier}` });
+      const trigger = `watch:tier${decision.tier}`;
+      const planned = await planRollbackRun(deps, { failed: plan.releaseId, reason: `watch ${why}`, trigger });
       plan = { ...plan, childRunId: planned.run.id };
       await deps.ledger.updateRun(run.id, { plan });
       rollback = await applyRollback(deps, planned, { parentLock: lock, justPlanned: true, autoApprove: request.autoApprove === true });
@@ -58,8 +60,11 @@ async function rollBack(
       // Resumed: the rollback had been started; carry it on, or take how it ended.
       const child = await getRun(deps, plan.childRunId);
       const unfinished = ['running', 'paused', 'awaiting_approval', 'planned'].includes(child.status);
-      if (unfinished) rollback = await applyRollback(deps, plannedFromRun(deps, child), { parentLock: lock, autoApprove: request.autoApprove });
-      else if (child.status !== 'succeeded') throw new RewindError('STEP_FAILED', `its rollback ${child.id} ended ${child.status}: ${child.error ?? ''}`);
+      const options = { parentLock: lock, autoApprove: request.autoApprove };
+      if (unfinished) rollback = await applyRollback(deps, plannedFromRun(deps, child), options);
+      else if (child.status !== 'succeeded') {
+        throw new RewindError('STEP_FAILED', `its rollback ${child.id} ended ${child.status}: ${child.error ?? ''}`);
+      }
     }
   } catch (thrown) {
     if (isRunStopping(thrown) || !isRewindError(thrown)) throw thrown;

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HeldLock } from '../../engine/envLock.js';
-import type { ClosableWatchProbe, Measurement, WatchConfig } from '../../core/watch/measurement.js';
+import type { ClosableWatchProbe, ConditionSource, Measurement, WatchConfig } from '../../core/watch/measurement.js';
 import { sourceKey, trimWatchReadings, watchedSources } from '../../core/watch/readings.js';
 import { assessTiers } from '../../core/watch/tiers.js';
 import { addTick, tickLine, tickSegment, type WatchDecision, type WatchPlan } from '../../core/watch/watchPlan.js';
@@ -41,7 +41,8 @@ export async function watchTicks(
     lock.assertHeld();
     const tickStarted = clock();
     const signal = AbortSignal.timeout(Math.max(config.intervalMs, MIN_READING_MS));
-    const taken = await Promise.all([...sources.values()].map(async (source) => [sourceKey(source), await probe.measure(source, signal)] as const));
+    const measure = async (source: ConditionSource) => [sourceKey(source), await probe.measure(source, signal)] as const;
+    const taken = await Promise.all([...sources.values()].map(measure));
     for (const [key, reading] of taken) readings.set(key, [...(readings.get(key) ?? []), reading]);
     const now = clock();
     const assessment = assessTiers(config, readings, now);
