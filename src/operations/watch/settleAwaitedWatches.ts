@@ -9,7 +9,8 @@ import type { EnvDeps } from '../deps.js';
  */
 export async function settleAwaitedWatches(deps: EnvDeps, rollback: Run): Promise<void> {
   if (rollback.fromReleaseId === null) return;
-  const paused = await deps.ledger.listRuns({ app: deps.app, env: deps.envName, statuses: ['paused'], toReleaseId: rollback.fromReleaseId });
+  const query = { app: deps.app, env: deps.envName, toReleaseId: rollback.fromReleaseId };
+  const paused = await deps.ledger.listRuns({ ...query, statuses: ['paused'] });
   const waiting = paused.filter((r) => r.kind === 'watch');
   for (const watch of waiting) {
     const error = `${watch.error?.split('; waiting for a decision')[0] ?? 'a tier-2 condition held'}; rolled back by ${rollback.id} ` +
