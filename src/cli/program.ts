@@ -16,6 +16,7 @@ import { registerRecord } from './commands/record.js';
 import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
+import { registerVerify } from './commands/verify.js';
 import type { CliIO } from './io.js';
 
 /** The whole command line: global flags, then one file per command. */
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIO): Command {
     registerDeploy,
     registerRecord,
     registerStatus,
+    registerVerify,
     registerHistory,
     registerRollback,
     registerApprove,
