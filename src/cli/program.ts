@@ -16,6 +16,7 @@ import { registerRecord } from './commands/record.js';
 import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
+import { registerVerify } from './commands/verify.js';
 import { registerWatch } from './commands/watch.js';
 import type { CliIO } from './io.js';
 
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIO): Command {
     registerDeploy,
     registerRecord,
     registerStatus,
+    registerVerify,
     registerHistory,
     registerRollback,
     registerWatch,

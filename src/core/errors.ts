@@ -49,7 +49,12 @@ export const ERRORS = {
   RELEASE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release or version named is not in the ledger for this environment.' },
   RUN_NOT_FOUND: { exit: EXIT.usage, explanation: 'No run with that id is in the ledger.' },
   SOURCE_NOT_FOUND: { exit: EXIT.usage, explanation: 'The release source (git ref, directory or tarball) does not exist.' },
-  NOTHING_LIVE: { exit: EXIT.usage, explanation: 'There is no live release to roll back from; name one with --failed-deployment-id.' },
+  NOTHING_LIVE: {
+    exit: EXIT.usage,
+    explanation:
+      'There is no live release to roll back from (name one with --failed-deployment-id) or to verify (deploy one, or ' +
+      '`rewind record` one made elsewhere).',
+  },
   FAILED_NOT_RUNNING: {
     exit: EXIT.usage,
     explanation:

@@ -4,6 +4,7 @@ import type { HealthConfig } from '../config/schema/health.js';
 import { RewindError } from '../core/errors.js';
 import { onHostsLabel } from '../core/fleet.js';
 import type { Release } from '../core/release.js';
+import type { Verification } from '../core/verification.js';
 import { expandArgv, expandItem, type TemplateVars } from '../core/template.js';
 import type { Step } from '../engine/runSteps.js';
 import type { PlanStep } from '../core/plan.js';
@@ -114,21 +115,7 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
     name: `verify ${release.version}${onLabel(deps, hosts)}`,
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
-        // What the engine runs is cheaper to ask than the app, and a wrong image makes the app's answer moot.
-        const running = t.driver.confirmRunning ? [await t.driver.confirmRunning(release.version, release.artifact)] : [];
-        const vars = await releaseVars(deps, t, release);
-        const verification = await deps.verifier.verify(
-          {
-            health: healthFor(deps, t),
-            smoke: deps.env.smoke,
-            expected: { version: release.version, sha: release.sha },
-            cwd: vars.release_dir,
-            vars,
-            env: releaseEnv(ctx, vars),
-            smokeTimeoutMs: SMOKE_TIMEOUT_MS,
-          },
-          { exec: t.exec, fetch: deps.fetch },
-        );
+        const { running, verification } = await verifyOnHost(deps, t, release, (vars) => releaseEnv(ctx, vars));
         ctx.onVerified(verification);
         if (!verification.ok) {
           throw new RewindError(
@@ -166,6 +153,36 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
       return settle(outcomes, (line) => line);
     },
   };
+}
+
+/**
+ * A release's verification on one host, as deploy and rollback do it (and
+ * `rewind verify` now): what the engine runs, then the health check with
+ * `{host}` expanded, then the smoke commands in its release dir. Throws
+ * VERIFY_FAILED when the driver finds another artifact running.
+ */
+export async function verifyOnHost(
+  deps: EnvDeps,
+  target: Target,
+  release: Pick<Release, 'version' | 'sha' | 'artifact'>,
+  envOf: (vars: TemplateVars) => Record<string, string>,
+): Promise<{ running: string[]; verification: Verification }> {
+  // What the engine runs is cheaper to ask than the app, and a wrong image makes the app's answer moot.
+  const running = target.driver.confirmRunning ? [await target.driver.confirmRunning(release.version, release.artifact)] : [];
+  const vars = await releaseVars(deps, target, release);
+  const verification = await deps.verifier.verify(
+    {
+      health: healthFor(deps, target),
+      smoke: deps.env.smoke,
+      expected: { version: release.version, sha: release.sha },
+      cwd: vars.release_dir,
+      vars,
+      env: envOf(vars),
+      smokeTimeoutMs: SMOKE_TIMEOUT_MS,
+    },
+    { exec: target.exec, fetch: deps.fetch },
+  );
+  return { running, verification };
 }
 
 /** What the driver of an environment-scoped target records once the release runs verified (see Driver.settledArtifact). */
