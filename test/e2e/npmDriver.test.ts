@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { rewind } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startFlakyServer } from '../helpers/flakyServer.js';
 import { startOtpGate } from '../helpers/otpGate.js';
 import { startVerdaccio, type Verdaccio } from '../helpers/verdaccio.js';
 
@@ -129,4 +130,26 @@ test('npm (verdaccio behind a loopback gate that asks for a one-time password, a
   const again = await world.cli({}, 'deploy', '1.1.0', '--otp', '123456');
   assert.equal(again.code, 1, again.stdout + again.stderr);
   assert.match(again.stdout + again.stderr, /1\.1\.0 is deprecated \(broken: use 1\.0\.0\)/);
+});
+
+test('npm (verdaccio on loopback): a watch whose tier-1 condition holds moves the dist-tag back by itself', async (t) => {
+  const world = await makeNpmWorld(t);
+  const flaky = await startFlakyServer(t);
+  const { readFile } = await import('node:fs/promises');
+  const yaml = join(world.root, 'rewind.yaml');
+  await writeFile(yaml, `${await readFile(yaml, 'utf8')}    watch:
+      for: 30s
+      interval: 200ms
+      tiers:
+        - { tier: 1, action: rollback, when: [{ error_rate: { url: "${flaky.url}" }, above: 0.3, for: 600ms }] }
+`);
+  for (const v of ['1.0.0', '1.1.0']) assert.equal((await world.cli({}, 'deploy', v)).code, 0);
+  flaky.fail(1);
+  const watched = await world.cli({}, 'watch', '--json');
+  assert.equal(watched.code, 1, watched.stdout + watched.stderr);
+  assert.equal(watched.json().outcome, 'rolled_back');
+  assert.equal(watched.json().rollback.plan.to.version, '1.0.0');
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.0.0' });
+  const runs = (await world.cli({}, 'history', '--json')).json().runs;
+  assert.equal(runs.find((r: any) => r.kind === 'rollback').trigger, 'watch:tier1');
 });
