@@ -86,6 +86,16 @@ test('npm (verdaccio on loopback): a wrong token, a version that does not exist,
   const none = await world.cli({}, 'deploy', '1.0.0');
   assert.equal(none.code, 2, none.stdout + none.stderr);
   assert.match(none.stdout + none.stderr, /@acme\/nothing on .*: the registry has no such package \(reading the packument: 404\)/);
+
+  // A registry that does not answer: one line naming it, nothing recorded as live.
+  const { freePort } = await import('../../src/exec/freePort.js');
+  const closed = await freePort();
+  await writeFile(yaml, (await readFile(yaml, 'utf8')).replace(/registry: "[^"]+"/, `registry: "http://127.0.0.1:${closed}/"`));
+  const down = await world.cli({}, 'deploy', '1.1.0');
+  assert.equal(down.code, 1, down.stdout + down.stderr);
+  assert.match(down.stdout + down.stderr, new RegExp(`on http://127\\.0\\.0\\.1:${closed}/: the registry does not answer \\(reading the packument: ECONNREFUSED\\)`));
+  const live = (await world.cli({}, 'history', '--json')).json().releases.filter((r: any) => ['live', 'verified'].includes(r.status));
+  assert.deepEqual(live.map((r: any) => r.version), ['1.0.0']);
 });
 
 test('npm (verdaccio behind a loopback gate that asks for a one-time password, as npmjs.org does): --otp, its absence, --deprecate-failed', async (t) => {
