@@ -166,7 +166,8 @@ export const ERRORS = {
   },
   HOST_UNREACHABLE: {
     exit: EXIT.runFailed,
-    explanation: 'A host (over SSH) or a service (a registry) could not be reached: connection refused, timed out, or the name does not resolve.',
+    explanation:
+      'A host (over SSH) or a service (a registry) could not be reached: connection refused, timed out, or the name does not resolve.',
   },
   ENGINE_UNREACHABLE: {
     exit: EXIT.runFailed,
