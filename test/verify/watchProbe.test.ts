@@ -66,12 +66,17 @@ test('health: one attempt per reading, 0 while it passes and 1 while it fails', 
   assert.equal(server.hits(), 1, 'one request, though the check wants 3 successes');
   status = 503;
   const started = performance.now();
-  assert.deepEqual(withoutAt(await probe.measure({ kind: 'health' })), { kind: 'value', value: 1 });
+  // Failing, the reading says why: the watch's line and the rollback's reason show it.
+  const failing = withoutAt(await probe.measure({ kind: 'health' })) as { kind: string; value: number; detail: string };
+  assert.deepEqual([failing.kind, failing.value], ['value', 1]);
+  assert.match(failing.detail, /^health http:\/\/127\.0\.0\.1:\d+\S*: status 503, expected 200 \(1 attempt in \d+\.\ds\)$/);
   assert.ok(performance.now() - started < 900, 'no retry at the check\'s interval');
   assert.equal(server.hits(), 2);
 
   const down = createWatchProbe({ health: healthOnce(health(`http://127.0.0.1:${await closedPort()}/health`), expected) });
-  assert.deepEqual(withoutAt(await down.measure({ kind: 'health' })), { kind: 'value', value: 1 });
+  const unreachable = withoutAt(await down.measure({ kind: 'health' })) as { kind: string; value: number; detail: string };
+  assert.deepEqual([unreachable.kind, unreachable.value], ['value', 1]);
+  assert.match(unreachable.detail, /connection refused/);
 
   const broken = createWatchProbe({
     health: () => Promise.reject(new Error('boom')),

@@ -23,7 +23,7 @@ export async function actOnDecision(deps: EnvDeps, run: Run, plan: WatchPlan, lo
   if (decision === null) {
     const ticks = plan.segments.reduce((sum, s) => sum + s.ticks, 0);
     await audit(deps, 'watch.passed', 'success', { version: plan.version, ticks, recorded: plan.recorded }, run.id);
-    return { ...(await settle(deps, run, plan, 'succeeded', null)), outcome: 'passed' };
+    return { ...(await settle(deps, run, plan, 'succeeded', null)), outcome: 'passed', ok: true };
   }
   if (decision.action === 'page') return escalate(deps, run, plan, decision);
   return rollBack(deps, run, plan, decision, lock, request);
@@ -35,7 +35,7 @@ async function escalate(deps: EnvDeps, run: Run, plan: WatchPlan, decision: Watc
   await audit(deps, 'watch.breached', 'paused', { tier: decision.tier, condition: decision.condition, reason: decision.reason }, run.id);
   await notifyRun(deps, 'watch.breached', run, { message: `${deps.app} ${deps.envName}: ${message}`, severity: 'critical' });
   const settled = await settle(deps, run, plan, 'paused', message, false);
-  return { ...settled, outcome: 'escalated', error: new RewindError('WATCH_ESCALATED', message, { runId: run.id }) };
+  return { ...settled, outcome: 'escalated', ok: false, error: new RewindError('WATCH_ESCALATED', message, { runId: run.id }) };
 }
 
 async function rollBack(
@@ -70,16 +70,16 @@ async function rollBack(
     if (isRunStopping(thrown) || !isRewindError(thrown)) throw thrown;
     // Refused (no known good), or waiting for approval: the watch has decided; what stopped the rollback is its outcome.
     const message = `${why}; the rollback did not finish: ${thrown.message}`;
-    return { ...(await settle(deps, run, plan, 'failed', message)), outcome: 'rolled_back', error: thrown };
+    return { ...(await settle(deps, run, plan, 'failed', message)), outcome: 'rolled_back', ok: false, error: thrown };
   }
   if (rollback && !rollback.ok) {
     const message = `${why}; the rollback ${rollback.run.id} failed: ${rollback.error?.message ?? 'see its report'}`;
-    return { ...(await settle(deps, run, plan, 'failed', message)), outcome: 'rolled_back', rollback, error: rollback.error };
+    return { ...(await settle(deps, run, plan, 'failed', message)), outcome: 'rolled_back', ok: false, rollback, error: rollback.error };
   }
   const to = rollback?.plan.to.version ?? 'the last known good';
   const message = `${why}; rolled back to ${to} (run ${plan.childRunId ?? '?'})`;
   const settled = await settle(deps, run, plan, 'failed', message);
-  return { ...settled, outcome: 'rolled_back', rollback, error: new RewindError('WATCH_ROLLED_BACK', message, { runId: run.id }) };
+  return { ...settled, outcome: 'rolled_back', ok: false, rollback, error: new RewindError('WATCH_ROLLED_BACK', message, { runId: run.id }) };
 }
 
 async function settle(

@@ -33,6 +33,8 @@ export interface WatchRequest {
 }
 
 export interface WatchResult {
+  /** The window ended with no tier 1 or 2 acting (as RollbackResult.ok and DeployResult.ok say a run went well). */
+  ok: boolean;
   run: Run;
   plan: WatchPlan;
   /** passed: the window ended with no tier 1 or 2 acting; rolled_back / escalated: that tier acted. */
