@@ -47,7 +47,7 @@ export async function loadConfig(options: { cwd: string; file?: string; home?: s
   const config = parseConfigText(text, label);
   const problems = await pathProblems(config, { configDir: dirname(file), home: options.home ?? homedir(), realpath: lenientRealpath });
   if (problems.length > 0) throw configProblemsError(text, label, problems);
-  return { file, dir: dirname(file), config };
+  return { file, dir: dirname(file), config, text, label };
 }
 
 async function readConfig(file: string, given: string | undefined): Promise<string> {

@@ -7,4 +7,7 @@ export interface LoadedConfig {
   /** The file's directory: relative paths in the config are relative to it. */
   dir: string;
   config: RewindConfig;
+  /** The file's text and its name as messages show it: for problems found later, reported at their line (configProblemsError). */
+  text?: string;
+  label?: string;
 }

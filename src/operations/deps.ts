@@ -9,6 +9,7 @@ import type { NotifyOutcome, RunNotification } from '../core/notification.js';
 import type { Target } from '../core/target.js';
 import type { AuditKey } from '../core/auditHash.js';
 import type { WatchConfig } from '../core/watch/measurement.js';
+import type { RewindError } from '../core/errors.js';
 
 /**
  * Everything an operation on one environment needs, passed in: operations
@@ -41,6 +42,11 @@ export interface EnvDeps {
   random: () => string;
   /** Health checks, smoke commands and probes (src/verify/ in normal use). */
   verifier: Verifier;
+  /**
+   * A problem with the configuration found only when it is used (a query Prometheus rejects), as the
+   * CONFIG_INVALID error the loader would give: `rewind.yaml:LINE: key: message`. Paths are from the file's top.
+   */
+  configError?: (problems: readonly { path: readonly (string | number)[]; message: string }[]) => RewindError;
   /** The environment's `watch:` section, durations in ms; absent when it has none. */
   watch?: WatchConfig;
   /** Handed to every verifier call: a test's stand-in for the global fetch. */

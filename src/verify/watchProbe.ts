@@ -50,7 +50,7 @@ export function createWatchProbe(options: WatchProbeOptions = {}): ClosableWatch
         if (!options.prometheus) return error(`no watch.prometheus is configured to run the query ${source.query}`);
         const answer = await queryPrometheus(options.prometheus, source.query, { signal, ...fetchOf(options) });
         if (signal?.aborted) return error(`query cancelled: ${source.query}`);
-        if (answer.kind === 'error') return error(answer.message);
+        if (answer.kind === 'error') return { ...error(answer.message), ...(answer.problem === 'rejected' ? { rejected: true } : {}) };
         return answer.kind === 'value' ? { at: now(), kind: 'value', value: answer.value } : { at: now(), kind: 'empty' };
       }
       case 'error_rate': {

@@ -19,6 +19,7 @@ import { processIdentity } from '../exec/processIdentity.js';
 import { createNotifier, notifierSecrets } from '../notify/index.js';
 import { httpVerifier } from '../verify/verifier.js';
 import { watchConfigOf } from '../config/watchConfig.js';
+import { configProblemsError } from '../config/parse.js';
 import { whoIsActing } from './actor.js';
 import { auditKeyFromEnv } from './auditKey.js';
 import type { EnvDeps } from '../operations/deps.js';
@@ -131,6 +132,7 @@ export async function openEnvironment(options: OpenOptions): Promise<OpenEnviron
     leaseMs,
     verifier: httpVerifier,
     watch: env.watch ? watchConfigOf(env.watch) : undefined,
+    configError: (problems) => configProblemsError(loaded.text ?? '', loaded.label ?? loaded.file, problems),
     secrets,
     auditKey: keying.key,
     auditKeyEnv: keying.variable,

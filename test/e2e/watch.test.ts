@@ -189,6 +189,14 @@ test('watch, tier 1 on a Prometheus query; an empty vector is inconclusive, neve
     '  - tier: 1', '    action: rollback', '    when:', `      - { query: '${query}', above: 0.2, for: 1s }`];
   await deployed(world, 'v1', 'v2');
 
+  // A query Prometheus rejects is a configuration error at its line, with Prometheus's message; nothing is watched or written.
+  await setWatch(world, tier1('sum(rate(x[1m]'));
+  const runsBefore = (await rewind(world.root, ['history', '--json'])).json().runs.length;
+  const rejected = await rewind(world.root, ['watch']);
+  assert.equal(rejected.code, 2, rejected.stdout + rejected.stderr);
+  assert.match(rejected.stderr, /^rewind: rewind\.yaml:\d+: environments\.production\.watch\.tiers\[0\]\.when\[0\]\.query: Prometheus rejects it: .*bad_data/);
+  assert.equal((await rewind(world.root, ['history', '--json'])).json().runs.length, runsBefore);
+
   await setWatch(world, tier1('no_such_metric_total').map((l) => l.replace('for: 30s', 'for: 2s')));
   const empty = await rewind(world.root, ['watch', '--json']);
   assert.equal(empty.code, 0, empty.stdout + empty.stderr);

@@ -54,12 +54,13 @@ export interface WatchConfig {
  * One reading of one condition's source at one instant. `value` may be NaN or
  * ±Infinity (Prometheus sends them as strings); `empty` is an answer with no
  * sample; `error` is no answer at all (unreachable, a rejected query, a
- * matrix, several samples): never a pass.
+ * matrix, several samples): never a pass. `rejected`: the source refused the
+ * question itself (a query Prometheus cannot parse), a configuration error.
  */
 export type Measurement =
   | { at: number; kind: 'value'; value: number; detail?: string }
   | { at: number; kind: 'empty' }
-  | { at: number; kind: 'error'; message: string };
+  | { at: number; kind: 'error'; message: string; rejected?: boolean };
 
 export type ConditionState = 'ok' | 'breached' | 'inconclusive' | 'error';
 

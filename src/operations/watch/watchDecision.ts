@@ -79,7 +79,8 @@ async function rollBack(
   const to = rollback?.plan.to.version ?? 'the last known good';
   const message = `${why}; rolled back to ${to} (run ${plan.childRunId ?? '?'})`;
   const settled = await settle(deps, run, plan, 'failed', message);
-  return { ...settled, outcome: 'rolled_back', ok: false, rollback, error: new RewindError('WATCH_ROLLED_BACK', message, { runId: run.id }) };
+  const error = new RewindError('WATCH_ROLLED_BACK', message, { runId: run.id });
+  return { ...settled, outcome: 'rolled_back', ok: false, rollback, error };
 }
 
 async function settle(

@@ -19,6 +19,7 @@ import { stoppedMidRun, withCleanup } from '../firstError.js';
 import { scopeOf } from '../ledgerLookups.js';
 import { newRun } from '../newRecords.js';
 import { refuseIfUnsettled } from '../unsettledRuns.js';
+import { refuseRejectedQueries } from './rejectedQueries.js';
 import { actOnDecision } from './watchDecision.js';
 import { watchHealth } from './watchHealth.js';
 import { watchTicks } from './watchTicks.js';
@@ -56,6 +57,7 @@ export async function watchRelease(deps: EnvDeps, request: WatchRequest = {}): P
   const config = watchConfigOf(deps);
   const live = await deps.ledger.liveRelease(scopeOf(deps));
   if (!live) throw new RewindError('NOTHING_LIVE', `${deps.envName} has no live release to watch: deploy one first`);
+  await refuseRejectedQueries(deps, config);
   const forMs = request.forMs ?? config.forMs;
   const now = deps.clock.now();
   const plan: WatchPlan = {
