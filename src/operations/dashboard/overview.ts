@@ -1,0 +1,34 @@
+/**
+ * What the dashboard's overview shows of one environment, by indexed
+ * queries only (a ledger of years costs the same as a week's): what runs now
+ * and since when, the last known good, an open incident (a run that failed,
+ * waits or stopped), and the latest runs.
+ */
+import type { Release } from '../../core/release.js';
+import type { Run } from '../../core/run.js';
+import type { EnvDeps } from '../deps.js';
+import { history } from '../history.js';
+import { findLastKnownGood, scopeOf } from '../ledgerLookups.js';
+
+export interface EnvOverview {
+  env: string;
+  driver: string;
+  live: Release | null;
+  lastKnownGood: Release | null;
+  /** A run someone must look at: waiting for approval or a decision, paused, interrupted, or the newest run when it failed. */
+  incident: Run | null;
+  recentRuns: Run[];
+}
+
+const OPEN: readonly Run['status'][] = ['awaiting_approval', 'paused', 'interrupted'];
+
+export async function envOverview(deps: EnvDeps, recent = 8): Promise<EnvOverview> {
+  const live = (await deps.ledger.liveRelease(scopeOf(deps))) ?? null;
+  const [good, page] = await Promise.all([findLastKnownGood(deps, live ?? undefined), history(deps, { limit: recent })]);
+  const runs = page.runs;
+  const incident = runs.find((r) => OPEN.includes(r.status)) ?? (runs[0]?.status === 'failed' ? runs[0] : null) ?? null;
+  return {
+    env: deps.envName, driver: deps.driverKind, live, lastKnownGood: good && good.id !== live?.id ? good : (good ?? null),
+    incident, recentRuns: runs,
+  };
+}
