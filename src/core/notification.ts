@@ -25,7 +25,7 @@ export interface RunNotification {
   app: string;
   env: string;
   run_id: string;
-  kind: 'deploy' | 'rollback' | 'drill';
+  kind: 'deploy' | 'rollback' | 'drill' | 'watch';
   status: string;
   from_version: string | null;
   to_version: string | null;

@@ -1,5 +1,5 @@
-/** A run is one deploy, rollback or drill, with its steps journaled. */
-export type RunKind = 'deploy' | 'rollback' | 'drill';
+/** A run is one deploy, rollback, drill or watch, with its steps (or a watch's verdicts) journaled. */
+export type RunKind = 'deploy' | 'rollback' | 'drill' | 'watch';
 
 export type RunStatus =
   | 'planned'
