@@ -11,6 +11,7 @@ import { registerDrill } from './commands/drill.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerMetrics } from './commands/metrics.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerRecord } from './commands/record.js';
 import { registerResume } from './commands/resume.js';
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIO): Command {
     registerAbandon,
     registerDrill,
     registerAudit,
+    registerMetrics,
     registerLedger,
     registerPipeline,
   ]) {
