@@ -14,6 +14,7 @@ import { registerLedger } from './commands/ledger.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerRecord } from './commands/record.js';
+import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIO): Command {
     registerDrill,
     registerAudit,
     registerMetrics,
+    registerReport,
     registerLedger,
     registerPipeline,
   ]) {
