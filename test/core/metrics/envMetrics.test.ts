@@ -204,6 +204,18 @@ describe('rollbacks, their duration and the SLA', () => {
     assert.deepEqual(m.slaBreaches.runIds, [done.id]);
   });
 
+  it('counts a rollback of the period whose deploy was made before it, without counting that deploy', () => {
+    const old = goodDeploy('v1', 1);
+    old.release.deployedAt = '2026-03-20T00:00:00.000Z';
+    const bad = goodDeploy('v2', 1);
+    bad.release.deployedAt = '2026-03-25T00:00:00.000Z';
+    const back = rollback(bad.release, old.release, 2, 0, 30);
+    const m = envMetrics(history({ releases: [old.release, bad.release], runs: [back] }), PERIOD);
+    assert.equal(m.rollbackFrequency.value, 1);
+    assert.equal(m.changeFailureRate.shown, 'no deploys in the period');
+    assert.deepEqual(m.recoveryTime.failures, []);
+  });
+
   it('says when no SLA applies', () => {
     const good = goodDeploy('v1', 2);
     const bad = goodDeploy('v2', 3);
