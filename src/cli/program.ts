@@ -11,8 +11,10 @@ import { registerDrill } from './commands/drill.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerMetrics } from './commands/metrics.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerRecord } from './commands/record.js';
+import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerStatus } from './commands/status.js';
@@ -50,6 +52,8 @@ export function buildProgram(io: CliIO): Command {
     registerAbandon,
     registerDrill,
     registerAudit,
+    registerMetrics,
+    registerReport,
     registerLedger,
     registerPipeline,
   ]) {

@@ -29,6 +29,8 @@ export interface PreparedRelease {
   version: string;
   /** The commit the release was made from, when the source knows it. */
   sha: string | null;
+  /** That commit's committer date (ISO 8601, UTC), when the source can tell: lead time for changes starts there. */
+  committedAt?: string | null;
   artifact: string;
   /** True when an intact release was already there and nothing was rebuilt. */
   reused: boolean;

@@ -44,10 +44,15 @@ export interface Release {
    * rewind saw happen. Absent for releases recorded as they happened.
    */
   rebuiltAt?: string | null;
+  /**
+   * When the deployed commit was made (its committer date), when the source knew the sha and
+   * could tell: the start of lead time for changes. Absent or null when unknown.
+   */
+  committedAt?: string | null;
 }
 
 export type ReleasePatch = Partial<
-  Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'activatedAt' | 'migrations'>
+  Pick<Release, 'status' | 'sha' | 'artifact' | 'verifiedAt' | 'markedBadAt' | 'activatedAt' | 'migrations' | 'committedAt'>
 >;
 
 /** The statuses that mean "this is what the ledger believes is running". */

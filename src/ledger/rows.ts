@@ -30,6 +30,7 @@ export function releaseToRow(release: Release, seq: number): Insertable<Releases
     source: release.source,
     // Left out unless set (the column defaults to null), as rowToRelease leaves the field out.
     ...(release.rebuiltAt ? { rebuilt_at: release.rebuiltAt } : {}),
+    ...(release.committedAt ? { committed_at: release.committedAt } : {}),
     seq,
   };
 }
@@ -52,6 +53,8 @@ export function rowToRelease(row: Selectable<ReleasesTable>): Release {
     source: row.source,
     // Only rebuilt releases carry the field, so a release reads back exactly as it was written.
     ...(row.rebuilt_at ? { rebuiltAt: row.rebuilt_at } : {}),
+    // Likewise a commit time: only a release whose source told it carries one.
+    ...(row.committed_at ? { committedAt: row.committed_at } : {}),
   };
 }
 
@@ -64,6 +67,7 @@ export function releasePatchToRow(patch: ReleasePatch): Updateable<ReleasesTable
   if (patch.markedBadAt !== undefined) row.marked_bad_at = patch.markedBadAt;
   if (patch.activatedAt !== undefined) row.activated_at = patch.activatedAt;
   if (patch.migrations !== undefined) row.migrations = toJson(patch.migrations);
+  if (patch.committedAt !== undefined) row.committed_at = patch.committedAt;
   return row;
 }
 

@@ -23,6 +23,8 @@ export interface ReleasesTable {
   source: string;
   /** Added by migration 010: when `ledger rebuild` re-created it; null for a release recorded as it happened. */
   rebuilt_at: string | null;
+  /** Added by migration 011: the deployed commit's committer date, when the source told it; null when unknown. */
+  committed_at: string | null;
   /** Insert order; sorts newest first even when two deployments share a timestamp. */
   seq: number;
 }

@@ -124,6 +124,22 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       await assert.rejects(ledger.fillReleases('shop', 'staging', [rebuilt('x1')]), rejectsWith('INTERNAL', /x1 of shop production/));
     });
 
+    test('committedAt round-trips when set, by insert and by updateRelease, and is absent when unknown', async (t) => {
+      const ledger = await open(t);
+      const at = '2025-01-01T09:30:00.000Z';
+      await ledger.insertRelease(release('known', { committedAt: at }));
+      await ledger.insertRelease(release('unknown'));
+      await ledger.insertRelease(release('later'));
+      assert.deepEqual(await ledger.getRelease('known'), release('known', { committedAt: at }));
+      assert.deepEqual(await ledger.getRelease('unknown'), release('unknown'));
+      assert.equal('committedAt' in ((await ledger.getRelease('unknown')) ?? {}), false);
+      // The make step learns the sha and its commit time once the release exists.
+      await ledger.updateRelease('later', { sha: 'abc1234', committedAt: '2025-01-01T09:45:00.000Z' });
+      assert.equal((await ledger.getRelease('later'))?.committedAt, '2025-01-01T09:45:00.000Z');
+      assert.deepEqual((await ledger.listReleases({ app: 'shop', env: 'production' })).map((r) => r.committedAt ?? null),
+        ['2025-01-01T09:45:00.000Z', null, at]);
+    });
+
     test('runs insert, update, get and list newest first', async (t) => {
       const ledger = await open(t);
       const first = run('run1');

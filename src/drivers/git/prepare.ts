@@ -9,7 +9,7 @@ import { RewindError } from '../../core/errors.js';
 import type { GitDriverContext } from './context.js';
 import { fetchTags } from './fetch.js';
 import { preflightBuild } from './preflight.js';
-import { artifactOf, checkoutProblem, tagCommit } from './repo.js';
+import { artifactOf, checkoutProblem, commitTimeOf, tagCommit } from './repo.js';
 
 export async function prepareVersion(ctx: GitDriverContext, version: string): Promise<PreparedRelease> {
   const problem = await checkoutProblem(ctx);
@@ -32,5 +32,5 @@ export async function prepareVersion(ctx: GitDriverContext, version: string): Pr
     });
   }
   if (ctx.config.preflight) await preflightBuild(ctx, version, sha);
-  return { version, sha, artifact: artifactOf(ctx, sha), reused: false };
+  return { version, sha, committedAt: await commitTimeOf(ctx, sha), artifact: artifactOf(ctx, sha), reused: false };
 }

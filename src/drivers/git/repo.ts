@@ -3,6 +3,7 @@
  * `git -C <path> ...` through the Exec, so the same code serves a checkout
  * on a remote host.
  */
+import { COMMIT_TIME_FORMAT, commitTime } from '../../core/commitTime.js';
 import { RewindError } from '../../core/errors.js';
 import type { CommandOptions, CommandResult } from '../../core/ports.js';
 import type { GitDriverContext } from './context.js';
@@ -49,6 +50,12 @@ export async function headSha(ctx: GitDriverContext): Promise<string | null> {
 /** The commit a tag names (annotated tags peeled), or null when there is no such tag. */
 export async function tagCommit(ctx: GitDriverContext, tag: string): Promise<string | null> {
   return commitOf(ctx, `refs/tags/${tag}`);
+}
+
+/** When the commit was made (committer date, UTC), or null when git cannot say. */
+export async function commitTimeOf(ctx: GitDriverContext, sha: string): Promise<string | null> {
+  const shown = await git(ctx, ['show', '-s', COMMIT_TIME_FORMAT, sha]);
+  return shown.code === 0 ? commitTime(shown.stdout) : null;
 }
 
 async function commitOf(ctx: GitDriverContext, ref: string): Promise<string | null> {

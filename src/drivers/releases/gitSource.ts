@@ -4,6 +4,7 @@
  * HEAD are never touched, so uncommitted edits cannot leak into a release.
  */
 import { join, resolve } from 'node:path';
+import { COMMIT_TIME_FORMAT, commitTime } from '../../core/commitTime.js';
 import { RewindError } from '../../core/errors.js';
 import type { Exec, Files } from '../../core/ports.js';
 import { commandFailed } from './failures.js';
@@ -39,9 +40,12 @@ export async function locateGit(repoSpec: string, ref: string, ctx: GitContext):
       stderr: found.stderr,
     });
   }
+  // Only for lead time: a commit whose time git cannot print is still deployed, with its time unknown.
+  const shown = await ctx.exec.run(['git', '-C', repo, 'show', '-s', COMMIT_TIME_FORMAT, sha], { env: GIT_ENV });
   return {
     description: `git ${shownRepo} ${ref} (${sha})`,
     sha,
+    committedAt: shown.code === 0 ? commitTime(shown.stdout) : null,
     async materialize(dest) {
       const tar = join(ctx.layout.root, `.rewind-export-${ctx.version}-${process.pid}-${ctx.random()}.tar`);
       // git writes the archive itself, so ask the guard about the path first.

@@ -4,6 +4,8 @@ export interface LocatedSource {
   description: string;
   /** The commit, when the source knows it before export. */
   sha: string | null;
+  /** The commit's time, when the source knows the commit (see core/commitTime). */
+  committedAt?: string | null;
   /** Fill `dest`, which does not exist yet, with the release's files. */
   materialize(dest: string): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * without it is a leftover of an interrupted build and is never switched to.
  */
 import { join } from 'node:path';
+import { commitTime } from '../../core/commitTime.js';
 import { isSafeName } from '../../core/names.js';
 import type { Files } from '../../core/ports.js';
 import { MANIFEST_FILE, type Layout } from './layout.js';
@@ -16,6 +17,8 @@ export interface ReleaseManifest {
   source: string;
   /** Whether CHECKSUMS_FILE was written with it (older rewinds did not). */
   checksums?: boolean;
+  /** The commit's time, when the source told it: a deploy that reuses the release still knows it. */
+  committedAt?: string;
 }
 
 export function parseManifest(text: string, version: string): ReleaseManifest | undefined {
@@ -32,7 +35,10 @@ export function parseManifest(text: string, version: string): ReleaseManifest | 
   const source = typeof record.source === 'string' ? record.source : '';
   // createdAt only orders releases for pruning, which falls back to the dir's mtime.
   const createdAt = typeof record.createdAt === 'string' ? record.createdAt : '';
-  return { version, sha, createdAt, source, ...(record.checksums === true ? { checksums: true } : {}) };
+  const committedAt = typeof record.committedAt === 'string' ? commitTime(record.committedAt) : null;
+  return {
+    version, sha, createdAt, source, ...(record.checksums === true ? { checksums: true } : {}), ...(committedAt ? { committedAt } : {}),
+  };
 }
 
 export async function readManifest(files: Files, layout: Layout, version: string): Promise<ReleaseManifest | undefined> {

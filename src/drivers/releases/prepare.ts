@@ -25,7 +25,7 @@ export async function prepareRelease(ctx: DriverContext, version: string, rebuil
   const { files, layout } = ctx;
   const dir = layout.releaseDir(version);
   const intact = rebuild ? undefined : await readManifest(files, layout, version);
-  if (intact !== undefined) return { version, sha: intact.sha, artifact: dir, reused: true };
+  if (intact !== undefined) return { version, sha: intact.sha, committedAt: intact.committedAt ?? null, artifact: dir, reused: true };
 
   const shared = ctx.config.shared.map(checkSharedEntry);
   const live = await currentTarget(files, layout);
@@ -58,6 +58,8 @@ export async function prepareRelease(ctx: DriverContext, version: string, rebuil
     await files.remove(dir);
     await source.materialize(dir);
     const sha = source.sha ?? (await revisionIn(files, dir));
+    // A REVISION shipped with the files names a commit whose time this source does not know.
+    const committedAt = source.sha !== null ? (source.committedAt ?? null) : null;
     if (sha !== null) await files.writeFile(join(dir, REVISION_FILE), `${sha}\n`);
     await linkShared(files, layout, dir, shared);
     await runBuild(ctx.config.build, {
@@ -74,8 +76,9 @@ export async function prepareRelease(ctx: DriverContext, version: string, rebuil
       createdAt: ctx.clock.now().toISOString(),
       source: source.description,
       checksums: true,
+      ...(committedAt ? { committedAt } : {}),
     });
-    return { version, sha, artifact: dir, reused: false };
+    return { version, sha, committedAt, artifact: dir, reused: false };
   } catch (error) {
     const cleanup = await files.remove(dir).then(
       () => null,

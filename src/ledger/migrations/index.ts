@@ -9,6 +9,7 @@ import { lockGeneration } from './007_lock_generation.js';
 import { releaseIndexes } from './008_release_indexes.js';
 import { auditKey } from './009_audit_key.js';
 import { rebuiltReleases } from './010_rebuilt_releases.js';
+import { committedAt } from './011_committed_at.js';
 
 /**
  * Every schema migration, by name. Names sort in the order they run; kysely
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '008_release_indexes': releaseIndexes,
   '009_audit_key': auditKey,
   '010_rebuilt_releases': rebuiltReleases,
+  '011_committed_at': committedAt,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();

@@ -36,10 +36,7 @@ export function rollbackReportMarkdown(input: RollbackReportInput): string {
     md``,
     md`## Steps`,
     md``,
-    md`| # | step | outcome | started | duration | detail |`,
-    md`| --- | --- | --- | --- | --- | --- |`,
-    ...facts.steps.map((s) => stepRow(s, facts, kit)),
-    ...(facts.steps.length === 0 ? [md``, md`No step ran.`] : []),
+    ...stepTable(facts.steps, facts.at, kit),
     md``,
     ...hostLines(input, kit),
     ...migrationLines(input, facts, kit),
@@ -94,8 +91,18 @@ function hostLines(input: RollbackReportInput, { md }: MarkdownKit): Markdown[] 
   ];
 }
 
-function stepRow(step: StepRecord, facts: ReportFacts, { md }: MarkdownKit): Markdown {
-  const day = utcDay(facts.at);
+/** The journal as a table; times of day are given without the date unless a step ran on another day than `at`. */
+export function stepTable(steps: readonly StepRecord[], at: string, kit: MarkdownKit): Markdown[] {
+  const { md } = kit;
+  return [
+    md`| # | step | outcome | started | duration | detail |`,
+    md`| --- | --- | --- | --- | --- | --- |`,
+    ...steps.map((s) => stepRow(s, utcDay(at), kit)),
+    ...(steps.length === 0 ? [md``, md`No step ran.`] : []),
+  ];
+}
+
+function stepRow(step: StepRecord, day: string, { md }: MarkdownKit): Markdown {
   const started = step.startedAt ? clockTime(step.startedAt, day) : '-';
   const detail = step.error ?? step.output;
   const took = humanDuration(step.durationMs);

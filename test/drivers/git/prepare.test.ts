@@ -13,7 +13,8 @@ test('prepare builds the tag in a scratch worktree beside the checkout and leave
 
   const prepared = await driver.prepare('v2');
 
-  assert.deepEqual(prepared, { version: 'v2', sha: w.sha.v2, artifact: `${w.path}@${w.sha.v2.slice(0, 7)}`, reused: false });
+  const committedAt = new Date(await git(w.exec, w.path, 'show', '-s', '--format=%cI', w.sha.v2)).toISOString();
+  assert.deepEqual(prepared, { version: 'v2', sha: w.sha.v2, committedAt, artifact: `${w.path}@${w.sha.v2.slice(0, 7)}`, reused: false });
   const scratch = join(`${w.path}.rewind-preflight`, 'v2');
   assert.equal(preflightDir(w.path, 'v2'), scratch);
   // Install and build ran in the scratch worktree, on the tag's commit, with placeholders and env filled in.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, git, makeDriver, makeRepo, rewindError } from './helpers.js';
+import { dirBuilds, fixture, git, makeDriver, makeRepo, rewindError } from './helpers.js';
 
 test('a tag is exported with git archive, with REVISION and a manifest, leaving the working copy alone', async (t) => {
   const fx = await fixture(t);
@@ -16,7 +16,8 @@ test('a tag is exported with git archive, with REVISION and a manifest, leaving 
   const prepared = await driver.prepare('v1');
 
   const dir = join(fx.path, 'releases', 'v1');
-  assert.deepEqual(prepared, { version: 'v1', sha: sha1, artifact: dir, reused: false });
+  const committedAt = new Date(await git(fx.exec, repo, 'show', '-s', '--format=%cI', sha1)).toISOString();
+  assert.deepEqual(prepared, { version: 'v1', sha: sha1, committedAt, artifact: dir, reused: false });
   assert.equal(await readFile(join(dir, 'app.txt'), 'utf8'), 'version one\n');
   assert.equal(await readFile(join(dir, 'lib/code.js'), 'utf8'), 'export const v = 1;\n');
   assert.equal(await readFile(join(dir, 'REVISION'), 'utf8'), `${sha1}\n`);
@@ -33,6 +34,37 @@ test('a tag is exported with git archive, with REVISION and a manifest, leaving 
   assert.equal(await readFile(join(repo, 'untracked.txt'), 'utf8'), 'local only\n');
   // The temporary archive is gone.
   assert.deepEqual((await readdir(fx.path)).sort(), ['releases']);
+});
+
+test('the commit time is told in UTC, kept in the manifest and told again when the release is reused', async (t) => {
+  const fx = await fixture(t);
+  const repo = join(fx.configDir, 'dated');
+  await mkdir(repo);
+  await git(fx.exec, repo, 'init', '-q');
+  await writeFile(join(repo, 'app.txt'), 'dated\n');
+  await git(fx.exec, repo, 'add', '-A');
+  // The committer date, not the author date, and with the committer's offset.
+  const committed = await fx.exec.run(['git', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'dated', '--date', '2020-01-01T00:00:00Z'], {
+    cwd: repo, env: { GIT_COMMITTER_DATE: '2025-03-04T05:06:07+02:00', GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com',
+      GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
+  assert.equal(committed.code, 0, committed.stderr);
+  await git(fx.exec, repo, 'tag', 'v7');
+  const driver = makeDriver(fx, { git: repo, ref: '{version}' });
+  const first = await driver.prepare('v7');
+  assert.equal(first.committedAt, '2025-03-04T03:06:07.000Z');
+  const manifest = JSON.parse(await readFile(join(first.artifact, '.rewind-release.json'), 'utf8'));
+  assert.equal(manifest.committedAt, '2025-03-04T03:06:07.000Z');
+  assert.deepEqual(await driver.prepare('v7'), { ...first, reused: true });
+});
+
+test('a dir source tells no commit time, even with a REVISION: it does not know the commit', async (t) => {
+  const fx = await fixture(t);
+  const source = await dirBuilds(fx, ['v1']);
+  await writeFile(join(fx.configDir, 'build', 'v1', 'REVISION'), 'abc1234\n');
+  const prepared = await makeDriver(fx, source).prepare('v1');
+  assert.equal(prepared.sha, 'abc1234');
+  assert.equal(prepared.committedAt, null);
 });
 
 test('an annotated tag resolves to its commit, and an intact release is reused', async (t) => {
