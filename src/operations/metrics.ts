@@ -38,7 +38,7 @@ export async function metrics(deps: Pick<EnvDeps, 'ledger' | 'app' | 'clock'>, r
   return { period, environments };
 }
 
-async function releasesSince(ledger: Ledger, app: string, env: string, from: string): Promise<Release[]> {
+export async function releasesSince(ledger: Ledger, app: string, env: string, from: string): Promise<Release[]> {
   return pagesSince(from, (r) => r.deployedAt, (before) => ledger.listReleases({ app, env, limit: METRICS_PAGE, before }));
 }
 
