@@ -17,6 +17,7 @@ import { registerRecord } from './commands/record.js';
 import { registerReport } from './commands/report.js';
 import { registerResume } from './commands/resume.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
 import { registerWatch } from './commands/watch.js';
@@ -47,6 +48,7 @@ export function buildProgram(io: CliIO): Command {
     registerHistory,
     registerRollback,
     registerWatch,
+    registerServe,
     registerApprove,
     registerResume,
     registerAbandon,

@@ -206,6 +206,10 @@ export const ERRORS = {
       'An interrupted or paused run holds this environment: continue it with `rewind resume RUN` or give it up with ' +
       '`rewind abandon RUN --reason ...`; nothing was planned or changed.',
   },
+  PORT_IN_USE: {
+    exit: EXIT.usage,
+    explanation: '`rewind serve` could not listen on the address and port given (in use, privileged, or not this machine\'s).',
+  },
   WATCH_NOT_CONFIGURED: {
     exit: EXIT.usage,
     explanation: 'The environment has no `watch:` section (tiers of conditions) to watch the live release with.',

@@ -45,3 +45,13 @@ export function runWhat(run: Run): string {
   if (run.kind === 'watch') return `watch ${run.fromVersion ?? '?'}`;
   return `${run.kind} ${run.fromVersion ?? '?'} → ${run.toVersion ?? '?'}`;
 }
+
+/** A table's header row. */
+export function headers(...names: string[]) {
+  return html`<tr>${names.map((n) => html`<th>${n}</th>`)}</tr>`;
+}
+
+/** A row of cells (each escaped, or markup made with html``). */
+export function row(...cells: unknown[]) {
+  return html`<tr>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
+}

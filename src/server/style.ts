@@ -21,7 +21,7 @@ a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 h1 { font-size: 20px; margin: 4px 0 12px; }
 h2 { font-size: 15px; margin: 20px 0 8px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 14px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 14px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .card h3 { margin: 0 0 6px; font-size: 16px; display: flex; justify-content: space-between; gap: 8px; }
 .kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
@@ -41,13 +41,16 @@ th { color: var(--muted); font-weight: 600; font-size: 12px; }
 svg { display: block; max-width: 100%; height: auto; }
 svg text { fill: var(--muted); font-size: 11px; }
 .spark { stroke: var(--accent); fill: none; stroke-width: 1.5; }
-.timeline .axis { stroke: var(--line); } .timeline .arrow { fill: none; stroke: var(--bad); stroke-width: 1.5; } .timeline .head { fill: var(--bad); }
+.timeline .axis { stroke: var(--line); } .timeline .head { fill: var(--bad); }
+.timeline .arrow { fill: none; stroke: var(--bad); stroke-width: 1.5; }
 .dot.ok { fill: var(--ok); } .dot.bad { fill: var(--bad); } .dot.warn { fill: var(--warn); } .dot.muted { fill: var(--muted); }
-.band.ok { fill: var(--band-ok); } .band.bad { fill: var(--band-bad); } .band.warn { fill: var(--band-warn); } .band.none { fill: var(--band-none); }
+.band.ok { fill: var(--band-ok); } .band.bad { fill: var(--band-bad); }
+.band.warn { fill: var(--band-warn); } .band.none { fill: var(--band-none); }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; font-size: 12px; max-height: 240px; overflow: auto; }
 form.approve { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 10px; }
 input { font: inherit; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text); }
-button { font: inherit; padding: 4px 14px; border-radius: 6px; border: 1px solid var(--ok); background: var(--ok); color: #fff; cursor: pointer; }
+button { font: inherit; padding: 4px 14px; border-radius: 6px; border: 1px solid var(--ok); background: var(--ok); color: #fff;
+  cursor: pointer; }
 .pager { margin-top: 10px; }
 @media (max-width: 640px) { main { padding: 10px; } .grid { grid-template-columns: 1fr; } header { padding: 8px 10px; } }
 `;

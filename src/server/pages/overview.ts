@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
 import type { EnvOverview } from '../../operations/dashboard/overview.js';
 import { page, type Html } from '../layout.js';
-import { pill, releaseLabel, runLink, runWhat, when } from '../format.js';
+import { headers, pill, releaseLabel, row, runLink, runWhat, when } from '../format.js';
 import type { Nav } from '../nav.js';
 import { figuresBlock, type EnvFigures } from './figures.js';
 
@@ -14,13 +14,14 @@ export function overviewPage(nav: Nav, envs: readonly { overview: EnvOverview; f
     <dt>since</dt><dd>${when(o.live?.activatedAt ?? o.live?.deployedAt)}</dd>
     <dt>last known good</dt><dd class="last-good">${releaseLabel(o.lastKnownGood)}</dd>
     <dt>driver</dt><dd>${o.driver}</dd>
-    <dt>incident</dt><dd>${o.incident ? html`${pill(o.incident.status)} ${runLink(o.incident)} <span class="muted">${runWhat(o.incident)}</span>`
+    <dt>incident</dt><dd class="incident">${o.incident
+      ? html`${pill(o.incident.status)} ${runLink(o.incident)} <span class="muted">${runWhat(o.incident)}</span>`
       : html`<span class="ok">none open</span>`}</dd>
   </dl>
   ${figures ? figuresBlock(figures) : ''}
   <h2>latest runs</h2>
-  <div class="scroll"><table><tr><th>run</th><th>what</th><th>status</th><th>when</th></tr>
-  ${o.recentRuns.map((r) => html`<tr><td>${runLink(r)}</td><td>${runWhat(r)}</td><td>${pill(r.status)}</td><td>${when(r.startedAt ?? r.createdAt)}</td></tr>`)}
+  <div class="scroll"><table>${headers('run', 'what', 'status', 'when')}
+  ${o.recentRuns.map((r) => row(runLink(r), runWhat(r), pill(r.status), when(r.startedAt ?? r.createdAt)))}
   </table></div>
 </section>`);
   return page('overview', nav, html`<h1>${nav.app}: overview</h1><div class="grid">${cards}</div>`);

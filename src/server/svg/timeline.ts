@@ -29,7 +29,8 @@ export function timelineSvg(releases: readonly Release[], runs: readonly Run[]) 
     if (!left || !back) return [];
     const [x1, x2] = [x(left.deployedAt), x(back.deployedAt)];
     const lift = Math.min(50, 14 + Math.abs(x1 - x2) / 8);
-    return [html`<path class="arrow" d="M${x1.toFixed(1)} ${AXIS - 8} Q${((x1 + x2) / 2).toFixed(1)} ${AXIS - 8 - lift} ${x2.toFixed(1)} ${AXIS - 8}"
+    const d = `M${x1.toFixed(1)} ${AXIS - 8} Q${((x1 + x2) / 2).toFixed(1)} ${AXIS - 8 - lift} ${x2.toFixed(1)} ${AXIS - 8}`;
+    return [html`<path class="arrow" d="${d}"
       marker-end="url(#head)"><title>${r.id}: ${r.fromVersion} back to ${r.toVersion}</title></path>`];
   });
   const dots = releases.map((r) => html`<circle class="dot ${tone(r.status)}" cx="${x(r.deployedAt).toFixed(1)}" cy="${AXIS}" r="5">
