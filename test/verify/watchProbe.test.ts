@@ -36,6 +36,8 @@ test('a query goes to Prometheus: a value, an empty answer, a rejected query', {
   assert.deepEqual(withoutAt(await probe.measure({ kind: 'query', query: 'vector(' })), {
     kind: 'error',
     message: `prometheus ${prometheus.url}: rejected the query (400 bad_data): invalid parameter "query": 1:8: parse error: unclosed left parenthesis`,
+    // Rejected, not unanswered: a configuration error the watch refuses to start with.
+    rejected: true,
   });
   await prometheus.stop();
   assert.deepEqual(withoutAt(await probe.measure({ kind: 'query', query: 'vector(0.25)' })), {
@@ -113,7 +115,8 @@ test('error_rate: a sampler per URL, started at the first reading, stopped by cl
   await probe.close();
   const closedAt = server.hits();
   await delay(100);
-  assert.equal(server.hits(), closedAt, 'no request after close()');
+  // A request already on the wire when close() aborted it may still reach the server; none is started after.
+  assert.ok(server.hits() - closedAt <= 1, `${server.hits() - closedAt} requests after close()`);
   assert.equal(ok.hits() > 0, true);
   assert.deepEqual(withoutAt(await probe.measure({ kind: 'error_rate', url: server.url })), { kind: 'error', message: 'the watch probe is closed' });
 });
