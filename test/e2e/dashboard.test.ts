@@ -74,6 +74,7 @@ test('the dashboard in chromium: overview, timeline, run page, audit; approving 
     await visit(page, `${readOnly}/`, 'overview');
     assert.equal((await page.textContent('[data-env="production"] .live-version'))?.trim(), `v2 ${(await world.shaOf('v2')).slice(0, 7)}`);
     assert.match((await page.textContent('[data-env="production"] .last-good')) ?? '', /^v1 /);
+    assert.equal((await page.textContent('[data-env="production"] .health'))?.trim(), 'healthy');
     assert.match((await page.textContent('[data-env="production"] .incident')) ?? '', new RegExp(`awaiting approval ${waitingId}`));
     assert.match((await page.textContent('.figures')) ?? '', /change failure rate\s*33\.3%\s*1 of 3 deploys/);
 

@@ -10,12 +10,16 @@ import { expandItem } from '../../core/template.js';
 export function watchHealth(
   deps: EnvDeps,
   expected: { version: string; sha: string | null },
+  timeoutMs?: number,
 ): ((signal?: AbortSignal) => Promise<{ ok: boolean; reason: string }>) | undefined {
   const health = deps.env.health;
   if (!health) return undefined;
   return async (signal) => {
     const results = await Promise.all(deps.targets.map(async (target) => {
-      const check = { ...health, url: expandItem(health.url, { host: target.address }), successes: 1, maxAttempts: 1 };
+      const check = {
+        ...health, url: expandItem(health.url, { host: target.address }), successes: 1, maxAttempts: 1,
+        ...(timeoutMs === undefined ? {} : { timeout: Math.min(health.timeout, timeoutMs) }),
+      };
       const result = await deps.verifier.checkHealth(check, expected, { ...(deps.fetch ? { fetch: deps.fetch } : {}) });
       return { target: target.name, result };
     }));

@@ -12,6 +12,7 @@ export function overviewPage(nav: Nav, envs: readonly { overview: EnvOverview; f
   <dl class="kv">
     <dt>runs</dt><dd class="live-version">${releaseLabel(o.live)}</dd>
     <dt>since</dt><dd>${when(o.live?.activatedAt ?? o.live?.deployedAt)}</dd>
+    <dt>health now</dt><dd class="health">${healthNow(o.health)}</dd>
     <dt>last known good</dt><dd class="last-good">${releaseLabel(o.lastKnownGood)}</dd>
     <dt>driver</dt><dd>${o.driver}</dd>
     <dt>incident</dt><dd class="incident">${o.incident
@@ -25,4 +26,10 @@ export function overviewPage(nav: Nav, envs: readonly { overview: EnvOverview; f
   </table></div>
 </section>`);
   return page('overview', nav, html`<h1>${nav.app}: overview</h1><div class="grid">${cards}</div>`);
+}
+
+function healthNow(health: EnvOverview['health']) {
+  if (health === null) return html`<span class="muted">no health check</span>`;
+  if (health.ok) return html`<span class="ok">healthy</span>`;
+  return html`<span class="bad">failing</span> <span class="muted">${health.reason}</span>`;
 }
