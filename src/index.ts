@@ -60,6 +60,16 @@ export { status } from './operations/status.js';
 export type { HostStatus, StatusReport } from './operations/status.js';
 export { history } from './operations/history.js';
 export type { History } from './operations/history.js';
+export { watchRelease } from './operations/watch/watchRelease.js';
+export type { WatchRequest, WatchResult } from './operations/watch/watchRelease.js';
+export { dismissWatch } from './operations/watch/dismissWatch.js';
+export type { WatchConfig, WatchCondition, WatchTier, Measurement, ConditionState } from './core/watch/measurement.js';
+export type { WatchPlan, WatchSegment, WatchDecision } from './core/watch/watchPlan.js';
+export { verifyNow } from './operations/verifyNow.js';
+export type { VerifyNowReport } from './operations/verifyNow.js';
+export { metrics } from './operations/metrics.js';
+export type { MetricsReport, MetricsRequest } from './operations/metrics.js';
+export type { EnvMetrics } from './core/metrics/envMetrics.js';
 
 // After a lost ledger: its releases re-created from the targets and the reports (open with acceptLostLedger).
 export { rebuildLedger } from './operations/lostLedger/rebuildLedger.js';
