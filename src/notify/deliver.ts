@@ -4,6 +4,7 @@
  * the deadline shared by the whole notify() call. Every way of failing is a
  * value; nothing here throws.
  */
+import { deadline } from '../core/deadline.js';
 import { describeFetchFailure, formatMs } from '../verify/fetchFailure.js';
 import { splitCredentials } from './credentials.js';
 import type { NotifyRequest } from './payload.js';
@@ -64,7 +65,7 @@ export async function deliver(request: NotifyRequest, options: DeliveryOptions):
 }
 
 async function send(request: NotifyRequest, leftMs: number, options: DeliveryOptions): Promise<Try> {
-  const { signal, clear } = timeoutSignal(Math.max(1, Math.ceil(leftMs)));
+  const { signal, clear } = deadline(Math.max(1, Math.ceil(leftMs)));
   // fetch refuses a URL with user:password@ in it: they go as Basic auth instead.
   const { url, authorization } = splitCredentials(request.url);
   try {
@@ -104,16 +105,6 @@ async function send(request: NotifyRequest, leftMs: number, options: DeliveryOpt
   }
 }
 
-/**
- * Like AbortSignal.timeout, but its timer keeps the process alive: that one
- * is unref'd, so a request that holds no socket open (an injected fetch) could
- * let the process exit with the notification silently unsent.
- */
-function timeoutSignal(ms: number): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms}ms`, 'TimeoutError')), ms);
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
 
 /** Enough of an error body to say why ("chat not found", "invalid_payload"), no more. */
 const SNIPPET_BYTES = 512;

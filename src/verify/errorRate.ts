@@ -6,6 +6,7 @@
  * failing fraction of the samples that completed in the window.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { deadline } from '../core/deadline.js';
 import type { Measurement } from '../core/watch/measurement.js';
 import { describeFetchFailure } from './fetchFailure.js';
 
@@ -127,19 +128,22 @@ export class ErrorRateSampler {
 
   /** One request: null when it answered 2xx, else why it failed in one line. */
   private async request(stop: AbortSignal): Promise<string | null> {
+    const timeout = deadline(this.requestTimeoutMs, stop);
     try {
       const response = await this.fetchImpl(this.url, {
         method: 'GET',
         headers: { 'cache-control': 'no-cache', 'user-agent': 'rewind-error-rate' },
         // A redirect is an answer of its own (to a login page, say), not followed.
         redirect: 'manual',
-        signal: AbortSignal.any([stop, AbortSignal.timeout(this.requestTimeoutMs)]),
+        signal: timeout.signal,
       });
       // Read to the end, under the same deadline: a stalled body is a failure, and the connection is kept for the next sample.
       await response.arrayBuffer();
       return response.status >= 200 && response.status < 300 ? null : `status ${response.status}`;
     } catch (error) {
       return describeFetchFailure(error, this.url, this.requestTimeoutMs);
+    } finally {
+      timeout.clear();
     }
   }
 

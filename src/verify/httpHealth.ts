@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { healthVerdict } from '../core/healthVerdict.js';
 import type { HealthObservation } from '../core/healthVerdict.js';
 import type { ExpectedBuild, HealthAttempt, HealthCheck, HealthResult } from '../core/verification.js';
+import { deadline } from '../core/deadline.js';
 import { describeFetchFailure } from './fetchFailure.js';
 
 export type { ExpectedBuild, HealthAttempt, HealthResult };
@@ -103,20 +104,22 @@ async function observe(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<HealthObservation> {
-  const timeout = AbortSignal.timeout(timeoutMs);
+  const timeout = deadline(timeoutMs, signal);
   try {
     const response = await fetchImpl(url, {
       method: 'GET',
       headers: { accept: 'application/json', 'cache-control': 'no-cache', 'user-agent': 'rewind-health' },
       // A redirect (to a login page, say) is reported as its own status, not followed.
       redirect: 'manual',
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      signal: timeout.signal,
     });
     // The body is read under the same deadline: a server may send headers and then stall.
     const body = await response.text();
     return { status: response.status, body };
   } catch (error) {
     return { error: describeFetchFailure(error, url, timeoutMs) };
+  } finally {
+    timeout.clear();
   }
 }
 

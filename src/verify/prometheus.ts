@@ -5,6 +5,7 @@
  * query's message (problem `rejected`: 400 bad_data, 422 execution) as a
  * config error.
  */
+import { deadline } from '../core/deadline.js';
 import { describeFetchFailure } from './fetchFailure.js';
 import { readPrometheusAnswer } from './prometheusAnswer.js';
 import type { PrometheusAnswer } from './prometheusAnswer.js';
@@ -27,14 +28,14 @@ export async function queryPrometheus(target: PrometheusTarget, query: string, d
   const base = target.url.replace(/\/+$/, '');
   if (deps.signal?.aborted) return unavailable(`prometheus ${base}: query cancelled`);
   const timeoutMs = Math.max(1, Math.ceil(target.timeoutMs));
-  const timeout = AbortSignal.timeout(timeoutMs);
+  const timeout = deadline(timeoutMs, deps.signal);
   let answer: PrometheusAnswer;
   try {
     const response = await (deps.fetch ?? fetch)(`${base}/api/v1/query?query=${encodeURIComponent(query)}`, {
       method: 'GET',
       headers: { accept: 'application/json', 'user-agent': 'rewind-watch' },
       redirect: 'manual',
-      signal: deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout,
+      signal: timeout.signal,
     });
     // Read under the same deadline: a server may send headers and then stall.
     const body = await response.text();
@@ -42,6 +43,8 @@ export async function queryPrometheus(target: PrometheusTarget, query: string, d
   } catch (error) {
     // Transport failures name the URL themselves.
     return unavailable(`prometheus: ${describeFetchFailure(error, base, timeoutMs)}`);
+  } finally {
+    timeout.clear();
   }
   return answer.kind === 'error' ? { ...answer, message: `prometheus ${base}: ${answer.message}` } : answer;
 }

@@ -6,6 +6,7 @@
  * breach is recorded once per condition and watching goes on.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deadline } from '../../core/deadline.js';
 import type { HeldLock } from '../../engine/envLock.js';
 import type { ClosableWatchProbe, ConditionSource, Measurement, WatchConfig } from '../../core/watch/measurement.js';
 import { sourceKey, trimWatchReadings, watchedSources } from '../../core/watch/readings.js';
@@ -40,9 +41,9 @@ export async function watchTicks(
   for (;;) {
     lock.assertHeld();
     const tickStarted = clock();
-    const signal = AbortSignal.timeout(Math.max(config.intervalMs, MIN_READING_MS));
-    const measure = async (source: ConditionSource) => [sourceKey(source), await probe.measure(source, signal)] as const;
-    const taken = await Promise.all([...sources.values()].map(measure));
+    const bound = deadline(Math.max(config.intervalMs, MIN_READING_MS));
+    const measure = async (source: ConditionSource) => [sourceKey(source), await probe.measure(source, bound.signal)] as const;
+    const taken = await Promise.all([...sources.values()].map(measure)).finally(bound.clear);
     for (const [key, reading] of taken) readings.set(key, [...(readings.get(key) ?? []), reading]);
     const now = clock();
     const assessment = assessTiers(config, readings, now);
