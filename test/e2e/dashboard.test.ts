@@ -84,6 +84,16 @@ test('the dashboard in chromium: overview, timeline, run page, audit; approving 
     assert.equal(await page.locator('svg.timeline circle').count(), 3);
     assert.equal(await page.locator('svg.timeline path.arrow').count(), 1, 'the automatic rollback is drawn back to v2');
 
+    const automatic = (await cli('history', '--json')).json().runs.find((r: any) => r.trigger === 'deploy.verify_failed');
+    await visit(page, `${readOnly}/runs/${automatic.run_id}`, 'rollback');
+    assert.deepEqual(await page.$$eval('table.hosts tr:nth-child(2) td', (tds) => tds.map((td) => td.textContent)), ['local', 'v2', 'yes', '–']);
+    assert.match((await page.textContent('table.steps')) ?? '', /health http:\/\/127\.0\.0\.1:\d+\/health: status 200, reports [0-9a-f]{7}/);
+    assert.ok((await page.$$eval('ul.files a', (as) => as.map((a) => a.textContent))).includes('report.md'));
+    const report = await fetch(`${readOnly}/runs/${automatic.run_id}/files/report.md`);
+    assert.equal(report.status, 200);
+    assert.match(await report.text(), /v3/);
+    assert.equal((await fetch(`${readOnly}/runs/${automatic.run_id}/files/..%2F..%2Frewind.yaml`)).status, 404);
+
     await visit(page, `${readOnly}/runs/${waitingId}`, 'run');
     assert.equal(await page.textContent('#run-id'), waitingId);
     assert.equal(await page.locator('form.approve').count(), 0, 'read-only: no approve button');

@@ -7,7 +7,9 @@
 import { join } from 'node:path';
 import { RewindError } from '../../core/errors.js';
 import type { Run, StepRecord } from '../../core/run.js';
+import type { PlanStep } from '../../core/plan.js';
 import type { EnvDeps } from '../deps.js';
+import { hostTable, type HostRowView } from './hostTable.js';
 import { plannedFromRun } from '../planRollbackRun.js';
 import { deployReportDir } from '../reports/writeRollbackReports.js';
 
@@ -17,8 +19,10 @@ export interface RunDetail {
   /** The run's report dir, and the files in it (sorted; subfolders as `dir/name`). */
   reportDir: string | null;
   files: string[];
-  /** summary.json of a rollback, when it was written: verification evidence and the per-host table. */
+  /** summary.json of a rollback, when it was written. */
   summary: Record<string, unknown> | null;
+  /** Per host: what the run's switch and verify steps did there. */
+  hosts: HostRowView[];
 }
 
 /** Where a run's report files are: a rollback's and a drill's as plannedFromRun puts them, a deploy's as deployReportDir does. */
@@ -43,7 +47,9 @@ export async function runDetail(deps: EnvDeps, runId: string): Promise<RunDetail
   } catch {
     summary = null;
   }
-  return { run, steps, reportDir, files, summary };
+  const planSteps = (run.plan as { steps?: PlanStep[] } | null)?.steps ?? [];
+  const hosts = hostTable(deps.targets.map((t) => t.name), planSteps, steps);
+  return { run, steps, reportDir, files, summary, hosts };
 }
 
 async function listFiles(deps: EnvDeps, dir: string, prefix = '', depth = 0): Promise<string[]> {

@@ -34,7 +34,7 @@ ${plan ? planBlock(plan) : ''}
 ${watch ? watchBlock(watch) : ''}
 <h2>steps</h2><div class="scroll"><table class="steps">${headers('#', 'step', 'status', 'took', 'output')}
 ${steps.map((s) => row(s.index, s.name, pill(s.status), seconds(s.durationMs), html`<pre>${s.error ?? s.output}</pre>`))}</table></div>
-${hostsBlock(detail.summary)}
+${hostsBlock(detail)}
 <h2>report files</h2>${detail.files.length === 0 ? html`<p class="muted">none</p>` : html`<ul class="files">${detail.files.map((f) =>
   html`<li><a href="/runs/${encodeURIComponent(run.id)}/files/${f.split('/').map(encodeURIComponent).join('/')}">${f}</a></li>`)}</ul>`}`);
 }
@@ -56,12 +56,10 @@ function watchBlock(plan: WatchPlan) {
 ${plan.segments.map((s) => row(when(s.from), when(s.to), s.ticks, pill(shown(s.state)), s.reason ?? ''))}</table></div>`;
 }
 
-/** The per-host table and the verification evidence a rollback's summary.json keeps. */
-function hostsBlock(summary: Record<string, unknown> | null) {
-  const hosts = Array.isArray(summary?.hosts) ? (summary.hosts as Record<string, unknown>[]) : [];
-  if (hosts.length === 0) return '';
-  const text = (v: unknown) => (v === null || v === undefined ? '–' : String(v));
-  return html`<h2>hosts</h2><div class="scroll"><table class="hosts">${headers('host', 'runs', 'failed step', 'error')}
-${hosts.map((h) => row(text(h.host), text(h.version), text(h.failed_step), text(h.error)))}
+/** Per host: the version its switch put there, whether it verified, the step that failed there. */
+function hostsBlock(detail: RunDetail) {
+  if (detail.hosts.length === 0 || detail.run.kind === 'watch') return '';
+  return html`<h2>hosts</h2><div class="scroll"><table class="hosts">${headers('host', 'switched to', 'verified', 'failed step')}
+${detail.hosts.map((h) => row(h.host, h.switchedTo ?? '–', h.verified ? html`<span class="ok">yes</span>` : 'no', h.failedStep ?? '–'))}
 </table></div>`;
 }
