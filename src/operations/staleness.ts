@@ -81,7 +81,10 @@ async function changesSinceStopped(
   if (other) return `${since}, ${other.kind} ${other.id} ${describeRun(other)} ran (${other.status})`;
   // The latest activation tells whether any release became live since (an indexed query, not a scan).
   const activated = await deps.ledger.liveRelease({ app: deps.app, env: deps.envName });
-  if (activated?.activatedAt && activated.activatedAt > stoppedAt) {
+  // The family's own switch may have made its target live after its last journal entry (killed between the two writes).
+  const ownSwitch = activated !== undefined && family.some((r, i) => r.toReleaseId === activated.id &&
+    (journals[i] ?? []).some((s) => s.stepId?.startsWith('switch:') === true || s.name.startsWith('switch to ')));
+  if (activated?.activatedAt && activated.activatedAt > stoppedAt && !ownSwitch) {
     const how = activated.source === 'rewind' ? 'deployed' : `recorded from ${activated.source}`;
     return `${since}, ${activated.version} became live (${how})`;
   }

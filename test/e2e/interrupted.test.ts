@@ -162,3 +162,21 @@ test('a deploy killed in its build is not resumed once the environment moved on 
   assert.equal(await world.current(), 'releases/v1');
   assert.equal((await cli('history', '--json')).json().runs[0].status, 'interrupted', 'still there to abandon');
 });
+
+test('a rollback killed inside its switch step, after the target became live but before the step was journaled done, resumes: its own switch is no change since', async (t) => {
+  const { world, cli } = await incident(t);
+  const killed = await spawnCli(world.root, ['rollback', '--apply', '--yes'], { REWIND_FAULT_KILL_AT: 'rollback:2:after' });
+  assert.equal(killed.signal, 'SIGKILL');
+  const runId = (await cli('history', '--json')).json().runs[0].run_id as string;
+  // What a kill between the ledger's markLive and the journal's finishStep leaves: the switch step still running.
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(join(world.root, '.rewind', 'ledger.sqlite'));
+  const changed = db.prepare("update steps set status = 'running', finished_at = null, duration_ms = null where run_id = ? and step_id like 'switch:%'")
+    .run(runId).changes;
+  db.close();
+  assert.equal(changed, 1);
+  const resumed = await cli('resume', runId, '--json');
+  assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+  assert.equal(await world.current(), 'releases/v2');
+  assert.equal((await world.served())?.version, 'v2');
+});
