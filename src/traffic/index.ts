@@ -4,6 +4,7 @@
  */
 import type { Exec, Files } from '../core/ports.js';
 import type { TrafficProxy } from '../core/traffic.js';
+import { createHaproxyProxy } from './haproxy.js';
 import { createNginxProxy } from './nginx.js';
 import type { TrafficSettings } from './settings.js';
 
@@ -22,6 +23,6 @@ export function createTrafficProxy(config: TrafficSettings, io: TrafficIo): Traf
     case 'nginx':
       return createNginxProxy(proxy, { blue: config.slots.blue.port, green: config.slots.green.port }, io);
     case 'haproxy':
-      throw new Error('the HAProxy proxy is not written yet');
+      return createHaproxyProxy(proxy);
   }
 }
