@@ -34,6 +34,15 @@ export const CONFIG_SCHEMA_ID = 'urn:rewind:schema:rewind.yaml';
  * `rewind config schema`.
  */
 export function configJsonSchema(): JsonSchema {
-  const schema = z.toJSONSchema(configSchema, { io: 'input' }) as JsonSchema;
+  const schema = z.toJSONSchema(configSchema, {
+    io: 'input',
+    // zod writes a discriminated union (notify's and traffic.proxy's `type`) as oneOf. Its forms exclude each other by
+    // their `type` const, so anyOf says the same, and anyOf is what the reference and the unknown-key hints read.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.oneOf === undefined) return;
+      jsonSchema.anyOf = jsonSchema.oneOf;
+      delete jsonSchema.oneOf;
+    },
+  }) as JsonSchema;
   return { $schema: schema.$schema, $id: CONFIG_SCHEMA_ID, ...schema, title: 'rewind.yaml' };
 }

@@ -96,7 +96,8 @@ function isCommand(schema: JsonSchema): boolean {
 }
 
 function plural(type: string): string {
-  return type.startsWith('`') ? type : `${type}s`;
+  // `sqlite` or `postgres` and one of `{ ... }` forms read as they are after "list of".
+  return type.startsWith('`') || type.startsWith('one of ') ? type : `${type}s`;
 }
 
 function range(schema: JsonSchema): string {

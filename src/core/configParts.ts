@@ -75,6 +75,9 @@ export const DURATION_BOUNDS = {
   prometheusTimeout: { min: '100ms', max: '1m' },
   // A watch condition's for: 0s acts on one reading; past an hour a tier-1 rollback comes too late to matter.
   conditionFor: { min: '0s', max: '1h' },
+  // traffic.keep_warm: how long the old slot keeps running after a switch, so a rollback in that window is a proxy switch.
+  // 0s stops it at once (every rollback then starts the target first); past a day the old slot is a second copy nobody watches.
+  keepWarm: { min: '0s', max: '24h' },
 } as const satisfies Record<string, DurationBound>;
 
 export type DurationRole = keyof typeof DURATION_BOUNDS;

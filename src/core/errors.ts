@@ -173,6 +173,19 @@ export const ERRORS = {
     exit: EXIT.runFailed,
     explanation: 'A Docker engine did not answer at its socket (missing, refused, no permission, or not an engine).',
   },
+  TRAFFIC_PROXY_UNREACHABLE: {
+    exit: EXIT.runFailed,
+    explanation:
+      'The blue/green proxy could not be read: nginx\'s upstream file is missing, unreadable or holds no such upstream block; ' +
+      'HAProxy\'s admin socket is missing, refuses connections, is not this user\'s, or lacks the backend or a slot\'s server. ' +
+      'The message names the file or socket; nothing was switched.',
+  },
+  TRAFFIC_SWITCH_REFUSED: {
+    exit: EXIT.runFailed,
+    explanation:
+      'The proxy refused the switch (`nginx -t` or the reload failed, HAProxy answered an error or would send to a server that ' +
+      'is down): traffic stays where it was, and the message quotes the proxy.',
+  },
   SSH_AUTH_FAILED: { exit: EXIT.usage, explanation: 'The SSH server refused every key offered (identity_file or the agent).' },
   HOST_KEY_UNKNOWN: {
     exit: EXIT.usage,

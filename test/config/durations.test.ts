@@ -43,8 +43,10 @@ test('ssh.connect_timeout, command.timeout and sla.rollback_seconds have bounds 
 
 test('the bounds table is consistent, and every duration key in the schema carries bounds into the reference', () => {
   for (const [role, { min, max }] of Object.entries(DURATION_BOUNDS)) {
-    // Only a watch condition's for may be 0s ("at once"); any other zero is a typo for a busy loop or a wait that cannot pass.
-    assert.ok((parseDuration(min) > 0 || role === 'conditionFor') && parseDuration(min) < parseDuration(max), role);
+    // Only a watch condition's for ("at once") and traffic.keep_warm ("stop the old slot at once") may be 0s; any other
+    // zero is a typo for a busy loop or a wait that cannot pass.
+    const zeroMeans = role === 'conditionFor' || role === 'keepWarm';
+    assert.ok((parseDuration(min) > 0 || zeroMeans) && parseDuration(min) < parseDuration(max), role);
   }
   const durations: string[] = [];
   const walk = (schema: JsonSchema, path: string): void => {

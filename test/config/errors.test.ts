@@ -163,7 +163,7 @@ environments:
     { line: 3, path: 'state.backend', message: 'expected one of: sqlite, postgres (got "mysql")' },
     { line: 7, path: 'environments.production.releases', message: 'missing required key "path"' },
     { line: 11, path: 'environments.production.health.timeout', message: 'expected a duration such as "250ms", "30s" or "5m" (got "soon")' },
-    { line: 12, path: 'environments.production', message: 'unknown key "colour" (expected one of: driver, hosts, ssh, concurrency, canary, batch, default, releases, git, docker, kubernetes, npm, archive, command, reload, health, watch, migrations, smoke, diagnostics, diagnostics_timeout, approval, sla, notify, env)' },
+    { line: 12, path: 'environments.production', message: 'unknown key "colour" (expected one of: driver, hosts, ssh, concurrency, canary, batch, default, releases, git, docker, kubernetes, npm, archive, command, reload, health, watch, traffic, migrations, smoke, diagnostics, diagnostics_timeout, approval, sla, notify, env)' },
   ]);
   assert.equal(error.details.file, 'rewind.yaml');
 });

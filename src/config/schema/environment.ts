@@ -6,6 +6,7 @@ import { migrationsSchema } from './migrations.js';
 import { notifySchema } from './notify.js';
 import { slaSchema } from './sla.js';
 import { SSH_HOST, sshSchema } from './ssh.js';
+import { trafficSchema } from './traffic.js';
 import { watchSchema } from './watch.js';
 import { DRIVERS } from '../../drivers/index.js';
 
@@ -53,6 +54,7 @@ export const environmentSchema = z
       .meta({ description: 'Run after the switch, e.g. ["pm2", "startOrReload", "ecosystem.config.cjs", "--update-env"].' }),
     health: healthSchema.optional(),
     watch: watchSchema.optional(),
+    traffic: trafficSchema.optional(),
     migrations: migrationsSchema.optional(),
     smoke: commandList.default([]).meta({ description: 'Commands that must exit 0 for a release to pass verification.' }),
     diagnostics: commandList.default([]).meta({

@@ -1,0 +1,58 @@
+/**
+ * Starting a proxy (nginx, HAProxy) as the test's own process on a free
+ * loopback port: its config is written for the port, it runs in the
+ * foreground (so its pid is the one to stop), and it is ready once the port
+ * takes connections. A port found free can be taken before the daemon binds
+ * it: then a few more tries.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { freePort } from '../../src/exec/freePort.js';
+import { stopChild } from './stopChild.js';
+
+export interface DaemonSpec {
+  program: string;
+  /** Writes the config for `port` and gives the arguments that start the daemon with it. */
+  prepare(port: number): Promise<string[]>;
+  /** Where its stdout and stderr go; read back when it does not start. */
+  logFile: string;
+  cwd: string;
+  /** Called with each child as it is spawned, so the caller's cleanup can stop it even mid-start. */
+  spawned(child: ChildProcess): void;
+}
+
+export async function startLoopbackDaemon(spec: DaemonSpec): Promise<{ child: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const args = await spec.prepare(port);
+    const log = openSync(spec.logFile, 'a');
+    const child = spawn(spec.program, args, { stdio: ['ignore', log, log], detached: true, cwd: spec.cwd });
+    // The child has its own copy.
+    closeSync(log);
+    spec.spawned(child);
+    if (await listening(port, child, 10_000)) return { child, port };
+    await stopChild(child);
+    const said = await readFile(spec.logFile, 'utf8').catch(() => '');
+    if (attempt >= 3 || !/address already in use/i.test(said)) {
+      throw new Error(`${spec.program} did not start on 127.0.0.1:${port}; its log says: ${said.trim().split('\n').slice(-5).join(' | ')}`);
+    }
+  }
+}
+
+async function listening(port: number, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (connected) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
+}
