@@ -16,7 +16,7 @@ import { isRunStopping } from '../firstError.js';
 import { getRun } from '../lookups.js';
 import { notifyRun } from '../notifyRun.js';
 import { planRollbackRun, plannedFromRun } from '../planRollbackRun.js';
-import type { WatchRequest, WatchResult } from './watchRelease.js';
+import type { WatchRequest, WatchResult } from './watchResult.js';
 
 export async function actOnDecision(deps: EnvDeps, run: Run, plan: WatchPlan, lock: HeldLock, request: WatchRequest): Promise<WatchResult> {
   const decision = plan.decision;

@@ -12,7 +12,6 @@ import type { WatchConfig } from '../../core/watch/measurement.js';
 import type { WatchPlan } from '../../core/watch/watchPlan.js';
 import { showDuration } from '../../core/configParts.js';
 import { takeEnvLock, type HeldLock } from '../../engine/envLock.js';
-import type { RollbackResult } from '../applyRollback.js';
 import { audit } from '../audit.js';
 import type { EnvDeps } from '../deps.js';
 import { stoppedMidRun, withCleanup } from '../firstError.js';
@@ -23,27 +22,9 @@ import { refuseRejectedQueries } from './rejectedQueries.js';
 import { actOnDecision } from './watchDecision.js';
 import { watchHealth } from './watchHealth.js';
 import { watchTicks } from './watchTicks.js';
+import type { WatchRequest, WatchResult } from './watchResult.js';
 
-export interface WatchRequest {
-  /** How long to watch; `watch.for` by default. */
-  forMs?: number;
-  /** Approve the tier-1 rollback if its plan needs approval (recorded in the audit log). */
-  autoApprove?: boolean;
-  /** What started the watch: `manual`, or `deploy` for `deploy --watch`. */
-  trigger?: string;
-}
-
-export interface WatchResult {
-  /** The window ended with no tier 1 or 2 acting (as RollbackResult.ok and DeployResult.ok say a run went well). */
-  ok: boolean;
-  run: Run;
-  plan: WatchPlan;
-  /** passed: the window ended with no tier 1 or 2 acting; rolled_back / escalated: that tier acted. */
-  outcome: 'passed' | 'rolled_back' | 'escalated';
-  rollback?: RollbackResult;
-  /** Why the command does not exit 0: WATCH_ROLLED_BACK, WATCH_ESCALATED, or what stopped the rollback. */
-  error?: RewindError;
-}
+export type { WatchRequest, WatchResult };
 
 export function watchConfigOf(deps: EnvDeps): WatchConfig {
   if (!deps.watch) {
