@@ -33,7 +33,7 @@ export async function withEnvironment<T>(
     warmHosts: options.warmHosts,
     newLedger: globals.newLedger,
     acceptLostLedger: options.acceptLostLedger,
-    oneTimePassword: oneTimePasswordSource(io, options.otp),
+    oneTimePassword: oneTimePasswordSource(io, options.otp, progress.whilePrompting),
   });
   // Closing (the ledger, SSH connections) can fail too, but never instead of what the command itself hit.
   return withCleanup(() => use(deps), async () => {

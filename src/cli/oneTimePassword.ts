@@ -12,13 +12,18 @@ export const OTP_OPTION = [
  * once per command (npm too uses one code for every write of a command).
  * Without either there is none, and the driver says what to pass.
  */
-export function oneTimePasswordSource(io: CliIO, given: string | undefined): (why: string) => Promise<string | undefined> {
+export function oneTimePasswordSource(
+  io: CliIO,
+  given: string | undefined,
+  /** The progress view gives the terminal to the prompt meanwhile (its spinner would draw over it). */
+  whilePrompting: <T>(ask: () => Promise<T>) => Promise<T> = (ask) => ask(),
+): (why: string) => Promise<string | undefined> {
   let code = given;
   return async (why) => {
     if (code !== undefined || !io.interactive) return code;
     // Loaded only when a registry asks: most runs never need it, and start-up time counts.
     const { password, isCancel } = await import('@clack/prompts');
-    const answer = await password({ message: terminalText(`${why}: one-time password`) });
+    const answer = await whilePrompting(() => password({ message: terminalText(`${why}: one-time password`) }));
     code = isCancel(answer) || typeof answer !== 'string' || answer.trim() === '' ? undefined : answer.trim();
     return code;
   };

@@ -163,3 +163,30 @@ test('npm (verdaccio on loopback): a watch whose tier-1 condition holds moves th
   const runs = (await world.cli({}, 'history', '--json')).json().runs;
   assert.equal(runs.find((r: any) => r.kind === 'rollback').trigger, 'watch:tier1');
 });
+
+test('npm: on a terminal, a registry that asks for a one-time password gets it from a prompt that does not echo', { skip: process.platform !== 'linux' }, async (t) => {
+  const world = await makeNpmWorld(t);
+  const gate = await startOtpGate(t, world.registry.url, '654321');
+  const { readFile } = await import('node:fs/promises');
+  const yaml = join(world.root, 'rewind.yaml');
+  await writeFile(yaml, (await readFile(yaml, 'utf8')).replace(`${world.registry.url}/`, `${gate.url}/`));
+  const { spawn } = await import('node:child_process');
+  const bin = join(import.meta.dirname, '..', '..', 'bin', 'rewind.js');
+  // util-linux's script gives the CLI a real terminal; what the test writes is typed at its prompt.
+  const child = spawn('script', ['-qec', `stty cols 160 rows 40; exec ${process.execPath} ${bin} deploy 1.0.0`, '/dev/null'], {
+    cwd: world.root, env: { ...process.env, TEST_NPM_TOKEN: world.registry.token, REWIND_USER: 'tester@example.com', TERM: 'dumb' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let seen = '';
+  child.stdout.on('data', (d) => { seen += String(d); });
+  const deadline = Date.now() + 20_000;
+  const plain = () => seen.replace(/\x1B\[[0-9;?]*[A-Za-z]/g, '');
+  while (!/one-time password/.test(plain()) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+  assert.match(plain(), /moving latest to 1\.0\.0: one-time password/);
+  child.stdin.write('654321\r');
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(code, 0, seen);
+  assert.doesNotMatch(seen, /654321/, 'the code is not echoed');
+  assert.deepEqual((await world.registry.get(TAGS)).body, { latest: '1.0.0' });
+  assert.ok(gate.writes.some((w) => w.endsWith('otp=654321')), gate.writes.join('\n'));
+});

@@ -5,7 +5,11 @@ import { paintFor } from './ansi.js';
 import { createStepList } from './stepList.js';
 
 /** An EventSink that may hold a spinner timer; `close()` stops it (safe to call twice, or never). */
-export type ProgressView = EventSink & { close(): void };
+export type ProgressView = EventSink & {
+  close(): void;
+  /** Give the terminal to a prompt while `ask` runs: the live lines are cleared and not redrawn meanwhile. */
+  whilePrompting<T>(ask: () => Promise<T>): Promise<T>;
+};
 
 export interface ProgressOptions {
   /** For tests: the clock the running step's timer reads. */
@@ -26,7 +30,15 @@ export function progressView(io: CliIO, globals: GlobalOptions, options: Progres
     paint: paintFor(io.env),
     now: options.now,
   });
-  return Object.assign(cleaned((event) => (shown(event, globals) ? list.handle(event) : undefined)), { close: list.close });
+  const whilePrompting = async <T>(ask: () => Promise<T>): Promise<T> => {
+    list.suspend();
+    try {
+      return await ask();
+    } finally {
+      list.resume();
+    }
+  };
+  return Object.assign(cleaned((event) => (shown(event, globals) ? list.handle(event) : undefined)), { close: list.close, whilePrompting });
 }
 
 /**
@@ -77,5 +89,5 @@ function plainLines(io: CliIO, globals: GlobalOptions): EventSink {
 }
 
 function withClose(sink: EventSink): ProgressView {
-  return Object.assign(sink, { close: () => {} });
+  return Object.assign(sink, { close: () => {}, whilePrompting: <T>(ask: () => Promise<T>) => ask() });
 }

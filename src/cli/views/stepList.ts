@@ -14,6 +14,9 @@ export interface StepList {
   handle(event: RunEvent): void;
   /** Stop the spinner and leave any unfinished step on screen as such. */
   close(): void;
+  /** Clear the live lines and stop drawing them (a prompt takes the terminal) until `resume()`. */
+  suspend(): void;
+  resume(): void;
 }
 
 const FRAMES = ['\u280b', '\u2819', '\u2839', '\u2838', '\u283c', '\u2834', '\u2826', '\u2827', '\u2807', '\u280f'];
@@ -55,7 +58,12 @@ export function createStepList(options: StepListOptions): StepList {
   };
 
   /** One write per change: erase the live area, add permanent lines, redraw the live area. */
+  let suspended = false;
   const render = (permanent = ''): void => {
+    if (suspended) {
+      if (permanent) write(permanent);
+      return;
+    }
     const live = liveLines();
     write(`${eraseLines(drawn)}${permanent}${live}`);
     drawn = running.size + (watchLine === undefined ? 0 : 1);
@@ -119,5 +127,15 @@ export function createStepList(options: StepListOptions): StepList {
     if (drawn > 0 || unfinished) render(unfinished);
   };
 
-  return { handle, close };
+  const suspend = (): void => {
+    write(eraseLines(drawn));
+    drawn = 0;
+    suspended = true;
+  };
+  const resume = (): void => {
+    suspended = false;
+    render();
+  };
+
+  return { handle, close, suspend, resume };
 }
