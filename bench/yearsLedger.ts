@@ -10,28 +10,15 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteLedger } from '../src/ledger/sqlite.js';
 import { describe, rewindCli } from './cli.js';
+import { pastDeploys, yearsConfig } from './yearsHistory.js';
 
 /** Fifty deploys a day: the history's timestamps go back from a day ago at this pace. */
 const DEPLOY_EVERY_MS = (24 * 3600_000) / 50;
-/** One deploy in this many failed verification and was rolled back. */
-const FAILED_EVERY = 25;
-
-const CONFIG = `app: shop
-default_env: production
-environments:
-  production:
-    driver: releases
-    hosts: [local]
-    approval: { required_for: none }
-    releases:
-      path: ./srv
-      source: { dir: "./build/{version}" }
-`;
 
 /** A project in `dir` whose production ledger holds `releases` releases (and a deploy run each), the newest two deployed for real. */
 export async function makeYearsProject(dir: string, releases: number): Promise<void> {
   await mkdir(join(dir, '.rewind'), { recursive: true });
-  await writeFile(join(dir, 'rewind.yaml'), CONFIG);
+  await writeFile(join(dir, 'rewind.yaml'), yearsConfig(['production']));
   const ledger = await openSqliteLedger(join(dir, '.rewind', 'ledger.sqlite'));
   await ledger.close();
   writeHistory(join(dir, '.rewind', 'ledger.sqlite'), Math.max(0, releases - 2));
@@ -52,16 +39,12 @@ function writeHistory(file: string, count: number): void {
     const run = db.prepare(`insert into runs (id, app, env, kind, status, from_version, to_version, from_release_id, to_release_id,
       requested_by, approved_by, reason, trigger, plan, created_at, started_at, finished_at, error, seq)
       values (?, 'shop', 'production', ?, 'succeeded', ?, ?, ?, ?, 'ci@example.com', null, null, ?, ?, ?, ?, ?, null, ?)`);
-    const start = Date.now() - 24 * 3600_000 - count * DEPLOY_EVERY_MS;
     let runSeq = 0;
     db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const at = new Date(start + i * DEPLOY_EVERY_MS).toISOString();
-        const done = new Date(start + i * DEPLOY_EVERY_MS + 40_000).toISOString();
-        const version = `v${i}`;
+      for (const { index: i, at: startMs, version, sha, failed } of pastDeploys(count, DEPLOY_EVERY_MS, Date.now() - 24 * 3600_000)) {
+        const at = new Date(startMs).toISOString();
+        const done = new Date(startMs + 40_000).toISOString();
         const id = `rel-${i}`;
-        const failed = i % FAILED_EVERY === FAILED_EVERY - 1;
-        const sha = (i * 2654435761 % 2 ** 32).toString(16).padStart(8, '0').repeat(5);
         release.run(id, version, sha, `/srv/releases/${version}`, failed ? 'rolled_back' : 'superseded', 'ci@example.com', at,
           failed ? null : done, failed ? done : null, at, i + 1);
         const plan = JSON.stringify({ kind: 'deploy', version, releaseId: id, previousReleaseId: i > 0 ? `rel-${i - 1}` : null,

@@ -3,6 +3,7 @@ import type { AuditKey } from '../core/auditHash.js';
 import { RELEASE_STATE_ACTION, releaseState, stateDifferences, type AuditedState, type OutsideChange } from '../core/releaseAudit.js';
 import type { Release } from '../core/release.js';
 import { appendAudit } from './auditQueries.js';
+import { newestFirst } from './releaseQueries.js';
 import { rowToRelease } from './rows.js';
 import type { Database } from './tables.js';
 
@@ -61,19 +62,25 @@ function outsideChange(was: Release | undefined, audited: AuditedState | undefin
   return audited === undefined || fields.length > 0 ? { entry: audited?.seq ?? null, fields } : undefined;
 }
 
-/** The releases markLive may change: the one made live and every other live or verified one of its environment. */
+/**
+ * The releases markLive may change: every other live or verified one of its environment, oldest first,
+ * then the one made live. One statement per status, as byEachStatus does: with both statuses in one
+ * `in` and an order by seq, SQLite walks every release of the environment (15 ms at 50,000 of them, on
+ * every deploy and rollback) instead of the (app, env, status, seq) index.
+ */
 export async function markLiveIds(trx: Kysely<Database>, id: string): Promise<string[]> {
   const target = await trx.selectFrom('releases').select(['app', 'env']).where('id', '=', id).executeTakeFirst();
   if (!target) return [id];
-  const others = await trx
+  const ofStatus = (status: 'live' | 'verified') => trx
     .selectFrom('releases')
-    .select('id')
+    .select(['id', 'seq'])
     .where('app', '=', target.app)
     .where('env', '=', target.env)
-    .where('status', 'in', ['live', 'verified'])
+    .where('status', '=', status)
     .where('id', '!=', id)
     .orderBy('seq')
     .execute();
+  const others = newestFirst((await Promise.all([ofStatus('live'), ofStatus('verified')])).flat()).reverse();
   return [...others.map((row) => row.id), id];
 }
 

@@ -83,6 +83,7 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       const ledger = await open(t);
       await ledger.insertRelease(release('old-verified', { status: 'verified' }));
       await ledger.insertRelease(release('old-live', { status: 'live' }));
+      await ledger.insertRelease(release('old-verified-2', { status: 'verified' }));
       await ledger.insertRelease(release('failed', { status: 'failed' }));
       await ledger.insertRelease(release('rolled', { status: 'rolled_back' }));
       await ledger.insertRelease(release('staging-live', { env: 'staging', status: 'live' }));
@@ -95,6 +96,10 @@ export function ledgerContract(name: string, factory: LedgerFactory): void {
       assert.equal(await status('new'), 'live');
       assert.equal(await status('old-verified'), 'superseded');
       assert.equal(await status('old-live'), 'superseded');
+      assert.equal(await status('old-verified-2'), 'superseded');
+      // One audit entry per release changed, in insert order whatever the status each had, the new one last.
+      const changed = (await ledger.listAudit()).slice(0, 4).reverse().map((e) => [e.detail.release_id, e.detail.previous_status]);
+      assert.deepEqual(changed, [['old-verified', 'verified'], ['old-live', 'live'], ['old-verified-2', 'verified'], ['new', 'deploying']]);
       assert.equal(await status('failed'), 'failed');
       assert.equal(await status('rolled'), 'rolled_back');
       assert.equal(await status('staging-live'), 'live');
