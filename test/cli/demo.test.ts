@@ -72,3 +72,11 @@ test('the installed bin (the bundle npm ci builds) runs and reports errors the s
   assert.equal(version.stdout.trim(), JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
 });
 
+
+test('rewind demo --dir that does not exist: one line naming it, exit 2, nothing made', async (t) => {
+  const parent = await tempDir(t);
+  const missing = join(parent, 'no-such-dir');
+  const run = await rewind(parent, ['demo', '--dir', missing]);
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.equal(run.stderr.trim(), `rewind: --dir ${missing}: no such directory (create it first, or leave out --dir for the OS temp dir)`);
+});

@@ -43,7 +43,11 @@ export interface DemoResult {
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const note = (text: string) => options.events({ type: 'note', text });
-  const parent = await realpath(options.parentDir ?? tmpdir());
+  const parent = await realpath(options.parentDir ?? tmpdir()).catch((error: NodeJS.ErrnoException) => {
+    if (options.parentDir === undefined || !['ENOENT', 'ENOTDIR'].includes(error.code ?? '')) throw error;
+    const why = 'no such directory (create it first, or leave out --dir for the OS temp dir)';
+    throw new RewindError('USAGE', `--dir ${options.parentDir}: ${why}`);
+  });
   const root = join(parent, `rewind-demo-${randomBytes(4).toString('hex')}`);
   const files = createGuardedFiles([root]);
   const exec = createLocalExec();
