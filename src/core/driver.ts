@@ -232,6 +232,8 @@ export interface DriverIo {
    * Each call may ask again: a code is good for one write.
    */
   oneTimePassword?: (why: string) => Promise<string | undefined>;
+  /** This process, and whether another process of this machine still runs: for leftovers named by the pid that made them. */
+  self?: { pid: number; isAlive(pid: number): boolean };
 }
 
 /**

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { driverSection, type EnvironmentConfig } from '../config/schema/environment.js';
 import type { DriverHost, DriverIo, DriverModule } from '../core/driver.js';
+import { processIdentity } from '../exec/processIdentity.js';
 import type { EventSink } from '../core/events.js';
 import type { CommandOptions, Exec, Files } from '../core/ports.js';
 import type { Target } from '../core/target.js';
@@ -69,10 +70,11 @@ export function environmentTargets(input: TargetsInput): Targets {
   const module = driverModule(input.env.driver, input.drivers ?? DRIVERS);
   const section = driverSection(input.env);
   const shared = new Map<string, unknown>();
+  const thisProcess = processIdentity();
   const io = (host: DriverHost, exec: Exec, files: Files, remote?: Pick<DriverIo, 'upload' | 'openUnixSocket'>): DriverIo => ({
     app: input.app, env: input.envName, host, exec, files, clock: systemClock, configDir: input.configDir, stateDir: input.stateDir,
     local: { exec: input.localExec, files: input.localFiles }, ...remote, shared, smoke: input.env.smoke,
-    variables: input.variables ?? process.env, oneTimePassword: input.oneTimePassword,
+    variables: input.variables ?? process.env, oneTimePassword: input.oneTimePassword, self: thisProcess,
   });
   const opened: Promise<SshHost>[] = [];
   const connectors: Array<() => Promise<unknown>> = [];

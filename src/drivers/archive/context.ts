@@ -22,4 +22,6 @@ export interface ArchiveContext {
   smoke: readonly (readonly string[])[];
   clock: Clock;
   random(): string;
+  /** This process, and whether a process of this machine still runs (DriverIo.self); without it, every temporary is kept. */
+  self?: { pid: number; isAlive(pid: number): boolean };
 }

@@ -44,6 +44,7 @@ export const archiveDriver: DriverModule<ArchiveConfig> = {
     smoke: io.smoke ?? [],
     clock: io.clock,
     random: () => randomBytes(4).toString('hex'),
+    self: io.self,
   }, io.local.files),
 };
 

@@ -60,15 +60,7 @@ export async function storedVersions(ctx: Pick<ArchiveContext, 'files' | 'layout
 async function removeDeadTemporaries(ctx: ArchiveContext): Promise<void> {
   for (const name of await ctx.files.list(ctx.layout.store)) {
     const pid = Number(/^\..+\.tmp-(\d+)-[0-9a-f]+$/.exec(name)?.[1] ?? Number.NaN);
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await ctx.files.remove(join(ctx.layout.store, name));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const dead = ctx.self !== undefined && pid !== ctx.self.pid && !ctx.self.isAlive(pid);
+    if (Number.isInteger(pid) && dead) await ctx.files.remove(join(ctx.layout.store, name));
   }
 }
