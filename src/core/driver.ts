@@ -7,6 +7,7 @@ import type { ZodType } from 'zod';
 import type { Risk } from './plan.js';
 import type { Clock, Exec, Files } from './ports.js';
 import type { TemplateVars } from './template.js';
+import type { Slot } from './traffic.js';
 
 /**
  * The detail a driver sets on a BUILD_FAILED error when the version itself
@@ -136,6 +137,12 @@ export interface Driver {
    * it on a driver without it is refused before anything changes.
    */
   deprecate?(version: string, message: string): Promise<string>;
+  /**
+   * Stop what this instance runs, keeping it ready to start again: a
+   * blue/green slot that takes no traffic (its container). Optional: a
+   * slot of a driver without it is stopped by `traffic.stop`, if configured.
+   */
+  stop?(): Promise<string>;
 }
 
 export interface TargetAssessment {
@@ -234,6 +241,19 @@ export interface DriverIo {
   oneTimePassword?: (why: string) => Promise<string | undefined>;
   /** This process, and whether another process of this machine still runs: for leftovers named by the pid that made them. */
   self?: { pid: number; isAlive(pid: number): boolean };
+  /**
+   * Blue/green (`traffic:`): the slot this instance acts on, which has a
+   * place of its own beside the other slot's (a `current-<slot>` link, a
+   * `<container>-<slot>` container) and `{slot}`/`{port}` in its commands.
+   * Only given to a module with `slots: true`.
+   */
+  slot?: SlotIo;
+}
+
+/** One blue/green slot as a driver instance sees it. */
+export interface SlotIo {
+  name: Slot;
+  port: number;
 }
 
 /**
@@ -261,6 +281,11 @@ export interface DriverModule<Config = unknown> {
    */
   writtenPaths?(config: Config, host: DriverHost): WrittenPath[];
   create(config: Config, io: DriverIo): Driver;
+  /**
+   * Whether it can run two versions side by side, one per blue/green slot
+   * (io.slot): what an environment's `traffic:` section needs.
+   */
+  readonly slots?: boolean;
   /** For `rewind init`: the commented `driver:` line, `hosts:` and section of an environment, indented as under `production:`. */
   starter?(app: string): string;
 }

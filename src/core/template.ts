@@ -3,7 +3,10 @@
  * `{version}` are substituted per item, never through a shell, so a value
  * can never split into two arguments or smuggle in an operator.
  */
-export const PLACEHOLDERS = ['version', 'sha', 'release_dir', 'previous_release_dir', 'env', 'app', 'host'] as const;
+export const PLACEHOLDERS = ['version', 'sha', 'release_dir', 'previous_release_dir', 'env', 'app', 'host', 'slot', 'port'] as const;
+
+/** Only a blue/green environment (`traffic:`) has them: the slot a command acts on, and that slot's port. */
+export const SLOT_PLACEHOLDERS = ['slot', 'port'] as const;
 
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateVars = Partial<Record<Placeholder, string>>;

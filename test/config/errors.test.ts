@@ -114,7 +114,7 @@ test('a bare number where a duration belongs', async (t) => {
 
 test('an unknown placeholder in a command is reported at that item', async (t) => {
   const error = await invalid(t, FULL_CONFIG.replace('smoke: [["npm", "run", "smoke"]]', 'smoke:\n      - ["npm", "run", "smoke"]\n      - ["curl", "{base_url}/ping"]'));
-  assert.equal(error.message, 'rewind.yaml:28: environments.production.smoke[1][1]: unknown placeholder {base_url} (expected one of: {version} {sha} {release_dir} {previous_release_dir} {env} {app} {host})');
+  assert.equal(error.message, 'rewind.yaml:28: environments.production.smoke[1][1]: unknown placeholder {base_url} (expected one of: {version} {sha} {release_dir} {previous_release_dir} {env} {app} {host} {slot} {port})');
 });
 
 test('a shell string where a command belongs', async (t) => {

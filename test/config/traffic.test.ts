@@ -9,9 +9,9 @@ import type { TrafficSettings } from '../../src/traffic/settings.js';
 import { tempDir } from '../helpers/tmp.js';
 import { minimal, writeConfig } from './fixtures.js';
 
-/** An environment whose traffic: section (its body indented under it) starts on line 7. */
-const withTraffic = (traffic: string): string =>
-  minimal(`    driver: releases\n    releases: { path: rel, source: { dir: . } }\n    traffic:\n${traffic}`);
+/** An environment whose traffic: section (its body indented under it) starts on line 7; its health check comes after it. */
+const withTraffic = (traffic: string, health = '    health: { url: "http://127.0.0.1:{port}/health" }\n'): string =>
+  minimal(`    driver: releases\n    releases: { path: rel, source: { dir: . } }\n    traffic:\n${traffic}${health}`);
 
 const SLOTS = '      slots: { blue: { port: 3001 }, green: { port: 3002 } }\n';
 
@@ -173,4 +173,22 @@ test("a key of the other proxy's form, an upstream name nginx would not take, on
     'rewind.yaml:16: environments.production.traffic.proxy.url: expected an http:// or https:// URL such as ' +
       'http://127.0.0.1:8080/health',
   );
+});
+
+test('blue/green needs a driver that runs two versions side by side, and a health URL with {port}', async (t) => {
+  const git = minimal(`    driver: git\n    git: { path: app, remote: origin }\n    health: { url: "http://127.0.0.1:{port}/health" }\n` +
+    `    traffic:\n${NGINX_EXAMPLE}`);
+  assert.match(await refused(t, git), /^rewind\.yaml:\d+: environments\.production\.traffic: driver "git" runs one version at a time: .*\(releases, .*command/);
+  assert.match(await refused(t, withTraffic(NGINX_EXAMPLE, '')), /environments\.production\.traffic: blue\/green needs a health: section whose url has \{port\}/);
+  const fixed = withTraffic(NGINX_EXAMPLE, '    health: { url: "http://127.0.0.1:3001/health" }\n');
+  assert.match(await refused(t, fixed), /^rewind\.yaml:\d+: environments\.production\.health\.url: expected \{port\} in the URL/);
+});
+
+test('{port} and {slot} without a traffic: section are refused where they are used', async (t) => {
+  const text = minimal('    driver: releases\n    releases: { path: rel, source: { dir: . } }\n' +
+    '    reload: ["pm2", "restart", "shop-{slot}"]\n');
+  assert.match(await refused(t, text), /environments\.production\.reload\[2\]: \{slot\} stands for a blue\/green slot's name: it needs a traffic: section/);
+  const health = minimal('    driver: releases\n    releases: { path: rel, source: { dir: . } }\n' +
+    '    health: { url: "http://127.0.0.1:{port}/health" }\n');
+  assert.match(await refused(t, health), /environments\.production\.health\.url: \{port\} stands for a blue\/green slot's port/);
 });

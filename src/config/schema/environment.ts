@@ -7,6 +7,7 @@ import { notifySchema } from './notify.js';
 import { slaSchema } from './sla.js';
 import { SSH_HOST, sshSchema } from './ssh.js';
 import { trafficSchema } from './traffic.js';
+import { trafficIssues } from './trafficRules.js';
 import { watchSchema } from './watch.js';
 import { DRIVERS } from '../../drivers/index.js';
 
@@ -93,6 +94,7 @@ export const environmentSchema = z
         message: `driver "${module.kind}" acts on the whole environment, not on hosts: remove hosts`,
       });
     }
+    for (const issue of trafficIssues(env, module, DRIVERS)) ctx.addIssue({ code: 'custom', ...issue });
   })
   .meta({ description: 'One place the app runs.' });
 

@@ -7,10 +7,13 @@ export const healthSchema = z
       .string()
       // {host} stands for each host's address, so the URL is checked with one in its place.
       .refine(
-        (url) => isHttpUrl(url.replaceAll('{host}', 'example.invalid')),
+        (url) => isHttpUrl(url.replaceAll('{host}', 'example.invalid').replaceAll('{port}', '1').replaceAll('{slot}', 'blue')),
         'expected an http:// or https:// URL such as http://127.0.0.1:3000/health',
       )
-      .meta({ description: "The health endpoint, e.g. http://127.0.0.1:3000/health; {host} stands for each host's address." }),
+      .meta({
+        description: "The health endpoint, e.g. http://127.0.0.1:3000/health; {host} stands for each host's address, " +
+          "{port} for a blue/green slot's port.",
+      }),
     expect_status: z.number().int().min(100).max(599).default(200).meta({ description: 'The HTTP status a healthy service answers with.' }),
     expect_version: z
       .union([z.string().min(1), z.literal(false)], {

@@ -118,6 +118,10 @@ export const trafficSchema = z
       .prefault('10m')
       .meta({ description: 'How long the old slot keeps running after a switch; a rollback inside it is a proxy switch back.' }),
     proxy: proxySchema,
+    stop: command.optional().meta({
+      description: 'Stops a slot\'s copy of the app once it takes no traffic (after a rollback), with {slot} and {port}, e.g. ' +
+        '["pm2", "delete", "shop-{slot}"]; a driver that runs containers stops its slot\'s own. Without it the slot is left running.',
+    }),
   })
   .meta({ description: 'Blue/green: two slots on their own ports behind a proxy; a switch moves the traffic, not the app.' });
 

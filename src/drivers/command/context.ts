@@ -1,4 +1,5 @@
 /** What every part of the command driver is handed: its I/O, where its commands run, and its settings. */
+import type { SlotIo } from '../../core/driver.js';
 import type { Exec } from '../../core/ports.js';
 import type { CommandConfig } from './schema.js';
 
@@ -12,4 +13,6 @@ export interface CommandDriverContext {
   config: CommandConfig;
   /** Runs on the host: this machine, or the remote one over SSH. */
   exec: Exec;
+  /** Blue/green: the slot these commands act on, as {slot} and {port}. */
+  slot?: SlotIo;
 }

@@ -29,8 +29,10 @@ export const commandDriver: DriverModule<CommandConfig> = {
     return [];
   },
   create: (config, io) => createCommandDriver({
-    app: io.app, env: io.env, host: io.host.address, cwd: commandCwd(config, io.host), config, exec: io.exec,
+    app: io.app, env: io.env, host: io.host.address, cwd: commandCwd(config, io.host), config, exec: io.exec, slot: io.slot,
   }),
+  // Each slot's commands are told {slot} and {port}: the user's scripts run one copy per slot.
+  slots: true,
 };
 
 /** command.cwd on `host`: `{host}` is its address; the config file's dir by default, and only on this machine. */

@@ -19,6 +19,7 @@ export function commandVars(ctx: CommandDriverContext, version?: string): Templa
     host: ctx.host,
     release_dir: ctx.cwd,
     previous_release_dir: ctx.cwd,
+    ...(ctx.slot ? { slot: ctx.slot.name, port: String(ctx.slot.port) } : {}),
   };
 }
 

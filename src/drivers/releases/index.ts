@@ -42,6 +42,8 @@ export interface ReleasesDriverOptions {
   clock?: Clock;
   /** Per build command; none by default. */
   buildTimeoutMs?: number;
+  /** The link this instance switches: `current`, or a blue/green slot's `current-<slot>`. */
+  currentName?: string;
 }
 
 export { MANIFEST_FILE, REVISION_FILE } from './layout.js';
@@ -55,7 +57,7 @@ export function createReleasesDriver(options: ReleasesDriverOptions): Driver {
       { field: 'releases.path' },
     );
   }
-  const layout = layoutOf(options.path);
+  const layout = layoutOf(options.path, options.currentName);
   const ctx: DriverContext = {
     app: options.app,
     env: options.env,

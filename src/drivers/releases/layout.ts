@@ -21,13 +21,14 @@ export interface Layout {
   buildingMarker(version: string): string;
 }
 
-export function layoutOf(root: string): Layout {
+/** `current`; a blue/green slot has a link of its own beside it: `current-blue`, `current-green`. */
+export function layoutOf(root: string, currentName = 'current'): Layout {
   const releasesDir = join(root, 'releases');
   return {
     root,
     releasesDir,
     sharedDir: join(root, 'shared'),
-    current: join(root, 'current'),
+    current: join(root, currentName),
     releaseDir: (version) => join(releasesDir, version),
     manifest: (version) => join(releasesDir, version, MANIFEST_FILE),
     linkTarget: (version) => `releases/${version}`,

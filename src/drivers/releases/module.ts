@@ -24,6 +24,8 @@ export const releasesDriver: DriverModule<ReleasesConfig> = {
   writeRoots: (config, host) => [releasesPath(config, host)],
   writtenPaths: (config, host) => [{ key: 'path', path: releasesPath(config, host) }],
   create: (config, io) => (io.host.remote ? shippedTo(config, io) : builtHere(config, io)),
+  // Both slots share releases/ and shared/; each has its own link.
+  slots: true,
   starter: (app) => `    # How versions are switched: releases (a releases/<version>/ dir per version and a current symlink).
     driver: releases
     # Where it runs: local (this machine).
@@ -57,8 +59,13 @@ function releasesPath(config: ReleasesConfig, host: DriverHost): string {
 function builtHere(config: ReleasesConfig, io: DriverIo): Driver {
   return createReleasesDriver({
     app: io.app, env: io.env, path: releasesPath(config, io.host), configDir: io.configDir, config, exec: io.exec, files: io.files,
-    localFiles: io.local.files,
+    localFiles: io.local.files, currentName: currentName(io),
   });
+}
+
+/** `current`, or a blue/green slot's own link beside it. */
+function currentName(io: DriverIo): string {
+  return io.slot ? `current-${io.slot.name}` : 'current';
 }
 
 function shippedTo(config: ReleasesConfig, io: DriverIo): Driver {
@@ -70,7 +77,7 @@ function shippedTo(config: ReleasesConfig, io: DriverIo): Driver {
   const host = createReleasesDriver({
     app: io.app, env: io.env, path, configDir: path,
     config: { ...config, source: { tarball: incoming, strip_components: 0 }, build: [] }, exec: io.exec, files: io.files,
-    localFiles: io.local.files,
+    localFiles: io.local.files, currentName: currentName(io),
   });
   // One staging dir and one pack per version for the whole fleet: every host gets the same bytes.
   const stagingPath = join(io.stateDir, 'build', io.env);
