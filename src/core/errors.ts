@@ -186,6 +186,12 @@ export const ERRORS = {
       'The proxy refused the switch (`nginx -t` or the reload failed, HAProxy answered an error or would send to a server that ' +
       'is down): traffic stays where it was, and the message quotes the proxy.',
   },
+  TRAFFIC_SPLIT: {
+    exit: EXIT.blocked,
+    explanation:
+      "The hosts' blue/green proxies send traffic to different slots (or one to none): no one plan can say which slot is idle; " +
+      'nothing was changed. `rewind status` shows each host; set them to one slot, then run again.',
+  },
   SSH_AUTH_FAILED: { exit: EXIT.usage, explanation: 'The SSH server refused every key offered (identity_file or the agent).' },
   HOST_KEY_UNKNOWN: {
     exit: EXIT.usage,
@@ -221,7 +227,8 @@ export const ERRORS = {
   },
   PORT_IN_USE: {
     exit: EXIT.usage,
-    explanation: '`rewind serve` could not listen on the address and port given (in use, privileged, or not this machine\'s).',
+    explanation: '`rewind serve` could not listen on the address and port given (in use, privileged, or not this machine\'s); ' +
+      "or a blue/green slot's port is taken by a program rewind did not start there: nothing was started.",
   },
   WATCH_NOT_CONFIGURED: {
     exit: EXIT.usage,

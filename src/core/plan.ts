@@ -3,6 +3,8 @@
  * saved as plan.json, shown as plan.md, and carried out step by step.
  */
 import type { Reversibility } from './migrations/tool.js';
+import type { Slot } from './traffic.js';
+import type { TrafficRollbackCase } from './trafficCase.js';
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 
@@ -24,7 +26,12 @@ export interface Risk {
 }
 
 export type PlanStepKind = 'snapshot' | 'make' | 'migrate' | 'ensure_release' | 'migration' | 'switch' | 'reload' | 'verify' | 'mark'
-  | 'deprecate';
+  | 'deprecate'
+  /** Blue/green (core/trafficSteps): start a version in a slot, verify it there, send the traffic to it, stop a slot. */
+  | 'start' | 'verify_slot' | 'route' | 'stop';
+
+/** The steps that change what a target runs, as users reach it: a switch, or (blue/green) sending the traffic to a slot. */
+export const SWITCHING_KINDS: readonly PlanStepKind[] = ['switch', 'route'];
 
 /** One step of a plan, as shown and as run (see core/planSteps). */
 export interface PlanStep {
@@ -42,6 +49,8 @@ export interface PlanStep {
   migration?: string;
   /** A deprecate step's message, as the operator gave it (`--deprecate-failed`). */
   message?: string;
+  /** Blue/green: the slot a step acts on (see core/trafficSteps). */
+  slot?: Slot;
 }
 
 /** What a deploy run carries out, saved on the run so that `rewind resume` carries out the same steps. */
@@ -55,6 +64,8 @@ export interface DeployPlan {
   steps?: PlanStep[];
   /** What each target ran when the deploy started (`current`; null: nothing known), so a resume can tell whether it moved since. */
   observedBefore?: Record<string, string | null>;
+  /** Blue/green: the idle slot the new version starts in; the slot left keeps running for traffic.keep_warm. */
+  slot?: Slot;
 }
 
 export interface PlanRelease {
@@ -108,6 +119,8 @@ export interface RollbackPlan {
   scope?: 'host' | 'environment';
   /** What the driver says about switching to the target (revisions it still has, what differs): see Driver.assess. */
   targetNotes?: string[];
+  /** Blue/green: how it goes back (a switch back to the warm slot, or a start in the idle one first) and why. */
+  traffic?: TrafficRollbackCase;
 }
 
 export const RISK_ORDER: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };

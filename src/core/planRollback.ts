@@ -5,6 +5,7 @@ import { lastKnownGood, liveRelease } from './lastKnownGood.js';
 import { assertSafeName } from './names.js';
 import { highestRisk, type PlanMigration, type PlanRelease, type Risk, type RollbackPlan } from './plan.js';
 import { rollbackPlanSteps, type FleetShape } from './planSteps.js';
+import type { TrafficRollbackCase } from './trafficCase.js';
 import type { Release } from './release.js';
 import { driftLines, uninspected, versionsSeen, type HostEvidence } from './runningEvidence.js';
 
@@ -53,6 +54,8 @@ export interface RollbackInput {
   migrations?: readonly PlanMigration[];
   /** What the driver found about switching to the target (Driver.assess): its risks join the plan's, its notes are shown. */
   assessment?: TargetAssessment;
+  /** Blue/green: how the traffic goes back to the target (see core/trafficCase), decided by the caller from the proxies. */
+  traffic?: TrafficRollbackCase;
 }
 
 /** Pure: the ledger and the observed state in, a plan out (or a RewindError saying why not). */
@@ -79,7 +82,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     skipped,
     steps: rollbackPlanSteps({
       from: failed, to: target, migrations, missingOn: input.missingOn ?? [], reload: input.reloadConfigured,
-      diagnostics: input.diagnosticsConfigured ?? false, deprecate: input.deprecateFailed,
+      diagnostics: input.diagnosticsConfigured ?? false, deprecate: input.deprecateFailed, traffic: input.traffic,
       fleet: { targets: input.hosts, canary: input.fleet?.canary ?? 0, batch: input.fleet?.batch },
     }),
     migrations,
@@ -92,6 +95,7 @@ export function planRollback(input: RollbackInput): RollbackPlan {
     hosts: input.scope === 'environment' ? [] : [...input.hosts],
     scope: input.scope ?? 'host',
     ...(input.assessment && input.assessment.notes.length > 0 ? { targetNotes: [...input.assessment.notes] } : {}),
+    ...(input.traffic ? { traffic: input.traffic } : {}),
   };
 }
 

@@ -5,6 +5,9 @@
  */
 import { batchesOf, onHostsLabel } from './fleet.js';
 import type { PlanMigration, PlanStep } from './plan.js';
+import { trafficPlanSteps } from './trafficSteps.js';
+import type { TrafficRollbackCase } from './trafficCase.js';
+import type { Slot } from './traffic.js';
 
 export interface FleetShape {
   /** The names of the targets, in config order: hosts, or the environment alone. */
@@ -48,6 +51,8 @@ export interface RollbackStepFacts {
   diagnostics?: boolean;
   /** Deprecate the failed version with this message once the target is verified (`--deprecate-failed`). */
   deprecate?: string;
+  /** Blue/green: how the traffic goes back to the target. */
+  traffic?: TrafficRollbackCase;
 }
 
 export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
@@ -73,7 +78,12 @@ export function rollbackPlanSteps(facts: RollbackStepFacts): PlanStep[] {
       version: from.version,
       migration: m.id,
     })),
-    ...batchPlanSteps(to.version, to.sha, facts.fleet, facts.reload),
+    ...(facts.traffic
+      ? trafficPlanSteps({
+        version: to.version, sha: to.sha, slot: facts.traffic.slot, start: facts.traffic.kind === 'start_then_switch',
+        stop: { slot: facts.traffic.failed, version: from.version },
+      }, facts.fleet)
+      : batchPlanSteps(to.version, to.sha, facts.fleet, facts.reload)),
     { id: `mark:${from.version}`, kind: 'mark', title: `mark ${from.version} rolled_back`, version: from.version },
     ...(facts.deprecate === undefined
       ? []
@@ -87,6 +97,8 @@ export interface DeployStepFacts {
   migrations: boolean;
   fleet: FleetShape;
   reload: boolean;
+  /** Blue/green: the idle slot the version starts in. */
+  slot?: Slot;
 }
 
 export function deployPlanSteps(facts: DeployStepFacts): PlanStep[] {
@@ -96,7 +108,8 @@ export function deployPlanSteps(facts: DeployStepFacts): PlanStep[] {
     ...(facts.migrations
       ? [{ id: `migrate:${version}`, kind: 'migrate', title: `migrate the database for ${version}`, version } satisfies PlanStep]
       : []),
-    ...batchPlanSteps(version, null, facts.fleet, facts.reload),
+    ...(facts.slot ? trafficPlanSteps({ version, sha: null, slot: facts.slot, start: true }, facts.fleet)
+      : batchPlanSteps(version, null, facts.fleet, facts.reload)),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Driver } from './driver.js';
 import type { Exec, Files } from './ports.js';
+import type { Slot, TrafficProxy } from './traffic.js';
 
 /**
  * One place an environment's driver acts: a host (`local`, `user@host:port`)
@@ -14,4 +15,18 @@ export interface Target {
   files: Files;
   /** What `{host}` stands for in the health URL: the host name alone. */
   address: string;
+  /** Blue/green (`traffic:`): both slots and the proxy in front of them; then `driver` acts on the slot the proxy sends to. */
+  traffic?: TargetTraffic;
+}
+
+/** One host's blue/green: a driver instance per slot, and the proxy that picks one. */
+export interface TargetTraffic {
+  proxy: TrafficProxy;
+  slots: Record<Slot, Driver>;
+  ports: Record<Slot, number>;
+  /** The health URL through the proxy, `{host}` expanded: what users reach. */
+  url: string;
+  keepWarmMs: number;
+  /** `traffic.stop`: stops a slot's copy of the app, for a driver without a stop of its own. */
+  stop?: readonly string[];
 }

@@ -6,6 +6,7 @@
  * idle slot and verified there first, then the proxy switches. Pure: the plan
  * says which case it is and why.
  */
+import { RewindError } from './errors.js';
 import { otherSlot, type ProxyState, type Slot } from './traffic.js';
 
 export interface SlotNow {
@@ -56,4 +57,30 @@ export function trafficRollbackCase(facts: TrafficFacts, target: string): Traffi
 /** Where a blue/green deploy starts the new version: the slot the proxy does not send traffic to. */
 export function idleSlot(proxy: ProxyState): Slot {
   return proxy.live === null ? 'blue' : otherSlot(proxy.live);
+}
+
+/**
+ * One case for a fleet, from each host's: a switch back only when every
+ * host can switch back to the same slot; else the target starts in the
+ * idle slot everywhere (starting it again where it is warm costs a start
+ * on a slot that takes no traffic, never a gap). Hosts whose proxies send
+ * to different slots cannot share one plan: refused, naming them.
+ */
+export function fleetRollbackCase(cases: readonly { host: string; case: TrafficRollbackCase }[]): TrafficRollbackCase {
+  const [first] = cases;
+  if (first === undefined) throw new RewindError('INTERNAL', 'a blue/green rollback without hosts');
+  const split = cases.filter((c) => c.case.slot !== first.case.slot || c.case.failed !== first.case.failed);
+  if (split.length > 0) throw trafficSplit(cases.map((c) => ({ host: c.host, live: c.case.failed })));
+  if (cases.length === 1) return first.case;
+  const cold = cases.filter((c) => c.case.kind === 'start_then_switch');
+  if (cold.length === 0) return { ...first.case, why: `on every host, ${first.case.why}` };
+  const why = cold.map((c) => `${c.host}: ${c.case.why}`).join('; ');
+  return { kind: 'start_then_switch', slot: first.case.slot, failed: first.case.failed, why };
+}
+
+/** Hosts whose proxies send traffic to different slots: which slot is idle has no one answer. */
+export function trafficSplit(hosts: readonly { host: string; live: Slot | null }[]): RewindError {
+  const said = hosts.map((h) => `${h.host} sends to ${h.live ?? 'no single slot'}`).join(', ');
+  return new RewindError('TRAFFIC_SPLIT', `the hosts' proxies disagree (${said}): one plan cannot say which slot is idle; ` +
+    'set them to one slot by hand (`rewind status` shows each), then run again', { hosts });
 }

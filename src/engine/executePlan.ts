@@ -44,10 +44,11 @@ export function firstUndone(plan: readonly PlanStep[], journal: readonly StepRec
 }
 
 /** Did the run get that far: does its journal show a step of this kind as succeeded? */
-export function journalReached(plan: readonly PlanStep[], journal: readonly StepRecord[], kind: PlanStepKind): boolean {
+export function journalReached(plan: readonly PlanStep[], journal: readonly StepRecord[], kinds: readonly PlanStepKind[]): boolean {
   return journal.some((record) => {
     const step = plan[record.index];
-    return record.status === 'succeeded' && step?.kind === kind && (record.stepId === undefined || record.stepId === step.id);
+    return record.status === 'succeeded' && step !== undefined && kinds.includes(step.kind) &&
+      (record.stepId === undefined || record.stepId === step.id);
   });
 }
 

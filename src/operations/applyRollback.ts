@@ -6,7 +6,7 @@ import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import type { StepOutcome } from '../engine/runSteps.js';
 import { executePlan, journalReached } from '../engine/executePlan.js';
 import { confirmPaused, failure, pause } from './rollbackEndings.js';
-import type { PlanStep } from '../core/plan.js';
+import { SWITCHING_KINDS, type PlanStep } from '../core/plan.js';
 import { STEP_FACTORIES } from './stepFactories.js';
 import { rollbackStepContext } from './stepContext.js';
 import { rollbackStepsOf } from './planSteps.js';
@@ -158,7 +158,7 @@ async function stepThrough(deps: EnvDeps, planned: PlannedRollback, started: Run
   if (result.paused) return await pause(deps, planned, run, record, result.outcomes, result.error as RewindError, startedAt, notified);
   const error = result.ok
     ? undefined
-    : await failure(deps, result.error, from, to, journalReached(planSteps, record, 'switch'), verification);
+    : await failure(deps, result.error, from, to, journalReached(planSteps, record, SWITCHING_KINDS), verification);
   const fleetAfter = await observeFleet(deps.targets, deps.fleet.concurrency);
   const liveAfter = describeFleet(fleetAfter.byHost);
   const hosts = hostRows(fleetAfter.byHost, record);

@@ -4,7 +4,7 @@ import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
 import { takeEnvLock, type HeldLock } from '../engine/envLock.js';
 import { executePlan, journalReached } from '../engine/executePlan.js';
-import type { DeployPlan, PlanStep } from '../core/plan.js';
+import { SWITCHING_KINDS, type DeployPlan, type PlanStep } from '../core/plan.js';
 import { deployStepsFor, deployStepsOf } from './planSteps.js';
 import { STEP_FACTORIES } from './stepFactories.js';
 import type { Verification } from '../core/verification.js';
@@ -22,6 +22,7 @@ import { isRunStopping, stoppedMidRun, withCleanup } from './firstError.js';
 import { finishDeploy, type DeployResult } from './finishDeploy.js';
 import { stepFailed } from '../core/stepFailed.js';
 import { deployReportDir } from './reports/writeRollbackReports.js';
+import { deploySlot } from './trafficFacts.js';
 
 export interface DeployRequest {
   version: string;
@@ -44,9 +45,12 @@ export async function deploy(deps: EnvDeps, request: DeployRequest): Promise<Dep
   deps.migrations?.assertUsable();
   const previous = await deps.ledger.liveRelease({ app: deps.app, env: deps.envName });
   const release = newRelease(deps, { version });
-  const steps = deployStepsFor(deps, version);
+  // Blue/green: the slot no proxy sends traffic to, read from the proxies before anything is written.
+  const slot = await deploySlot(deps);
+  const steps = deployStepsFor(deps, version, slot);
   const plan: DeployPlan = {
     kind: 'deploy', version, releaseId: release.id, previousReleaseId: previous?.id ?? null, autoRollback: request.autoRollback, steps,
+    ...(slot ? { slot } : {}),
   };
   const run = newRun(deps, 'deploy', {
     fromVersion: previous?.version ?? null, fromReleaseId: previous?.id ?? null, toVersion: version, toReleaseId: release.id,
@@ -138,7 +142,7 @@ async function stepThrough(
   let pruned: string[] = [];
   if (!result.ok) {
     await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: deps.clock.now().toISOString() });
-    const switched = journalReached(planSteps, record, 'switch');
+    const switched = journalReached(planSteps, record, SWITCHING_KINDS);
     if (!switched) rollbackSkipped = `${plan.version} never became current: nothing to roll back`;
     else if (!plan.autoRollback) rollbackSkipped = '--no-auto-rollback: the failed release stays current';
     else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;

@@ -1,8 +1,8 @@
+import { healthUrl } from './healthFor.js';
 import type { LiveState } from '../core/driver.js';
 import type { Release } from '../core/release.js';
 import type { HostEvidence } from '../core/runningEvidence.js';
 import type { Target } from '../core/target.js';
-import { expandItem } from '../core/template.js';
 import type { HealthResult } from '../core/verification.js';
 import type { EnvDeps } from './deps.js';
 import { findServing } from './ledgerLookups.js';
@@ -71,7 +71,7 @@ async function probeServed(
   return deps.verifier.checkHealth(
     {
       ...health,
-      url: expandItem(health.url, { host: target.address }),
+      url: healthUrl(health.url, target),
       successes: 1,
       ...(probe.maxAttempts === undefined ? {} : { maxAttempts: probe.maxAttempts }),
       timeout: Math.min(health.timeout, probe.timeoutMs),

@@ -1,3 +1,4 @@
+import { rollbackTrafficCase } from './trafficFacts.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Risk, RollbackPlan } from '../core/plan.js';
@@ -84,12 +85,13 @@ export async function planRollbackRun(deps: EnvDeps, request: RollbackRequest): 
   const located: RollbackInput = { ...input, missingOn: presence.filter((p) => !(p.ok && p.value)).map((p) => p.host) };
   const first = planRollback(located);
   // The migrations to revert depend on the target; an irreversible one throws here, before anything is saved.
-  const [migrations, assessment] = await Promise.all([
+  const [migrations, assessment, traffic] = await Promise.all([
     deps.migrations ? planMigrations(deps, releases, first.from, first.to) : undefined,
     assessTarget(deps, target, artifactOf(target, releases)),
+    rollbackTrafficCase(deps, first.to),
   ]);
   const digest = ledgerDigest(planBasis(releases, first.from.releaseId, first.to.releaseId));
-  const plan = planRollback({ ...located, migrations, assessment, ledgerDigest: digest });
+  const plan = planRollback({ ...located, migrations, assessment, ledgerDigest: digest, ...(traffic ? { traffic } : {}) });
   const kind = request.kind ?? 'rollback';
   const run = newRun(deps, kind, {
     status: 'planned',

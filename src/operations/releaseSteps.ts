@@ -1,19 +1,21 @@
 import { basename, isAbsolute } from 'node:path';
 import { stepFailed } from '../core/stepFailed.js';
-import type { HealthConfig } from '../config/schema/health.js';
 import { RewindError } from '../core/errors.js';
 import { onHostsLabel } from '../core/fleet.js';
 import type { Release } from '../core/release.js';
 import type { Verification } from '../core/verification.js';
-import { expandArgv, expandItem, type TemplateVars } from '../core/template.js';
+import { expandArgv, type TemplateVars } from '../core/template.js';
 import type { Step } from '../engine/runSteps.js';
 import type { PlanStep } from '../core/plan.js';
 import { rewindEnv } from '../core/rewindEnv.js';
 import { targetsOf, type StepContext } from './stepContext.js';
 import type { EnvDeps } from './deps.js';
 import type { Target } from '../core/target.js';
+import type { Driver } from '../core/driver.js';
+import type { Slot } from '../core/traffic.js';
 import { onHosts, settle } from './targets.js';
 import { reasonLine } from '../core/reasonLine.js';
+import { healthFor } from './healthFor.js';
 
 /**
  * The steps deploy and rollback share: switch, reload, verify. Each acts on
@@ -26,8 +28,11 @@ const SMOKE_TIMEOUT_MS = 5 * 60_000;
 /** Nor may a reload that never returns. */
 const RELOAD_TIMEOUT_MS = 5 * 60_000;
 
-export async function releaseVars(deps: EnvDeps, target: Target, release: Pick<Release, 'version' | 'sha'>): Promise<TemplateVars> {
-  return { ...(await target.driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app, host: target.address };
+/** `driver`: a blue/green slot's own, whose vars hold {slot} and {port}; the target's by default. */
+export async function releaseVars(
+  deps: EnvDeps, target: Target, release: Pick<Release, 'version' | 'sha'>, driver: Driver = target.driver,
+): Promise<TemplateVars> {
+  return { ...(await driver.vars(release.version)), sha: release.sha ?? '', env: deps.envName, app: deps.app, host: target.address };
 }
 
 /** `on web1, web2` for a step that acts on some of the targets; nothing when there is only one. */
@@ -77,20 +82,8 @@ export function reloadStep(step: PlanStep, ctx: StepContext): Step {
   return {
     name: `reload the app${onLabel(deps, hosts)}`,
     run: async () => {
-      const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
-        const vars = await releaseVars(deps, t, release);
-        const argv = expandArgv(reload, vars);
-        const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(ctx, vars), timeoutMs: RELOAD_TIMEOUT_MS });
-        if (result.code !== 0) {
-          const last = reasonLine(result.stderr) || reasonLine(result.stdout);
-          throw stepFailed(
-            'commandExited',
-            { what: 'reload', command: showCommand(argv), code: result.code, reason: last },
-            { stdout: result.stdout, stderr: result.stderr },
-          );
-        }
-        return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
-      });
+      const outcomes = await onHosts(hosts, deps.fleet.concurrency,
+        async (t) => runReload(ctx, t, reload, await releaseVars(deps, t, release)));
       return settle(outcomes, (line) => line);
     },
     simulate: async () => {
@@ -102,6 +95,21 @@ export function reloadStep(step: PlanStep, ctx: StepContext): Step {
       return settle(outcomes, (line) => line);
     },
   };
+}
+
+/** The reload command on one host with these vars, in the release dir; throws when it does not exit 0. */
+export async function runReload(ctx: StepContext, t: Target, reload: readonly string[], vars: TemplateVars): Promise<string> {
+  const argv = expandArgv(reload, vars);
+  const result = await t.exec.run(argv, { cwd: vars.release_dir, env: releaseEnv(ctx, vars), timeoutMs: RELOAD_TIMEOUT_MS });
+  if (result.code !== 0) {
+    const last = reasonLine(result.stderr) || reasonLine(result.stdout);
+    throw stepFailed(
+      'commandExited',
+      { what: 'reload', command: showCommand(argv), code: result.code, reason: last },
+      { stdout: result.stdout, stderr: result.stderr },
+    );
+  }
+  return `${showCommand(argv)} exited 0 in ${result.durationMs}ms`;
 }
 
 /**
@@ -142,7 +150,7 @@ export function verifyStep(step: PlanStep, ctx: StepContext): Step {
     },
     simulate: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
-        const health = healthFor(deps, t);
+        const health = healthFor(deps.env.health, t);
         if (!health) return 'no health check configured: a real rollback could not prove its result';
         // The target is not running yet, so only ask whether the endpoint answers at all.
         const probe = await deps.verifier.probe(health.url, { fetch: deps.fetch });
@@ -166,13 +174,16 @@ export async function verifyOnHost(
   target: Target,
   release: Pick<Release, 'version' | 'sha' | 'artifact'>,
   envOf: (vars: TemplateVars) => Record<string, string>,
+  slot?: Slot,
 ): Promise<{ running: string[]; verification: Verification }> {
+  // Blue/green: a slot is verified on its own port, before traffic moves to it; without a slot, through the proxy.
+  const driver = slot && target.traffic ? target.traffic.slots[slot] : target.driver;
   // What the engine runs is cheaper to ask than the app, and a wrong image makes the app's answer moot.
-  const running = target.driver.confirmRunning ? [await target.driver.confirmRunning(release.version, release.artifact)] : [];
-  const vars = await releaseVars(deps, target, release);
+  const running = driver.confirmRunning ? [await driver.confirmRunning(release.version, release.artifact)] : [];
+  const vars = await releaseVars(deps, target, release, driver);
   const verification = await deps.verifier.verify(
     {
-      health: healthFor(deps, target),
+      health: healthFor(deps.env.health, target, slot),
       smoke: deps.env.smoke,
       expected: { version: release.version, sha: release.sha },
       cwd: vars.release_dir,
@@ -192,11 +203,6 @@ async function settledArtifact(deps: EnvDeps, version: string): Promise<string |
   return only.driver.settledArtifact(version);
 }
 
-/** The health check as it applies to one host: `{host}` in the URL becomes that host's address. */
-function healthFor(deps: EnvDeps, target: Target): HealthConfig | undefined {
-  const health = deps.env.health;
-  return health ? { ...health, url: expandItem(health.url, { host: target.address }) } : undefined;
-}
 
 /** What reload and smoke commands see: the release, the run, who asked (see core/rewindEnv). */
 export function releaseEnv(ctx: Pick<StepContext, 'release' | 'run' | 'deps'>, vars: TemplateVars): Record<string, string> {

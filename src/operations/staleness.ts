@@ -7,7 +7,7 @@
  * it is refused, and nothing is changed.
  */
 import { RewindError } from '../core/errors.js';
-import type { DeployPlan, PlanStep, RollbackPlan } from '../core/plan.js';
+import { SWITCHING_KINDS, type DeployPlan, type PlanStep, type RollbackPlan } from '../core/plan.js';
 import type { Release } from '../core/release.js';
 import type { Run, StepRecord } from '../core/run.js';
 import { runProgress } from '../core/runProgress.js';
@@ -120,7 +120,7 @@ async function movedHosts(deps: EnvDeps, run: Run, planSteps: readonly PlanStep[
 function switchedVersions(planSteps: readonly PlanStep[], journal: readonly StepRecord[]): Map<string, string> {
   const left = new Map<string, string>();
   for (const step of runProgress(planSteps, journal).done) {
-    if (step.kind === 'switch') for (const host of step.hosts ?? ['*']) left.set(host, step.version);
+    if (SWITCHING_KINDS.includes(step.kind)) for (const host of step.hosts ?? ['*']) left.set(host, step.version);
   }
   return left;
 }
@@ -128,7 +128,7 @@ function switchedVersions(planSteps: readonly PlanStep[], journal: readonly Step
 /** The switch step the run was in when it stopped, if it stopped in one. */
 function switchStoppedIn(planSteps: readonly PlanStep[], journal: readonly StepRecord[]): PlanStep | undefined {
   const stoppedIn = runProgress(planSteps, journal).stoppedIn;
-  return stoppedIn?.kind === 'switch' ? stoppedIn : undefined;
+  return stoppedIn && SWITCHING_KINDS.includes(stoppedIn.kind) ? stoppedIn : undefined;
 }
 
 function describeRun(run: Run): string {

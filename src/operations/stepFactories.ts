@@ -10,6 +10,7 @@ import { migrateStep, revertStep } from './migrationSteps.js';
 import { reloadStep, switchStep, verifyStep } from './releaseSteps.js';
 import { deprecateStep, ensureStep, markStep } from './rollbackSteps.js';
 import type { StepContext } from './stepContext.js';
+import { routeStep, startStep, stopStep, verifySlotStep } from './slotSteps.js';
 
 export const STEP_FACTORIES: StepFactories<StepContext> = {
   snapshot: diagnosticsStep,
@@ -22,4 +23,8 @@ export const STEP_FACTORIES: StepFactories<StepContext> = {
   verify: verifyStep,
   mark: markStep,
   deprecate: deprecateStep,
+  start: startStep,
+  verify_slot: verifySlotStep,
+  route: routeStep,
+  stop: stopStep,
 };

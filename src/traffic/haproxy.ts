@@ -16,20 +16,21 @@
  */
 import { RewindError } from '../core/errors.js';
 import { otherSlot, SLOTS, type ProxyState, type Slot, type TrafficProxy } from '../core/traffic.js';
-import { askHaproxy } from './haproxySocket.js';
+import { askHaproxy, type OpenSocket } from './haproxySocket.js';
 import { ADMIN, parseServersState, stateOfServers, whyIdle, type ServerRow } from './haproxyState.js';
 import type { HaproxySettings } from './settings.js';
 
 type Rows = Record<Slot, ServerRow>;
 
-export function createHaproxyProxy(settings: HaproxySettings): TrafficProxy {
+export function createHaproxyProxy(settings: HaproxySettings, open?: OpenSocket): TrafficProxy {
   const { socket, backend, servers } = settings;
+  const ask = (command: string): Promise<string> => askHaproxy(socket, command, undefined, open);
   const source = `haproxy ${socket} backend ${backend}`;
   const server = (slot: Slot): string => `${backend}/${servers[slot]}`;
 
   const rowsNow = async (): Promise<Rows> => {
     const command = `show servers state ${backend}`;
-    const parsed = parseServersState(await askHaproxy(socket, command));
+    const parsed = parseServersState(await ask(command));
     if ('said' in parsed) throw unreachable(`\`${command}\` answered "${parsed.said}"`);
     const find = (slot: Slot): ServerRow => {
       const row = parsed.rows.find((candidate) => candidate.name === servers[slot]);
@@ -46,7 +47,7 @@ export function createHaproxyProxy(settings: HaproxySettings): TrafficProxy {
   /** One `set server` command; HAProxy answers an empty line when it did it, else says why not. */
   const set = async (slot: Slot, state: 'ready' | 'drain' | 'maint'): Promise<string | undefined> => {
     const command = `set server ${server(slot)} state ${state}`;
-    const said = (await askHaproxy(socket, command)).trim();
+    const said = (await ask(command)).trim();
     if (said === '') return undefined;
     const hint = /permission denied/i.test(said) ? ' (the stats socket must be `level admin`)' : '';
     return `\`${command}\` answered "${said}"${hint}`;

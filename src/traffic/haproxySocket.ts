@@ -4,26 +4,45 @@
  * non-interactive mode), so an answer is everything up to the close.
  */
 import { createConnection } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { RewindError } from '../core/errors.js';
+
+/** How the socket is reached: on this machine, or on a remote host over its SSH connection. */
+export type OpenSocket = (path: string) => Promise<Duplex>;
+
+const localSocket: OpenSocket = async (path) => createConnection({ path });
 
 /** HAProxy answers from memory in microseconds; seconds without an answer is a process that is stuck. */
 export const ANSWER_TIMEOUT_MS = 5000;
 
-export async function askHaproxy(socket: string, command: string, timeoutMs = ANSWER_TIMEOUT_MS): Promise<string> {
+export async function askHaproxy(socket: string, command: string, timeoutMs = ANSWER_TIMEOUT_MS, open = localSocket): Promise<string> {
+  const unreachable = (why: string, cause?: unknown): RewindError =>
+    new RewindError('TRAFFIC_PROXY_UNREACHABLE', `haproxy: the admin socket ${socket} ${why}`, { socket, command }, { cause });
+  let connection: Duplex;
+  try {
+    connection = await open(socket);
+  } catch (error) {
+    throw unreachable(whyNot(error as NodeJS.ErrnoException), error);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const connection = createConnection({ path: socket });
-    const fail = (why: string, cause?: unknown): void => {
-      connection.destroy();
-      reject(new RewindError('TRAFFIC_PROXY_UNREACHABLE', `haproxy: the admin socket ${socket} ${why}`, { socket, command }, { cause }));
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
     };
-    connection.setTimeout(timeoutMs, () => fail(`gave no answer to \`${command}\` within ${timeoutMs / 1000}s`));
-    connection.once('connect', () => connection.write(`${command}\n`));
+    const fail = (why: string, cause?: unknown): void => finish(() => {
+      connection.destroy();
+      reject(unreachable(why, cause));
+    });
+    const timer = setTimeout(() => fail(`gave no answer to \`${command}\` within ${timeoutMs / 1000}s`), timeoutMs);
+    // Written at once: a local socket buffers it until it connects.
+    connection.write(`${command}\n`);
     connection.on('data', (chunk: Buffer) => chunks.push(chunk));
     connection.once('error', (error: NodeJS.ErrnoException) => fail(whyNot(error), error));
-    connection.once('close', (hadError) => {
-      if (!hadError) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
+    connection.once('close', () => finish(() => resolve(Buffer.concat(chunks).toString('utf8'))));
   });
 }
 

@@ -5,6 +5,7 @@
 import type { Exec, Files } from '../core/ports.js';
 import type { TrafficProxy } from '../core/traffic.js';
 import { createHaproxyProxy } from './haproxy.js';
+import type { OpenSocket } from './haproxySocket.js';
 import { createNginxProxy } from './nginx.js';
 import type { TrafficSettings } from './settings.js';
 
@@ -15,6 +16,8 @@ export interface TrafficIo {
   exec: Exec;
   /** Writes nginx's upstream file: through the write guard, whose roots must hold it. */
   files: Files;
+  /** Reaches HAProxy's admin socket on a remote host (over SSH); this machine's socket when absent. */
+  openUnixSocket?: OpenSocket;
 }
 
 export function createTrafficProxy(config: TrafficSettings, io: TrafficIo): TrafficProxy {
@@ -23,6 +26,6 @@ export function createTrafficProxy(config: TrafficSettings, io: TrafficIo): Traf
     case 'nginx':
       return createNginxProxy(proxy, { blue: config.slots.blue.port, green: config.slots.green.port }, io);
     case 'haproxy':
-      return createHaproxyProxy(proxy);
+      return createHaproxyProxy(proxy, io.openUnixSocket);
   }
 }

@@ -69,7 +69,7 @@ export function createNginxProxy(settings: NginxSettings, ports: Record<Slot, nu
         throw new RewindError(
           'TRAFFIC_PROXY_UNREACHABLE',
           `nginx: the upstream file ${file} does not exist (rewind writes it at the first switch; nginx's config includes it)`,
-          { file },
+          { file, missing: true },
         );
       }
       return stateOf(text);

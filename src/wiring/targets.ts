@@ -11,6 +11,7 @@ import type { SshHost } from '../exec/ssh/connect.js';
 import { parseSshHost } from '../exec/ssh/target.js';
 import { withEnv } from '../exec/withEnv.js';
 import { systemClock } from './clock.js';
+import { slottedTarget, trafficWriteRoots } from './trafficTargets.js';
 
 export interface TargetsInput {
   app: string;
@@ -54,9 +55,10 @@ export function localHost(configDir: string, name = 'local'): DriverHost {
   return { name, address: '127.0.0.1', remote: false, base: configDir };
 }
 
-/** The directories the environment's driver writes on this machine: what the local write guard allows. */
+/** The directories the environment's driver writes on this machine, and a blue/green proxy's file: what the local write guard allows. */
 export function driverWriteRoots(env: EnvironmentConfig, configDir: string, drivers: readonly DriverModule<any>[] = DRIVERS): string[] {
-  return driverModule(env.driver, drivers).writeRoots(driverSection(env), localHost(configDir));
+  const host = localHost(configDir);
+  return [...driverModule(env.driver, drivers).writeRoots(driverSection(env), host), ...trafficWriteRoots(env.traffic, host)];
 }
 
 /**
@@ -88,21 +90,24 @@ export function environmentTargets(input: TargetsInput): Targets {
       ...nothingToClose,
     };
   }
+  /** The host's driver; with traffic:, one per slot behind the proxy, and the one that acts on the slot the proxy picks. */
+  const drive = (host: DriverHost, parts: Pick<Target, 'exec' | 'files'> & Pick<DriverIo, 'upload' | 'openUnixSocket'>) => {
+    const { exec, files, ...remote } = parts;
+    const traffic = input.env.traffic;
+    if (traffic === undefined) return { driver: module.create(section, io(host, exec, files, remote)) };
+    return slottedTarget(traffic, host, { exec, files, openUnixSocket: remote.openUnixSocket },
+      (slot) => module.create(section, { ...io(host, exec, files, remote), slot }));
+  };
   const targets = input.env.hosts.map((name): Target => {
     if (name === 'local') {
       const host = localHost(input.configDir);
-      return {
-        name,
-        address: host.address,
-        driver: module.create(section, io(host, input.localExec, input.localFiles)),
-        exec: input.localExec,
-        files: input.localFiles,
-      };
+      return { name, address: host.address, exec: input.localExec, files: input.localFiles,
+        ...drive(host, { exec: input.localExec, files: input.localFiles }) };
     }
     const target = parseSshHost(name);
     const host: DriverHost = { name: `${target.user}@${target.host}:${target.port}`, address: target.host, remote: true, base: '/' };
     // Checked before anything connects: a relative path on a remote host is a config error.
-    const roots = module.writeRoots(section, host);
+    const roots = [...module.writeRoots(section, host), ...trafficWriteRoots(input.env.traffic, host)];
     let connection: Promise<SshHost> | undefined;
     let underWay: Promise<void> | undefined;
     const connect = (): Promise<SshHost> => {
@@ -132,8 +137,7 @@ export function environmentTargets(input: TargetsInput): Targets {
     const files = lazyFiles(async () => (await connect()).files(roots));
     const upload = async (from: string, to: string) => (await connect()).upload(from, to, roots);
     const openUnixSocket = async (path: string) => (await connect()).openUnixSocket(path);
-    const driver = module.create(section, io(host, exec, files, { upload, openUnixSocket }));
-    return { name: host.name, address: host.address, driver, exec, files };
+    return { name: host.name, address: host.address, exec, files, ...drive(host, { exec, files, upload, openUnixSocket }) };
   });
   return {
     targets,

@@ -1,4 +1,4 @@
-import type { PlanStep } from '../../core/plan.js';
+import { SWITCHING_KINDS, type PlanStep } from '../../core/plan.js';
 import type { StepRecord } from '../../core/run.js';
 
 export interface HostRowView {
@@ -26,7 +26,7 @@ export function hostTable(hosts: readonly string[], steps: readonly PlanStep[], 
       if (!record) return;
       if (record.status === 'failed' && row.failedStep === null) row.failedStep = record.name;
       if (record.status !== 'succeeded') return;
-      if (step.kind === 'switch') row.switchedTo = step.version;
+      if (SWITCHING_KINDS.includes(step.kind)) row.switchedTo = step.version;
       if (step.kind === 'verify') row.verified = true;
     });
     return row;

@@ -20,6 +20,7 @@ export function planMarkdown(plan: RollbackPlan, runId: string, options: { apply
     plan.scope === 'environment'
       ? md`- acts on: the ${plan.env} environment as a whole (the ${plan.driver} driver has no hosts)`
       : md`- hosts: ${plan.hosts.join(', ')}`,
+    ...(plan.traffic ? [md`- traffic: ${trafficLine(plan.traffic)}`] : []),
     md`- risk: **${plan.riskLevel}**`,
     md``,
     md`## Steps`,
@@ -45,4 +46,12 @@ function describe(release: RollbackPlan['from']): string {
   const sha = release.sha ? ` (${release.sha.slice(0, 7)})` : '';
   const verified = release.verifiedAt ? `, verified ${release.verifiedAt}` : ', never verified';
   return `${release.version}${sha}${verified}`;
+}
+
+/** Blue/green: which case the rollback is, and why (core/trafficCase). */
+export function trafficLine(traffic: NonNullable<RollbackPlan['traffic']>): string {
+  const how = traffic.kind === 'switch_back'
+    ? `switch back to the ${traffic.slot} slot (no start)`
+    : `start the target in the ${traffic.slot} slot, verify it there, then switch`;
+  return `${how}: ${traffic.why}`;
 }

@@ -1,5 +1,5 @@
+import { healthUrl } from '../healthFor.js';
 import type { EnvDeps } from '../deps.js';
-import { expandItem } from '../../core/template.js';
 
 /**
  * The health check once, on every target at the same time, for a watch's
@@ -17,7 +17,7 @@ export function watchHealth(
   return async (signal) => {
     const results = await Promise.all(deps.targets.map(async (target) => {
       const check = {
-        ...health, url: expandItem(health.url, { host: target.address }), successes: 1, maxAttempts: 1,
+        ...health, url: healthUrl(health.url, target), successes: 1, maxAttempts: 1,
         ...(timeoutMs === undefined ? {} : { timeout: Math.min(health.timeout, timeoutMs) }),
       };
       const result = await deps.verifier.checkHealth(check, expected, { ...(deps.fetch ? { fetch: deps.fetch } : {}) });
