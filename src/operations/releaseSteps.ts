@@ -119,8 +119,10 @@ export async function runReload(ctx: StepContext, t: Target, reload: readonly st
 export function verifyStep(step: PlanStep, ctx: StepContext): Step {
   const { deps, release } = ctx;
   const hosts = targetsOf(step, deps);
+  // Blue/green: verification goes through the proxy, to what users reach.
+  const through = hosts.some((h) => h.traffic) ? ' through the proxy' : '';
   return {
-    name: `verify ${release.version}${onLabel(deps, hosts)}`,
+    name: `verify ${release.version}${through}${onLabel(deps, hosts)}`,
     run: async () => {
       const outcomes = await onHosts(hosts, deps.fleet.concurrency, async (t) => {
         const { running, verification } = await verifyOnHost(deps, t, release, (vars) => releaseEnv(ctx, vars));
