@@ -55,6 +55,11 @@ export interface TestImageOptions {
   sha?: string;
   /** The loopback port busybox httpd listens on (containers run with --network host). */
   port: number;
+  /**
+   * httpd (and the HEALTHCHECK) listen on the container's $PORT instead, and on `port` only when it has none:
+   * two containers of one image on two ports (blue/green slots). The image itself sets no PORT.
+   */
+  portFromEnv?: boolean;
   /** ENV changes. */
   env?: Record<string, string>;
   /** LABEL changes. */
@@ -107,11 +112,26 @@ export function healthcheckCmd(port: number): string[] {
   return [HOST_BUSYBOX, 'wget', '-q', '-O-', `http://127.0.0.1:${port}/health`];
 }
 
+/** The container's $PORT, else `port`: a word for a `busybox sh -c` line. */
+function envPort(port: number): string {
+  return `\${PORT:-${port}}`;
+}
+
+/** stoppableHttpdCmd on the container's $PORT (else `port`). */
+export function envPortHttpdCmd(port: number): string[] {
+  return [HOST_BUSYBOX, 'sh', '-c', `trap 'exit 0' TERM; ${HOST_BUSYBOX} httpd -f -p 127.0.0.1:${envPort(port)} -h /www & wait $!`];
+}
+
+/** healthcheckCmd on the container's $PORT (else `port`), through a shell: exec form expands nothing. */
+export function envPortHealthcheckCmd(port: number): string[] {
+  return [HOST_BUSYBOX, 'sh', '-c', `${healthcheckCmd(port).slice(0, -1).join(' ')} http://127.0.0.1:${envPort(port)}/health`];
+}
+
 /** The Dockerfile lines handed to import as `changes`, one instruction each. */
 export function imageChanges(options: TestImageOptions): string[] {
-  const cmd = options.exitAtOnce
-    ? [HOST_BUSYBOX, 'false']
-    : (options.cmd ?? (options.ignoreSigterm ? httpdCmd(options.port) : stoppableHttpdCmd(options.port)));
+  if (options.portFromEnv && options.ignoreSigterm) throw new Error('portFromEnv needs the shell that ignoreSigterm leaves out');
+  const served = options.portFromEnv ? envPortHttpdCmd(options.port) : stoppableHttpdCmd(options.port);
+  const cmd = options.exitAtOnce ? [HOST_BUSYBOX, 'false'] : (options.cmd ?? (options.ignoreSigterm ? httpdCmd(options.port) : served));
   const changes = [`CMD ${JSON.stringify(cmd)}`];
   for (const [key, value] of Object.entries(options.env ?? {})) changes.push(`ENV ${envKey(key)}=${quoted(value)}`);
   for (const [key, value] of Object.entries(options.labels ?? {})) changes.push(`LABEL ${quoted(key)}=${quoted(value)}`);
@@ -120,7 +140,8 @@ export function imageChanges(options: TestImageOptions): string[] {
     const flags = [`--interval=${check.interval ?? '500ms'}`, `--timeout=${check.timeout ?? '1s'}`, `--retries=${check.retries ?? 3}`];
     // The engine refuses a zero duration ('cannot be less than 1ms'), so no start period unless asked for.
     if (check.startPeriod) flags.push(`--start-period=${check.startPeriod}`);
-    changes.push(`HEALTHCHECK ${flags.join(' ')} CMD ${JSON.stringify(healthcheckCmd(options.port))}`);
+    const probe = options.portFromEnv ? envPortHealthcheckCmd(options.port) : healthcheckCmd(options.port);
+    changes.push(`HEALTHCHECK ${flags.join(' ')} CMD ${JSON.stringify(probe)}`);
   }
   return changes;
 }

@@ -17,6 +17,8 @@ export const LABELS = {
   version: 'rewind.version',
   app: 'rewind.app',
   env: 'rewind.env',
+  /** Blue/green: the slot a container serves (for people reading `docker ps`; rewind goes by the name). */
+  slot: 'rewind.slot',
 } as const;
 
 export type ImageDefaults = Partial<{

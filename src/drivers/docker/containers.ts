@@ -54,7 +54,8 @@ export async function keptContainers(docker: Dockerode, name: string): Promise<K
     const own = (c.Names[0] ?? '').replace(/^\//, '');
     const suffix = KEPT_SUFFIX.exec(own);
     const version = c.Labels[LABELS.version];
-    if (own === name || !suffix || !version) continue;
+    // The label says whose it is, exactly: shop-web-blue's are not shop-web's. The name must be one a switch gave it.
+    if (!own.startsWith(`${name}-`) || !suffix || !version) continue;
     const stamp = suffix[1] as string;
     const keptAt = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:` +
       `${stamp.slice(13)}`;

@@ -1,11 +1,17 @@
-/** The very first container, made from docker.create when nothing runs under the name yet; `{host}` is the host's address. Pure. */
+/**
+ * The very first container, made from docker.create when nothing runs under the name yet; `{host}` is the host's
+ * address, and for a blue/green slot `{slot}` and `{port}` are the slot's (PORT: "{port}" puts each slot on its own). Pure.
+ */
 import type Dockerode from 'dockerode';
-import { expandArgv, expandItem } from '../../core/template.js';
+import type { SlotIo } from '../../core/driver.js';
+import { expandArgv, expandItem, type TemplateVars } from '../../core/template.js';
 import type { Carried } from './carry.js';
 import type { FirstContainerConfig } from './schema.js';
 
-export function firstContainer(create: FirstContainerConfig, target: Carried, host: string): Dockerode.ContainerCreateOptions {
-  const vars = { host };
+export function firstContainer(
+  create: FirstContainerConfig, target: Carried, host: string, slot?: SlotIo,
+): Dockerode.ContainerCreateOptions {
+  const vars: TemplateVars = slot ? { host, slot: slot.name, port: String(slot.port) } : { host };
   return {
     name: target.name,
     Image: target.image,

@@ -1,6 +1,7 @@
 /**
  * The `docker` driver: one container per host (docker.container), switched
- * between images through the Engine API (see switch.ts for the order).
+ * between images through the Engine API (see switch.ts for the order); for
+ * blue/green, one per slot (`<docker.container>-<slot>`), each switched alone.
  * A release is an image: prepare makes sure the engine has it and records
  * its image ID, which a rollback goes by instead of the tag.
  */
@@ -15,6 +16,7 @@ import { confirmImage, inspectContainer } from './inspect.js';
 import { pruneContainers } from './prune.js';
 import { pullImage } from './pull.js';
 import { describeSwitch } from './describe.js';
+import { stopContainer } from './stop.js';
 import { switchContainer } from './switch.js';
 
 export type { DockerContext } from './context.js';
@@ -57,8 +59,10 @@ export function createDockerDriver(ctx: DockerContext): Driver {
 
     confirmRunning: (version, artifact) => confirmImage(ctx, version, artifact),
 
-    kept: async () => (await keptContainers(await ctx.engine(), ctx.config.container))
+    kept: async () => (await keptContainers(await ctx.engine(), ctx.container))
       .map((c) => ({ version: c.version, artifact: c.image, name: c.name, since: c.keptAt, failed: c.failed })),
+
+    stop: () => stopContainer(ctx),
 
     vars: async () => ({}),
   };

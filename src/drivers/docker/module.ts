@@ -1,7 +1,8 @@
 /**
  * The `docker` driver as the registry sees it: one instance per host, each
  * talking to that host's engine (the local socket, or the host's socket
- * over its SSH connection).
+ * over its SSH connection). For blue/green (io.slot), one instance per
+ * slot and host, each with a container of its own beside the other's.
  *
  * Write roots: none. The engine's containers and images are not files
  * under rewind's write guard; the only files this driver writes are
@@ -12,6 +13,7 @@ import type Dockerode from 'dockerode';
 import type { DriverIo, DriverModule } from '../../core/driver.js';
 import { RewindError } from '../../core/errors.js';
 import { checkEngine, DEFAULT_SOCKET, engineClient, localSocket, type EngineAt } from './engine.js';
+import { slotContainer } from './context.js';
 import { createDockerDriver } from './index.js';
 import { dockerSchema, type DockerConfig } from './schema.js';
 import { imageFor } from './imageRef.js';
@@ -40,9 +42,12 @@ export const dockerDriver: DriverModule<DockerConfig> = {
       return answered;
     };
     return createDockerDriver({
-      app: io.app, env: io.env, host: io.host, config, at, engine, localFiles: io.local.files, clock: io.clock,
+      app: io.app, env: io.env, host: io.host, config, container: slotContainer(config.container, io.slot), slot: io.slot,
+      at, engine, localFiles: io.local.files, clock: io.clock,
     });
   },
+  // Each slot runs its own container, `<docker.container>-<slot>`, on the slot's port ({port} in docker.create).
+  slots: true,
 };
 
 /** `{host}` in docker.socket is the host's address: one machine can hold several engines, each on a socket of its own. */

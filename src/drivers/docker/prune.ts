@@ -11,7 +11,7 @@ import type { DockerContext } from './context.js';
 
 export async function pruneContainers(ctx: DockerContext, protect: readonly string[]): Promise<string[]> {
   const docker = await ctx.engine();
-  const name = ctx.config.container;
+  const name = ctx.container;
   const live = await containerNamed(docker, name);
   const kept = await keptContainers(docker, name);
   const protectedVersions = new Set([...protect, ...(live ? [versionOf(live) ?? ''] : [])]);

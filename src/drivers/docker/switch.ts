@@ -26,7 +26,7 @@ import { snapshotContainer } from './snapshot.js';
 
 export async function switchContainer(ctx: DockerContext, version: string, run?: RunContext): Promise<string> {
   const docker = await ctx.engine();
-  const name = ctx.config.container;
+  const name = ctx.container;
   const image = await presentImage(ctx, version, run?.targetArtifact);
   if (!image) throw notReady(ctx, version);
   const live = await containerNamed(docker, name);
@@ -54,7 +54,7 @@ export async function switchContainer(ctx: DockerContext, version: string, run?:
     const template = previous ? await docker.getContainer(previous.id).inspect() : null;
     const options = template
       ? carryOver(template, await imageDefaults(docker, template.Image), target)
-      : firstContainer(ctx.config.create, target, ctx.host.address);
+      : firstContainer(ctx.config.create, target, ctx.host.address, ctx.slot);
     try {
       created = await docker.createContainer(options);
       await created.start();
@@ -76,7 +76,7 @@ async function createBeside(
     return await docker.createContainer(carryOver(live, await imageDefaults(docker, live.Image), target));
   } catch (error) {
     throw new RewindError('STEP_FAILED', `${where(ctx)}: cannot create the container of ${target.labels[LABELS.version]}: ` +
-      `${engineSaid(error)}; nothing was stopped: ${ctx.config.container} still runs ${versionOf(live) ?? 'what it ran'}`);
+      `${engineSaid(error)}; nothing was stopped: ${ctx.container} still runs ${versionOf(live) ?? 'what it ran'}`);
   }
 }
 
@@ -95,7 +95,7 @@ async function setAside(ctx: DockerContext, docker: Dockerode, live: Dockerode.C
   const container = docker.getContainer(live.Id);
   const version = versionOf(live) ?? 'unknown';
   if (live.State.Running) await container.stop({ t: Math.ceil(ctx.config.stop_timeout / 1000) }).catch(unlessAlready);
-  const name = keptName(ctx.config.container, version, ctx.clock.now());
+  const name = keptName(ctx.container, version, ctx.clock.now());
   await container.rename({ name });
   return { id: live.Id, name, version };
 }
@@ -111,10 +111,10 @@ async function startInPlace(ctx: DockerContext, docker: Dockerode, live: Dockero
   if (!live.State.Running) await container.start().catch(unlessAlready);
   const readiness = await waitReady(container, ctx.config.healthy_timeout);
   if (!readiness.ready) {
-    const previous = await lastSetAside(docker, ctx.config.container);
+    const previous = await lastSetAside(docker, ctx.container);
     throw await goBack(ctx, docker, { created: container, previous, version, why: readiness.reason });
   }
-  return `${ctx.config.container} already runs ${version} (${shortId(live.Image)})`;
+  return `${ctx.container} already runs ${version} (${shortId(live.Image)})`;
 }
 
 interface Failed {
@@ -126,7 +126,7 @@ interface Failed {
 
 /** The target is set aside as failed (kept for the post-mortem) and the previous container runs again under the name. */
 async function goBack(ctx: DockerContext, docker: Dockerode, failed: Failed): Promise<RewindError> {
-  const name = ctx.config.container;
+  const name = ctx.container;
   if (failed.created) {
     await failed.created.stop({ t: 1 }).catch(() => undefined);
     await failed.created.rename({ name: keptName(name, failed.version, ctx.clock.now(), true) }).catch(() => undefined);
@@ -156,7 +156,8 @@ async function imageDefaults(docker: Dockerode, imageId: string): Promise<ImageD
 }
 
 function labelsFor(ctx: DockerContext, version: string): Record<string, string> {
-  return { [LABELS.container]: ctx.config.container, [LABELS.version]: version, [LABELS.app]: ctx.app, [LABELS.env]: ctx.env };
+  const labels = { [LABELS.container]: ctx.container, [LABELS.version]: version, [LABELS.app]: ctx.app, [LABELS.env]: ctx.env };
+  return ctx.slot ? { ...labels, [LABELS.slot]: ctx.slot.name } : labels;
 }
 
 function notReady(ctx: DockerContext, version: string): RewindError {
@@ -164,7 +165,7 @@ function notReady(ctx: DockerContext, version: string): RewindError {
 }
 
 export function foreign(ctx: DockerContext, container: Dockerode.ContainerInspectInfo): RewindError {
-  const name = ctx.config.container;
+  const name = ctx.container;
   return new RewindError(
     'CONFIG_INVALID',
     `${where(ctx)}: a container named ${name} exists but rewind did not make it (no ${LABELS.container} label): ` +
@@ -178,6 +179,6 @@ export function shortId(id: string): string {
 }
 
 /** The engine's 304: the container was already stopped (or started), which is what was wanted. */
-function unlessAlready(error: unknown): void {
+export function unlessAlready(error: unknown): void {
   if ((error as { statusCode?: number }).statusCode !== 304) throw error;
 }
