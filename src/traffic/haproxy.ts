@@ -22,6 +22,9 @@ import type { HaproxySettings } from './settings.js';
 
 type Rows = Record<Slot, ServerRow>;
 
+/** How long a switch waits for HAProxy's own checks to find a just-started slot up: a few `inter`s of a usual config. */
+const CHECKS_WAIT_MS = 10_000;
+
 export function createHaproxyProxy(settings: HaproxySettings, open?: OpenSocket): TrafficProxy {
   const { socket, backend, servers } = settings;
   const ask = (command: string): Promise<string> => askHaproxy(socket, command, undefined, open);
@@ -69,6 +72,21 @@ export function createHaproxyProxy(settings: HaproxySettings, open?: OpenSocket)
     return failed.length === 0 ? '' : ` (putting them back failed: ${failed.join('; ')})`;
   };
 
+  /**
+   * A slot just started is down by HAProxy's checks until they pass (`rise` checks, `inter` apart): wait for
+   * that, bounded, rather than refuse a switch the next check would allow.
+   */
+  const upByItsChecks = async (slot: Slot): Promise<Rows> => {
+    const until = Date.now() + (settings.checksWaitMs ?? CHECKS_WAIT_MS);
+    for (;;) {
+      const rows = await rowsNow();
+      const row = rows[slot];
+      const downByChecks = (row.adminState & ADMIN.anyMaint) === 0 && row.opState !== 1 && row.opState !== 2;
+      if (!downByChecks || Date.now() > until) return rows;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
   const refused = (message: string, slot: Slot): RewindError =>
     new RewindError('TRAFFIC_SWITCH_REFUSED', `haproxy ${socket}: ${message}`, { socket, backend, slot });
 
@@ -81,14 +99,16 @@ export function createHaproxyProxy(settings: HaproxySettings, open?: OpenSocket)
 
     async switchTo(slot) {
       const other = otherSlot(slot);
-      const before = await rowsNow();
+      const before = await upByItsChecks(slot);
       const was = stateOfServers(before, source).live ?? 'no single slot';
       // Only what `state ready` cannot clear: a server down by its checks, or at weight 0, would take nothing. A server in
       // maintenance shows as stopped whatever its checks say, so for one its weight alone can tell.
       const inMaint = (before[slot].adminState & ADMIN.anyMaint) !== 0;
       const blocked = whyIdle({ ...before[slot], adminState: 0, opState: inMaint ? 2 : before[slot].opState });
       if (blocked !== undefined) {
-        throw refused(`${server(slot)} (the ${slot} slot) is ${blocked}: it would take no traffic; nothing was switched`, slot);
+        const waited = `${((settings.checksWaitMs ?? CHECKS_WAIT_MS) / 1000).toFixed(1)}s`;
+        throw refused(`${server(slot)} (the ${slot} slot) is ${blocked}${blocked.includes('health check') ? ` after ${waited}` : ''}: ` +
+          'it would take no traffic; nothing was switched', slot);
       }
       const readied = await set(slot, 'ready');
       if (readied !== undefined) throw refused(`${readied}; nothing was switched`, slot);

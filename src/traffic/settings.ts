@@ -28,6 +28,8 @@ export interface HaproxySettings {
   /** Each slot's server name in that backend. */
   servers: Record<Slot, string>;
   url: string;
+  /** How long a switch waits for HAProxy's checks to find a just-started slot up; 10 s when absent. */
+  checksWaitMs?: number;
 }
 
 export type ProxySettings = NginxSettings | HaproxySettings;

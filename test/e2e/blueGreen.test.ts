@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,5 +61,81 @@ test('blue/green behind a real nginx: deploy to the idle slot, roll back by swit
     assert.deepEqual(result.failures, [], `failed requests: ${result.failures.join(', ')}`);
     // The failed slot is stopped once no traffic goes to it.
     assert.equal(await world.served(world.slotUrl('blue')), null);
+    const summary = JSON.parse(await readFile(applied.json().files.summary_json, 'utf8'));
+    assert.equal(summary.status, 'success');
+    assert.match(await readFile(applied.json().files.plan_md, 'utf8'), /- traffic: switch back to the green slot \(no start\)/);
+  });
+
+  await t.test('a version that fails verification in its slot never gets traffic', async () => {
+    const broken = await cli('deploy', 'v3', '--json');
+    assert.equal(broken.code, 1);
+    assert.match(broken.json().error.message, /v3 failed verification in the blue slot: .*status 503.*; no traffic was moved to it/);
+    assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
+    assert.equal(broken.json().rollback ?? null, null);
+    assert.match(broken.stdout, /never became current: nothing to roll back/);
+  });
+
+  await t.test('nginx -t failing switches nothing: the upstream file is put back, the run says so', async () => {
+    const upstream = await readFile(world.nginx!.upstreamFile, 'utf8');
+    const conf = await readFile(world.nginx!.confFile, 'utf8');
+    await appendFile(world.nginx!.confFile, 'no_such_directive on;\n');
+    try {
+      const refused = await cli('deploy', 'v2');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stdout + refused.stderr, /does not validate .*unknown directive "no_such_directive".*nothing was reloaded, and .* is back as it was/);
+      assert.equal(await readFile(world.nginx!.upstreamFile, 'utf8'), upstream);
+      assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
+    } finally {
+      await writeFile(world.nginx!.confFile, conf);
+    }
+  });
+
+  await t.test('a reload that fails leaves the traffic where it was, and says so', async () => {
+    // A reload that fails once (as when nginx's master is busy), then works: the file is put back and nginx reloaded with it.
+    const marker = join(world.root, 'fail-next-reload');
+    const wrapper = join(world.root, 'reload-once-fails.cjs');
+    await writeFile(wrapper, `const fs = require('node:fs');
+if (fs.existsSync(${JSON.stringify(marker)})) { fs.rmSync(${JSON.stringify(marker)}); console.error('reload refused: master busy'); process.exit(1); }
+require('node:child_process').execFileSync(process.argv[2], process.argv.slice(3), { stdio: 'inherit' });
+`);
+    const reload = JSON.stringify(world.nginx!.command('-s', 'reload'));
+    const wrapped = JSON.stringify([process.execPath, wrapper, ...world.nginx!.command('-s', 'reload')]);
+    await world.patchConfig(`reload: ${reload}`, `reload: ${wrapped}`);
+    await writeFile(marker, '');
+    try {
+      const refused = await cli('deploy', 'v2');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stdout, /the reload for blue .* failed .*reload refused: master busy.* is back as it was and nginx was reloaded with it/);
+      assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
+    } finally {
+      await world.patchConfig(`reload: ${wrapped}`, `reload: ${reload}`);
+    }
+  });
+
+  await t.test('killed with SIGKILL between the switch and the verification, resume verifies and finishes', async () => {
+    // Steps: make 0, start 1, verify in the slot 2, route 3, verify through the proxy 4.
+    const killed = await spawnCli(world.root, ['deploy', 'v2'], { REWIND_FAULT_KILL_AT: 'deploy:3:after' });
+    assert.equal(killed.signal, 'SIGKILL');
+    // The switch was made: the upstream file sends to blue; the verification through the proxy is what is left.
+    assert.match(await readFile(world.nginx!.upstreamFile, 'utf8'), new RegExp(`server 127\\.0\\.0\\.1:${world.ports.blue}; # rewind slot blue\\n`));
+    const interrupted = (await cli('history', '--json')).json().runs[0];
+    assert.equal(interrupted.status, 'interrupted');
+    const resumed = await cli('resume', interrupted.run_id, '--json');
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    assert.deepEqual(await world.served(), { http: 200, version: 'v2', sha: sha2 });
+    const history = (await cli('history', '--json')).json();
+    assert.deepEqual([history.releases[0].version, history.releases[0].status], ['v2', 'verified']);
+  });
+
+  await t.test('after the warm window a rollback starts the target in the idle slot first, then switches', async () => {
+    await world.patchConfig('keep_warm: 10m', 'keep_warm: 1s');
+    await new Promise((r) => setTimeout(r, 1500));
+    const plan = await cli('rollback');
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /traffic: start the target in the green slot, verify it there, then switch: the green slot runs v1, but its warm window ended \d+s ago \(keep_warm 1s\)/);
+    const applied = await cli('rollback', '--apply', '--yes', '--json');
+    assert.equal(applied.code, 0, applied.stderr + applied.stdout);
+    assert.ok(applied.json().steps.some((s: any) => s.name === 'start v1 in the green slot'));
+    assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
   });
 });

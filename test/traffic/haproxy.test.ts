@@ -21,7 +21,9 @@ function haproxyProxy(settings: Partial<HaproxySettings> & Pick<HaproxySettings,
     {
       slots: { blue: { port: ports.blue }, green: { port: ports.green } },
       keepWarmMs: 600_000,
-      proxy: { type: 'haproxy', backend: 'shop', servers: { blue: 'blue', green: 'green' }, url: 'http://127.0.0.1:1/', ...settings },
+      proxy: {
+        type: 'haproxy', backend: 'shop', servers: { blue: 'blue', green: 'green' }, url: 'http://127.0.0.1:1/', checksWaitMs: 300, ...settings,
+      },
     },
     { exec: createLocalExec(), files: createGuardedFiles([]) },
   );
