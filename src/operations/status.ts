@@ -7,6 +7,7 @@ import type { EnvDeps } from './deps.js';
 import { findLastKnownGood, newestRelease, scopeOf } from './ledgerLookups.js';
 import { observeRunning, type ProbeOptions } from './observeRunning.js';
 import { onHosts } from './targets.js';
+import { trafficStatusOf, type TrafficStatus } from './trafficStatus.js';
 
 export interface HostStatus {
   host: string;
@@ -20,6 +21,8 @@ export interface HostStatus {
   health: HealthResult | null;
   /** What the host keeps set aside to go back to (see Driver.kept); null when its driver keeps nothing of the kind or it cannot say. */
   kept: KeptRelease[] | null;
+  /** Blue/green: where the host's proxy sends traffic, and each slot; absent without `traffic:`. */
+  traffic?: TrafficStatus;
 }
 
 export interface StatusReport {
@@ -55,10 +58,11 @@ const STATUS_PROBE: ProbeOptions = { timeoutMs: 5000, withoutBuild: true };
 
 export async function status(deps: EnvDeps): Promise<StatusReport> {
   const [live, newest] = await Promise.all([deps.ledger.liveRelease(scopeOf(deps)), newestRelease(deps)]);
-  const [running, lastKnownGood, kept] = await Promise.all([
+  const [running, lastKnownGood, kept, traffic] = await Promise.all([
     observeRunning(deps, live ?? newest, STATUS_PROBE),
     findLastKnownGood(deps, live),
     onHosts(deps.targets, deps.fleet.concurrency, async (t) => (t.driver.kept ? t.driver.kept() : null)),
+    onHosts(deps.targets, deps.fleet.concurrency, (t) => trafficStatusOf(deps, t)),
   ]);
   const several = deps.targets.length > 1;
   const ledger = live?.version ?? null;
@@ -66,9 +70,10 @@ export async function status(deps: EnvDeps): Promise<StatusReport> {
     const evidence = running.hosts[i] as HostEvidence;
     const observed = running.fleet.byHost[t.name] as LiveState;
     const held = kept[i];
+    const slots = traffic[i]?.value;
     return {
       host: t.name, observed, evidence, running: runningOn(evidence), health: running.probes[t.name] ?? null,
-      kept: held?.ok ? (held.value ?? null) : null,
+      kept: held?.ok ? (held.value ?? null) : null, ...(slots ? { traffic: slots } : {}),
     };
   });
   // What the driver found odd about a host it could inspect (`current` outside releases/, ...), then where the three disagree.
@@ -96,3 +101,4 @@ export async function status(deps: EnvDeps): Promise<StatusReport> {
     notOk: verdict.reasons,
   };
 }
+

@@ -138,4 +138,25 @@ require('node:child_process').execFileSync(process.argv[2], process.argv.slice(3
     assert.ok(applied.json().steps.some((s: any) => s.name === 'start v1 in the green slot'));
     assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
   });
+
+  await t.test('status shows both slots and where the proxy sends traffic; a switch by hand is drift', async () => {
+    const now = await cli('status', '--json');
+    assert.equal(now.code, 0, now.stdout);
+    const host = now.json().hosts[0];
+    assert.equal(host.traffic.proxy.live, 'green');
+    assert.match(host.traffic.proxy.source, /^upstream file /);
+    assert.deepEqual([host.traffic.slots.green.version, host.traffic.slots.green.healthy, host.traffic.slots.green.takes_traffic], ['v1', true, true]);
+    assert.deepEqual([host.traffic.slots.blue.version, host.traffic.slots.blue.healthy, host.traffic.slots.blue.takes_traffic], ['v2', false, false]);
+    const text = (await cli('status')).stdout;
+    assert.match(text, /proxy: +sends to green \(upstream file .*\)/);
+    assert.match(text, new RegExp(`green +port ${world.ports.green} +v1 +healthy +<- takes the traffic`));
+    // Someone points nginx at blue by hand.
+    const upstream = await readFile(world.nginx!.upstreamFile, 'utf8');
+    await writeFile(world.nginx!.upstreamFile, upstream.replace(/^(\s*)server (\S+); # rewind slot green$/m, '$1# server $2; # rewind slot green (idle)')
+      .replace(/^(\s*)# server (\S+); # rewind slot blue \(idle\)$/m, '$1server $2; # rewind slot blue'));
+    const drifted = await cli('status');
+    assert.equal(drifted.code, 1);
+    assert.match(drifted.stdout, /proxy: +sends to blue/);
+    assert.match(drifted.stdout, /DRIFT: .*v2.*v1|DRIFT: .*v1.*v2/);
+  });
 });

@@ -36,6 +36,7 @@ function statusText(report: StatusReport): string {
     `  last known good:    ${describe(report.lastKnownGood)}  <- where \`rewind rollback\` would go`,
     `  health now:         ${healthOf(report.health)}`,
     ...(several ? hostLines(report) : keptLines(only)),
+    ...report.hosts.flatMap((h) => trafficLines(h, several)),
     ...(report.drift.length > 0 ? report.drift.map((d) => `  DRIFT: ${d}`) : ['  drift:              none']),
     report.ok ? '  status:             ok' : `  NOT OK (exit 1): ${report.notOk.join('; ')}`,
   ].join('\n');
@@ -53,6 +54,21 @@ function hostLines(report: StatusReport): string[] {
       return `    ${h.host.padEnd(width)}  current ${currentOf(h)}  app ${app}  running ${runningOf(h)}  ${health}${kept}`;
     }),
   ];
+}
+
+/** Blue/green: where the proxy sends traffic, as the proxy itself says, and each slot as its own port answers. */
+function trafficLines(host: HostStatus, several: boolean): string[] {
+  const traffic = host.traffic;
+  if (!traffic) return [];
+  const where = traffic.proxy
+    ? `${traffic.proxy.live ? `sends to ${traffic.proxy.live}` : 'sends to no single slot'} (${traffic.proxy.source})`
+    : `cannot be read: ${traffic.proxyError ?? '?'}`;
+  const slots = (['blue', 'green'] as const).map((slot) => {
+    const s = traffic.slots[slot];
+    const health = s.health === null ? '-' : s.health.ok ? 'healthy' : `not answering: ${s.health.reason}`;
+    return `    ${slot.padEnd(5)}  port ${s.port}  ${s.version ?? 'nothing'}  ${health}${s.live ? '  <- takes the traffic' : ''}`;
+  });
+  return [`  proxy${several ? ` (${host.host})` : ''}:${' '.repeat(several ? 1 : 14)}${where}`, ...slots];
 }
 
 /** What a single host keeps set aside to go back to, when its driver keeps anything of the kind. */
@@ -135,10 +151,21 @@ function statusJson(report: StatusReport): Record<string, unknown> {
       healthy: h.health?.ok ?? null,
       health: h.health,
       kept: h.kept?.map((k) => ({ version: k.version, artifact: k.artifact, name: k.name, since: k.since, failed: k.failed })) ?? null,
+      ...(h.traffic ? { traffic: trafficJson(h.traffic) } : {}),
     })),
     last_known_good: report.lastKnownGood ? releaseJson(report.lastKnownGood) : null,
     health: report.health,
     drift: report.drift,
     uninspected: report.uninspected,
+  };
+}
+
+function trafficJson(traffic: NonNullable<HostStatus['traffic']>): Record<string, unknown> {
+  const slot = (s: NonNullable<HostStatus['traffic']>['slots']['blue']) =>
+    ({ port: s.port, version: s.version, healthy: s.health?.ok ?? null, takes_traffic: s.live, health: s.health });
+  return {
+    proxy: traffic.proxy ? { live: traffic.proxy.live, source: traffic.proxy.source, slots: traffic.proxy.slots } : null,
+    proxy_error: traffic.proxyError ?? null,
+    slots: { blue: slot(traffic.slots.blue), green: slot(traffic.slots.green) },
   };
 }
