@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { rewind } from '../helpers/cli.js';
 import { makeBlueGreenWorld } from '../helpers/blueGreenWorld.js';
+import { haproxySkipReason } from '../helpers/haproxy.js';
 import { nginxSkipReason } from '../helpers/nginx.js';
 import { keepAliveLoad } from '../helpers/slotApps.js';
 import { spawnCli } from '../helpers/spawnCli.js';
@@ -159,4 +160,32 @@ require('node:child_process').execFileSync(process.argv[2], process.argv.slice(3
     assert.match(drifted.stdout, /proxy: +sends to blue/);
     assert.match(drifted.stdout, /DRIFT: .*v2.*v1|DRIFT: .*v1.*v2/);
   });
+});
+
+test('blue/green behind a real HAProxy: its runtime API switches back under load with no failed request', { skip: haproxySkipReason() }, async (t) => {
+  const world = await makeBlueGreenWorld(t, [GOOD('v1'), GOOD('v2')], { proxy: 'haproxy' });
+  const cli = (...args: string[]) => rewind(world.root, args);
+  const sha1 = await world.shaOf('v1');
+  for (const version of ['v1', 'v2']) {
+    const deployed = await cli('deploy', version);
+    assert.equal(deployed.code, 0, deployed.stderr + deployed.stdout);
+  }
+  const load = keepAliveLoad(world.proxyUrl, { requests: 600, overMs: 3000, retryResetOnNewConnection: false });
+  await new Promise((r) => setTimeout(r, 500));
+  const applied = await cli('rollback', '--apply', '--yes', '--json');
+  const result = await load;
+  assert.equal(applied.code, 0, applied.stderr + applied.stdout);
+  assert.ok(!applied.json().steps.some((s: any) => s.name.startsWith('start ')), 'inside the warm window nothing is started');
+  assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
+  assert.deepEqual(result.failures, [], `failed requests: ${result.failures.join(', ')}`);
+  const status = (await cli('status', '--json')).json();
+  assert.match(status.hosts[0].traffic.proxy.source, /^haproxy .* backend shop$/);
+});
+
+test('an admin socket that may not switch (level user): one line quoting HAProxy, traffic stays', { skip: haproxySkipReason() }, async (t) => {
+  const world = await makeBlueGreenWorld(t, [GOOD('v1')], { proxy: 'haproxy', socket: 'user' });
+  const refused = await rewind(world.root, ['deploy', 'v1']);
+  assert.equal(refused.code, 1);
+  const first = refused.stdout.split('\n')[0] ?? '';
+  assert.match(first, /FAILED: haproxy .*user\.sock: `set server shop\/\w+ state ready` answered "Permission denied.*" \(the stats socket must be `level admin`\); nothing was switched/);
 });
