@@ -22,11 +22,12 @@ export interface SlottedTarget {
 }
 
 export function slottedTarget(
-  section: TrafficSection,
+  given: TrafficSection,
   host: DriverHost,
   io: { exec: Exec; files: Files; openUnixSocket?: TrafficIo['openUnixSocket'] },
   make: (slot: SlotIo) => Driver,
 ): SlottedTarget {
+  const section = onHost(given, host);
   assertAbsoluteOnRemote(section, host);
   const settings = trafficConfigOf(section, host.base);
   const ports = { blue: settings.slots.blue.port, green: settings.slots.green.port };
@@ -35,7 +36,7 @@ export function slottedTarget(
     proxy: createTrafficProxy(settings, io),
     slots: { blue: slot('blue'), green: slot('green') },
     ports,
-    url: expandItem(settings.proxy.url, { host: host.address }),
+    url: settings.proxy.url,
     keepWarmMs: settings.keepWarmMs,
     ...(section.stop ? { stop: section.stop } : {}),
   };
@@ -43,11 +44,28 @@ export function slottedTarget(
 }
 
 /** The files rewind writes for the proxy on `host`: nginx's upstream file alone (it may be under /etc/nginx). */
-export function trafficWriteRoots(section: TrafficSection | undefined, host: DriverHost): string[] {
-  if (section?.proxy.type !== 'nginx') return [];
+export function trafficWriteRoots(given: TrafficSection | undefined, host: DriverHost): string[] {
+  if (given?.proxy.type !== 'nginx') return [];
+  const section = onHost(given, host);
   assertAbsoluteOnRemote(section, host);
   const proxy = trafficConfigOf(section, host.base).proxy;
   return proxy.type === 'nginx' ? [proxy.upstreamFile] : [];
+}
+
+/**
+ * The proxy as it is on `host`: `{host}` in its paths, commands, address and URL is the host's address, so hosts that
+ * share a machine in a test (or a mount) can each have their own.
+ */
+function onHost(section: TrafficSection, host: DriverHost): TrafficSection {
+  const on = (text: string): string => expandItem(text, { host: host.address });
+  const proxy = section.proxy;
+  return {
+    ...section,
+    proxy: proxy.type === 'nginx'
+      ? { ...proxy, upstream_file: on(proxy.upstream_file), host: on(proxy.host), test: proxy.test.map(on), reload: proxy.reload.map(on),
+        url: on(proxy.url) }
+      : { ...proxy, socket: on(proxy.socket), url: on(proxy.url) },
+  };
 }
 
 /** Commands run for a slot are told which slot and its port, whatever the driver. */

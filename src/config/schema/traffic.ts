@@ -30,15 +30,18 @@ const slotsSchema = z
 
 const proxyUrl = z
   .string()
-  .refine(isHttpUrl, 'expected an http:// or https:// URL such as http://127.0.0.1:8080/health')
-  .meta({ description: 'The health URL through the proxy (what users reach), e.g. http://127.0.0.1:8080/health.' });
+  .refine(
+    (url) => isHttpUrl(url.replaceAll('{host}', 'example.invalid')),
+    'expected an http:// or https:// URL such as http://127.0.0.1:8080/health',
+  )
+  .meta({ description: 'The health URL through the proxy (what users reach), e.g. http://127.0.0.1:8080/health; {host}: each host.' });
 
 /** nginx's upstream names are identifiers: the name goes into the file rewind writes, so nothing else may. */
 const UPSTREAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 /** A host name, an IPv4 address or an IPv6 address (bare or in brackets): what goes before :port in `server`. */
-const PROXY_HOST = new RegExp(`^(?:${LABEL}(?:\\.${LABEL})*|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]?)$`);
+const PROXY_HOST = new RegExp(`^(?:\\{host\\}|${LABEL}(?:\\.${LABEL})*|\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\\]?)$`);
 
 const nginxSchema = z
   .strictObject({
@@ -49,7 +52,8 @@ const nginxSchema = z
       .meta({
         description:
           'The file holding the upstream block, included by nginx\'s config (e.g. /etc/nginx/conf.d/shop-upstream.conf); ' +
-          'rewind rewrites it at every switch, atomically (a temp file beside it, then a rename).',
+          'rewind rewrites it at every switch, atomically (a temp file beside it, then a rename). {host} in it, in test, reload ' +
+          'and url: the host\'s address.',
       }),
     upstream: z
       .string()
@@ -59,7 +63,7 @@ const nginxSchema = z
       .string()
       .regex(PROXY_HOST, 'expected a host name or an IP address such as 127.0.0.1')
       .default('127.0.0.1')
-      .meta({ description: 'The slots\' address as nginx reaches them.' }),
+      .meta({ description: 'The slots\' address as nginx reaches them; {host}: each host\'s own address.' }),
     test: command
       .default(['nginx', '-t'])
       .meta({ description: 'Validates nginx\'s config with the new upstream file before the reload; a failure switches nothing.' }),
