@@ -106,9 +106,7 @@ export function createHaproxyProxy(settings: HaproxySettings, open?: OpenSocket)
       const inMaint = (before[slot].adminState & ADMIN.anyMaint) !== 0;
       const blocked = whyIdle({ ...before[slot], adminState: 0, opState: inMaint ? 2 : before[slot].opState });
       if (blocked !== undefined) {
-        const waited = `${((settings.checksWaitMs ?? CHECKS_WAIT_MS) / 1000).toFixed(1)}s`;
-        throw refused(`${server(slot)} (the ${slot} slot) is ${blocked}${blocked.includes('health check') ? ` after ${waited}` : ''}: ` +
-          'it would take no traffic; nothing was switched', slot);
+        throw refused(`${server(slot)} (the ${slot} slot) is ${blocked}: it would take no traffic; nothing was switched`, slot);
       }
       const readied = await set(slot, 'ready');
       if (readied !== undefined) throw refused(`${readied}; nothing was switched`, slot);
