@@ -5,7 +5,7 @@
  * host of the batch fails, after every host of it has finished.
  */
 import { createConnection } from 'node:net';
-import { RewindError } from '../core/errors.js';
+import { asRewindError, RewindError } from '../core/errors.js';
 import type { PlanStep } from '../core/plan.js';
 import type { Target, TargetTraffic } from '../core/target.js';
 import { expandArgv } from '../core/template.js';
@@ -43,10 +43,16 @@ export function startStep(step: PlanStep, ctx: StepContext): Step {
         const traffic = trafficOf(t);
         const driver = traffic.slots[slot];
         if ((await driver.inspect()).version === null) await refusePortTaken(t, slot, traffic.ports[slot]);
-        const said = await driver.activate(release.version, { ...ctx.run, targetArtifact: release.artifact });
-        const reload = deps.env.reload;
-        const reloaded = reload ? await runReload(ctx, t, reload, await releaseVars(deps, t, release, driver)) : undefined;
-        return [said || `${slot} -> ${release.version}`, reloaded].filter(Boolean).join('; ');
+        try {
+          const said = await driver.activate(release.version, { ...ctx.run, targetArtifact: release.artifact });
+          const reload = deps.env.reload;
+          const reloaded = reload ? await runReload(ctx, t, reload, await releaseVars(deps, t, release, driver)) : undefined;
+          return [said || `${slot} -> ${release.version}`, reloaded].filter(Boolean).join('; ');
+        } catch (error) {
+          // The slot takes no traffic: whatever failed there, users never saw it.
+          const failed = asRewindError(error);
+          throw new RewindError(failed.code, `${failed.message}; no traffic was moved to the ${slot} slot`, failed.details, { cause: error });
+        }
       });
       return settle(outcomes, (line) => line);
     },

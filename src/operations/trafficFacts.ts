@@ -83,6 +83,8 @@ async function lastRouted(deps: EnvDeps): Promise<Map<string, { slot: Slot; at: 
   const found = new Map<string, { slot: Slot; at: string }>();
   const runs = await deps.ledger.listRuns({ app: deps.app, env: deps.envName, limit: RUNS_SEARCHED });
   for (const run of runs) {
+    // A drill's steps are journaled as it rehearsed them: it sent no traffic anywhere.
+    if (run.kind === 'drill') continue;
     const steps = (run.plan as { steps?: { kind: string; slot?: Slot; hosts?: string[] }[] } | null)?.steps ?? [];
     if (!steps.some((s) => s.kind === 'route')) continue;
     for (const record of await deps.ledger.listSteps(run.id)) {

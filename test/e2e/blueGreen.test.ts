@@ -170,6 +170,11 @@ test('blue/green behind a real HAProxy: its runtime API switches back under load
     const deployed = await cli('deploy', version);
     assert.equal(deployed.code, 0, deployed.stderr + deployed.stdout);
   }
+  // A drill says what the rollback would do, through the proxy, and changes nothing.
+  const drill = await cli('drill', '--json');
+  assert.equal(drill.code, 0, drill.stderr + drill.stdout);
+  assert.match(JSON.stringify(drill.json()), /would set shop\/\w+ state ready/);
+  assert.equal((await world.served())?.version, 'v2');
   const load = keepAliveLoad(world.proxyUrl, { requests: 600, overMs: 3000, retryResetOnNewConnection: false });
   await new Promise((r) => setTimeout(r, 500));
   const applied = await cli('rollback', '--apply', '--yes', '--json');
