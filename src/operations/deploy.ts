@@ -23,6 +23,7 @@ import { finishDeploy, type DeployResult } from './finishDeploy.js';
 import { stepFailed } from '../core/stepFailed.js';
 import { deployReportDir } from './reports/writeRollbackReports.js';
 import { deploySlot } from './trafficFacts.js';
+import { stopFailedCandidate } from './slotSteps.js';
 
 export interface DeployRequest {
   version: string;
@@ -143,7 +144,10 @@ async function stepThrough(
   if (!result.ok) {
     await deps.ledger.updateRelease(release.id, { status: 'failed', markedBadAt: deps.clock.now().toISOString() });
     const switched = journalReached(planSteps, record, SWITCHING_KINDS);
-    if (!switched) rollbackSkipped = `${plan.version} never became current: nothing to roll back`;
+    if (!switched) {
+      rollbackSkipped = `${plan.version} never became current: nothing to roll back`;
+      if (plan.slot) rollbackSkipped += `; ${await stopFailedCandidate(context, plan.slot)}`;
+    }
     else if (!plan.autoRollback) rollbackSkipped = '--no-auto-rollback: the failed release stays current';
     else if (!previous) rollbackSkipped = `no release was live before ${plan.version}: nothing to go back to`;
     else {

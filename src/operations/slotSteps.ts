@@ -156,3 +156,21 @@ async function stopSlot(ctx: StepContext, t: Target, traffic: TargetTraffic, slo
   if (result.code !== 0) throw new Error(`\`${argv.join(' ')}\` exited ${result.code}`);
   return `the ${slot} slot (${version}) stopped: \`${argv.join(' ')}\` exited 0`;
 }
+
+/**
+ * A deploy that failed in its slot (it never got traffic) stops that slot: a failed version left running idle would
+ * still run its timers and consumers. Kept, not removed (a container stays, the release dir stays), for the post-mortem.
+ */
+export async function stopFailedCandidate(ctx: StepContext, slot: Slot): Promise<string> {
+  const { deps, release } = ctx;
+  const outcomes = await onHosts(deps.targets.filter((t) => t.traffic), deps.fleet.concurrency, async (t) => {
+    const traffic = trafficOf(t);
+    if ((await proxyStateOrNone(traffic)).slots[slot].enabled) return `the ${slot} slot takes traffic: left running`;
+    // A start that failed may have put back what the slot ran before (a container): that is not the failed version.
+    const now = (await traffic.slots[slot].inspect()).version;
+    if (now !== release.version) return `the ${slot} slot runs ${now ?? 'nothing'}: left as it is`;
+    return stopSlot(ctx, t, traffic, slot, release.version);
+  });
+  const said = outcomes.map((o) => (o.ok ? o.value : `could not stop the ${slot} slot: ${o.error?.message}`));
+  return outcomes.length === 1 ? (said[0] as string) : outcomes.map((o, i) => `${o.host}: ${said[i]}`).join('; ');
+}

@@ -73,7 +73,10 @@ test('blue/green behind a real nginx: deploy to the idle slot, roll back by swit
     assert.match(broken.json().error.message, /v3 failed verification in the blue slot: .*status 503.*; no traffic was moved to it/);
     assert.deepEqual(await world.served(), { http: 200, version: 'v1', sha: sha1 });
     assert.equal(broken.json().rollback ?? null, null);
-    assert.match(broken.stdout, /never became current: nothing to roll back/);
+    assert.match(broken.stdout, /never became current: nothing to roll back; the blue slot \(v3\) stopped/);
+    // Stopped, not removed: it took no traffic, and its release stays for the post-mortem.
+    assert.equal(await world.served(world.slotUrl('blue')), null);
+    assert.equal(await world.link('blue'), 'releases/v3');
   });
 
   await t.test('nginx -t failing switches nothing: the upstream file is put back, the run says so', async () => {
