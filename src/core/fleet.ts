@@ -22,3 +22,12 @@ export function commonVersion(byHost: Readonly<Record<string, string | null>>): 
 export function onHostsLabel(hosts: readonly string[], all: readonly string[]): string {
   return hosts.length === all.length && all.length === 1 ? '' : ` on ${hosts.join(', ')}`;
 }
+
+/** How an environment's targets change together, for planning. */
+export interface FleetShape {
+  /** The names of the targets, in config order: hosts, or the environment alone. */
+  targets: readonly string[];
+  canary: number;
+  /** Hosts per batch after the canary; all the rest at once when absent. */
+  batch?: number;
+}

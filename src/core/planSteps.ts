@@ -3,19 +3,13 @@
  * builds what runs from these (one factory per kind), journals each step by
  * its id and resumes by it, so what plan.md shows is what runs.
  */
-import { batchesOf, onHostsLabel } from './fleet.js';
+import { batchesOf, onHostsLabel, type FleetShape } from './fleet.js';
 import type { PlanMigration, PlanStep } from './plan.js';
 import { trafficPlanSteps } from './trafficSteps.js';
 import type { TrafficRollbackCase } from './trafficCase.js';
 import type { Slot } from './traffic.js';
 
-export interface FleetShape {
-  /** The names of the targets, in config order: hosts, or the environment alone. */
-  targets: readonly string[];
-  canary: number;
-  /** Hosts per batch after the canary; all the rest at once when absent. */
-  batch?: number;
-}
+export type { FleetShape } from './fleet.js';
 
 /** Switch, reload and verify, batch by batch (the canary alone first); one batch has no batch suffix. */
 export function batchPlanSteps(version: string, sha: string | null, fleet: FleetShape, reload: boolean): PlanStep[] {

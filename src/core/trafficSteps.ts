@@ -5,9 +5,8 @@
  * through the proxy, then stop the slot left behind. Going back inside the
  * warm window has no start: the slot still runs the target.
  */
-import { batchesOf, onHostsLabel } from './fleet.js';
+import { batchesOf, onHostsLabel, type FleetShape } from './fleet.js';
 import type { PlanStep } from './plan.js';
-import type { FleetShape } from './planSteps.js';
 import type { Slot } from './traffic.js';
 
 export interface TrafficMove {
