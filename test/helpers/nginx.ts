@@ -5,11 +5,13 @@
  * loopback port, with its config, pid file, logs and temp dirs in a temp dir.
  * Its http block includes the upstream file rewind writes; every command
  * aimed at it (test, reload) carries `-p`/`-c`/`-e`, so none reaches the
- * machine's own nginx.
+ * machine's own nginx. A fleet's hosts each have one on their own address,
+ * all on one port, each in a dir the config names with {host}
+ * (NginxOptions.listen, slotHost, dir).
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Slot } from '../../src/core/traffic.js';
@@ -21,7 +23,7 @@ import { tempDir } from './tmp.js';
 export const NGINX = '/usr/sbin/nginx';
 
 export interface Nginx {
-  /** `http://127.0.0.1:PORT/`: through nginx to the live slot. */
+  /** `http://127.0.0.1:PORT/` (or its listen address): through nginx to the live slot. */
   url: string;
   pid: number;
   dir: string;
@@ -40,6 +42,8 @@ export interface Nginx {
    * then a new connection may still be answered from the old config.
    */
   reloadedFrom(before: readonly number[], withinMs?: number): Promise<void>;
+  /** Stops the master (and so its workers), by its pid; also done when the test ends. */
+  stop(): Promise<void>;
 }
 
 export interface NginxOptions {
@@ -47,6 +51,15 @@ export interface NginxOptions {
   ports: Record<Slot, number>;
   /** The slot the upstream file sends to when nginx starts. */
   live: Slot;
+  /** Where it listens: 127.0.0.1 and a free port unless given; a fleet host's address, one port chosen for all of them. */
+  listen?: { address: string; port?: number };
+  /** The slots' address in the upstream's `server` lines: 127.0.0.1 unless given. */
+  slotHost?: string;
+  /**
+   * Its dir (made here; the caller removes it, after stop()) instead of a temp dir of its own: a path a fleet's
+   * config can name with {host}.
+   */
+  dir?: string;
 }
 
 /** Skip loudly without nginx; under CI=true never skip (startNginx fails instead, as .ci/run installs it). */
@@ -60,23 +73,32 @@ export function nginxSkipReason(): string | undefined {
 export async function startNginx(t: TestContext, options: NginxOptions): Promise<Nginx> {
   if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing (apt-get install nginx): the nginx traffic tests must run`);
   let child: ChildProcess | undefined;
-  const dir = await tempDir(t, 'rewind-nginx-', async () => {
+  const stop = async (): Promise<void> => {
     if (child) await stopChild(child, 5000);
-  });
+  };
+  const dir = options.dir ?? (await tempDir(t, 'rewind-nginx-', stop));
+  if (options.dir) {
+    await mkdir(dir, { recursive: true });
+    t.after(stop);
+  }
   // As root, nginx's workers run as nobody, and must reach their temp dirs in here.
   await chmod(dir, 0o755);
   const confFile = join(dir, 'nginx.conf');
   const upstreamFile = join(dir, 'upstream.conf');
   const errorLog = join(dir, 'error.log');
   const command = (...args: string[]): string[] => [NGINX, '-p', `${dir}/`, '-c', confFile, '-e', errorLog, ...args];
-  await writeFile(upstreamFile, renderUpstream({ upstream: options.upstream, host: '127.0.0.1', ports: options.ports }, options.live));
+  const host = options.slotHost ?? '127.0.0.1';
+  await writeFile(upstreamFile, renderUpstream({ upstream: options.upstream, host, ports: options.ports }, options.live));
+  const address = options.listen?.address ?? '127.0.0.1';
   const started = await startLoopbackDaemon({
     program: NGINX,
+    address,
+    ...(options.listen?.port !== undefined ? { port: options.listen.port } : {}),
     logFile: join(dir, 'nginx.out'),
     cwd: dir,
     spawned: (spawned) => (child = spawned),
     prepare: async (port) => {
-      await writeFile(confFile, nginxConf(dir, port, upstreamFile, options.upstream));
+      await writeFile(confFile, nginxConf(dir, `${address}:${port}`, upstreamFile, options.upstream));
       return command().slice(1);
     },
   });
@@ -91,7 +113,7 @@ export async function startNginx(t: TestContext, options: NginxOptions): Promise
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
-  return { url: `http://127.0.0.1:${started.port}/`, pid, dir, confFile, upstreamFile, errorLog, command, workers, reloadedFrom };
+  return { url: `http://${address}:${started.port}/`, pid, dir, confFile, upstreamFile, errorLog, command, workers, reloadedFrom, stop };
 }
 
 /** The processes whose parent is `pid`, from /proc (field 4 of /proc/PID/stat, after the command in parentheses). */
@@ -106,7 +128,7 @@ async function childrenOf(pid: number): Promise<number[]> {
   return children;
 }
 
-function nginxConf(dir: string, port: number, upstreamFile: string, upstream: string): string {
+function nginxConf(dir: string, listen: string, upstreamFile: string, upstream: string): string {
   const temp = (name: string): string => `${name}_temp_path ${join(dir, `${name}-temp`)};`;
   return `daemon off;
 master_process on;
@@ -119,7 +141,7 @@ http {
   ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}
   include ${upstreamFile};
   server {
-    listen 127.0.0.1:${port};
+    listen ${listen};
     location / { proxy_pass http://${upstream}; }
   }
 }
