@@ -122,7 +122,8 @@ environments:
       // v3 starts in blue and serves no /health: rewind's check on blue's port fails.
       const broken = await world.cli('deploy', 'v3', '--json');
       assert.equal(broken.code, 1, broken.stderr + broken.stdout);
-      assert.match(broken.json().error.message, /v3 failed verification in the blue slot: .*404.*; no traffic was moved to it/);
+      // 404 once its httpd listens; on a loaded machine it may not even listen within health.timeout: a failure either way.
+      assert.match(broken.json().error.message, /v3 failed verification in the blue slot: .*(404|no answer from).*; no traffic was moved to it/);
       assert.equal(await served(), 'v1');
       await upstreamSendsTo('green');
       // v4's Docker HEALTHCHECK never passes: its start in blue fails, and the traffic stays where it was too.
