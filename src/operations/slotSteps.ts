@@ -51,7 +51,8 @@ export function startStep(step: PlanStep, ctx: StepContext): Step {
         } catch (error) {
           // The slot takes no traffic: whatever failed there, users never saw it.
           const failed = asRewindError(error);
-          throw new RewindError(failed.code, `${failed.message}; no traffic was moved to the ${slot} slot`, failed.details, { cause: error });
+          const message = `${failed.message}; no traffic was moved to the ${slot} slot`;
+          throw new RewindError(failed.code, message, failed.details, { cause: error });
         }
       });
       return settle(outcomes, (line) => line);
