@@ -155,7 +155,11 @@ test('watch: killed with SIGKILL, it holds the environment; resumed, it watches 
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), bin, 'watch'], {
     cwd: world.root, env: { ...process.env, REWIND_USER: 'tester@example.com' }, stdio: 'ignore',
   });
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Killed once it watches (a loaded machine may take seconds to start it), a second into its window.
+  const until = Date.now() + 20_000;
+  const watching = async () => (await rewind(world.root, ['history', '--json'])).json().runs.some((r: any) => r.kind === 'watch');
+  while (!(await watching()) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('close', resolve));
   const runs = (await rewind(world.root, ['history', '--json'])).json().runs;
