@@ -39,6 +39,10 @@ const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 runAsAUsersShell();
 const cleanups = new Cleanups();
 const dirs: string[] = [];
+// Ctrl-C or a kill: stop what was started before going.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanups.runAll().then(() => process.exit(signal === 'SIGINT' ? 130 : 143)));
+}
 const watchdog = setTimeout(() => {
   log(`bench: still running after ${LIMIT_MS / 60_000} minutes`);
   void cleanups.runAll().then(() => process.exit(1));

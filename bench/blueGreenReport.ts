@@ -56,7 +56,10 @@ export function goalsTable(results: ModeResult[]): string {
     const withTest = r / median(floor.map((x) => x.toTargetMs));
     const without = r / median(floorNoTest.map((x) => x.toTargetMs));
     return [
-      [`${result.world.mode}: 0 failed requests during rewind's rollbacks`, `${failed} of ${sum(rewind.map((x) => x.load.sent))} failed`,
+      [`${result.world.mode}: 0 failed requests during rewind's rollbacks`,
+        `${failedText(rewind)}; after a browser's retry of resets on reused connections: ` +
+        `${sum(rewind.map((x) => x.load.failedAfterRetry))}; ` +
+        `the floors in the same run: ${failedText([...floor, ...floorNoTest])}`,
         failed === 0 ? 'yes' : '**no**'],
       [`${result.world.mode}: time within ${GOAL_RATIO}x of the floor (medians)`,
         `${ratio(withTest)} of file + nginx -t + reload, ${ratio(without)} of file + reload`,
