@@ -56,7 +56,7 @@ export function diagnosticsStep(step: PlanStep, ctx: StepContext): Step {
       // One bound for all of them; a capture still running then is left to its own timeout, and noted.
       const settled = await Promise.race([
         Promise.allSettled(jobs),
-        new Promise<null>((resolve) => setTimeout(() => resolve(null), bound + 500)),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), bound + 500).unref()),
       ]);
       const took = deps.clock.now().getTime() - started;
       if (settled === null) return `diagnostics cut after ${took} ms: not every one finished within ${bound} ms`;

@@ -1,0 +1,118 @@
+/**
+ * The blue/green world the benchmark rolls back in, as the e2e test builds
+ * it: the sample app (v1, v2) deployed by the built CLI with the releases
+ * driver, a link per slot, each slot's copy run by a PM2 of its own (fork
+ * mode, PM2_HOME in the temp dir) on the slot's port through a small
+ * launcher (slot.cjs), and a private nginx in front. The container world
+ * (blueGreenContainers.ts) has the same shape.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Slot } from '../src/core/traffic.js';
+import { createGuardedFiles } from '../src/exec/guardedFiles.js';
+import { freePort } from '../src/exec/freePort.js';
+import { createLocalExec } from '../src/exec/localExec.js';
+import type { DemoLayout } from '../src/wiring/demo/demoConfig.js';
+import { setUpDemo, stopDemoPm2 } from '../src/wiring/demo/runDemo.js';
+import type { Cleanups } from './cleanups.js';
+import { describe, rewindCli } from './cli.js';
+import { benchDir } from './daemon.js';
+import { startNginx, type BenchNginx } from './nginx.js';
+
+export type WorldMode = 'fork' | 'containers';
+
+export interface BlueGreenWorld {
+  mode: WorldMode;
+  /** One line on what runs where, for the results. */
+  label: string;
+  /** rewind's working directory: rewind.yaml and its ledger. */
+  root: string;
+  nginx: BenchNginx;
+  ports: Record<Slot, number>;
+  /** What each version's /health reports as its sha. */
+  sha: Record<'v1' | 'v2', string>;
+  /** Dirs whose processes must all be gone after the cleanup. */
+  dirs: string[];
+}
+
+/** The nginx part of rewind.yaml, with the health settings both worlds share. */
+export function trafficYaml(nginx: BenchNginx, ports: Record<Slot, number>, stop?: string): string {
+  const q = (argv: string[]) => JSON.stringify(argv);
+  return `    traffic:
+      slots: { blue: { port: ${ports.blue} }, green: { port: ${ports.green} } }
+      keep_warm: 30m
+${stop === undefined ? '' : `      stop: ${stop}\n`}      proxy:
+        type: nginx
+        upstream_file: ${JSON.stringify(nginx.upstreamFile)}
+        upstream: shop
+        test: ${q(nginx.command('-t'))}
+        reload: ${q(nginx.command('-s', 'reload'))}
+        url: ${nginx.base}/health
+`;
+}
+
+/** `rewind deploy VERSION` by the built CLI; it must pass. */
+export async function deployed(root: string, version: string): Promise<void> {
+  const run = await rewindCli(root, ['deploy', version], 180_000);
+  if (run.code !== 0) throw new Error(`bench: deploy ${version}: ${describe(run)}`);
+}
+
+/** The launcher a user would write: starts a slot's copy under PM2 in fork mode on the slot's port, or stops it. */
+const slotScript = (layout: DemoLayout): string => `'use strict';
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const [action, slot, port, releaseDir] = process.argv.slice(2);
+const pm2 = (args, env) => execFileSync(${JSON.stringify(layout.node)}, [${JSON.stringify(layout.pm2Bin)}, ...args],
+  { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+const name = 'demo-shop-' + slot;
+try { pm2(['delete', name]); } catch {}
+if (action === 'start') pm2(['start', path.join(releaseDir, 'server.js'), '--name', name, '--cwd', releaseDir], { PORT: port });
+`;
+
+export async function forkWorld(cleanups: Cleanups): Promise<BlueGreenWorld> {
+  const exec = createLocalExec();
+  let started: DemoLayout | undefined;
+  const dir = await benchDir(cleanups, 'rewind-bench-bluegreen-', async () => started && stopDemoPm2(exec, started));
+  const root = join(dir, 'world');
+  const versions = ['v1', 'v2'].map((version) => ({ version, broken: false, note: `good ${version}` }));
+  const { layout, configFile } = await setUpDemo(root, createGuardedFiles([root]), exec, versions);
+  started = layout;
+  const ports = { blue: await freePort(), green: await freePort() };
+  const launcher = join(root, 'slot.cjs');
+  await writeFile(launcher, slotScript(layout));
+  const nginx = await startNginx(cleanups, ports, 'blue');
+  const q = JSON.stringify;
+  await writeFile(configFile, `app: demo-shop
+default_env: production
+state:
+  dir: .rewind
+safety:
+  allow_writes_only_under: [.rewind]
+environments:
+  production:
+    driver: releases
+    hosts: [local]
+    env:
+      PM2_HOME: ${q(layout.pm2Home)}
+    releases:
+      path: ${q(layout.deployPath)}
+      keep: 5
+      source: { git: ${q(layout.appRepo)}, ref: "{version}" }
+      build: [[${q(layout.node)}, "build.js"]]
+      shared: [logs]
+    reload: [${q(layout.node)}, ${q(launcher)}, "start", "{slot}", "{port}", "{release_dir}"]
+    health:
+      url: http://127.0.0.1:{port}/health
+      expect_status: 200
+      expect_version: sha
+      timeout: 4s
+      interval: 200ms
+      successes: 2
+${trafficYaml(nginx, ports, `[${q(layout.node)}, ${q(launcher)}, "stop", "{slot}"]`)}`);
+  const shaOf = async (tag: string) => (await exec.run(['git', '-C', layout.appRepo, 'rev-parse', `${tag}^{commit}`])).stdout.trim();
+  return {
+    mode: 'fork',
+    label: 'releases driver, each slot a PM2 fork-mode process (PM2 7) started by slot.cjs, behind nginx 1.22 (1 worker)',
+    root, nginx, ports, sha: { v1: await shaOf('v1'), v2: await shaOf('v2') }, dirs: [dir, nginx.dir],
+  };
+}
