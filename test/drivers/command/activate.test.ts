@@ -73,3 +73,16 @@ test('vars: {release_dir} is the cwd; prune removes nothing', async (t) => {
   assert.deepEqual(await driver.vars('v1'), { version: 'v1', env: 'staging', app: 'web', host: '127.0.0.1', release_dir: world.dir, previous_release_dir: world.dir });
   assert.deepEqual(await driver.prune(['v1']), []);
 });
+
+test("blue/green: a slot's instance tells its commands {slot} and {port}; the vars carry them too", async (t) => {
+  const world = await makeCommandWorld(t);
+  await world.addVersion('v1');
+  const section = { ...SECTION, activate: [['./args.sh', 'start', '{version}', '{slot}', '{port}']] };
+  const green = world.driver(section, { slot: { name: 'green', port: 3002 } });
+  await world.logLines();
+  assert.equal(await green.activate('v1'), '`./args.sh start v1 green 3002` exited 0');
+  assert.deepEqual((await world.logLines()).map((l) => parseLog(l).args), ['start v1 green 3002']);
+  assert.deepEqual([(await green.vars('v1')).slot, (await green.vars('v1')).port], ['green', '3002']);
+  // Without a slot the placeholders have no value (the config refuses them without traffic:).
+  assert.equal((await world.driver(SECTION).vars('v1')).slot, undefined);
+});

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import type { Driver, DriverHost } from '../../../src/core/driver.js';
+import type { Driver, DriverHost, SlotIo } from '../../../src/core/driver.js';
 import type { Exec } from '../../../src/core/ports.js';
 import { commandDriver } from '../../../src/drivers/command/module.js';
 import { commandSchema } from '../../../src/drivers/command/schema.js';
@@ -65,7 +65,7 @@ export interface CommandWorld {
   log: string;
   exec: Exec;
   /** The driver made by the module from `section` (defaults filled by the schema), on this machine. */
-  driver: (section: Record<string, unknown>, options?: { app?: string; env?: string; exec?: Exec }) => Driver;
+  driver: (section: Record<string, unknown>, options?: { app?: string; env?: string; exec?: Exec; slot?: SlotIo }) => Driver;
   /** A store version the fetch script can copy: store/<v>/app.txt. */
   addVersion: (version: string) => Promise<void>;
   current: () => Promise<string | undefined>;
@@ -98,6 +98,7 @@ export async function makeCommandWorld(t: TestContext, name = 'app'): Promise<Co
       return commandDriver.create(config, {
         app: options.app ?? 'shop', env: options.env ?? 'production', host: { ...LOCAL, base: dir }, exec: logged, files, clock: { now: () => new Date() },
         configDir: dir, stateDir: join(dir, '.rewind'), local: { exec: logged, files }, shared: new Map(), variables: process.env,
+        ...(options.slot ? { slot: options.slot } : {}),
       });
     },
     addVersion: async (version) => {
