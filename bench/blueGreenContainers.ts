@@ -17,11 +17,11 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../src/exec/freePort.js';
+import { nginxFront } from './blueGreenFront.js';
 import { trafficYaml, type BlueGreenWorld } from './blueGreenWorld.js';
 import type { Cleanups } from './cleanups.js';
 import { describe, runProcess } from './cli.js';
 import { benchDir, spawnDaemon, stopDaemon, until } from './daemon.js';
-import { startNginx } from './nginx.js';
 
 const DOCKERD = '/usr/sbin/dockerd';
 const BUSYBOX = '/bin/busybox';
@@ -39,7 +39,7 @@ export async function containerWorld(cleanups: Cleanups): Promise<BlueGreenWorld
   const ports = { blue: await freePort(), green: await freePort() };
   const sha = { v1: fakeSha('v1'), v2: fakeSha('v2') };
   for (const version of ['v1', 'v2'] as const) await importImage(root, docker, version, sha[version]);
-  const nginx = await startNginx(cleanups, ports, 'blue');
+  const front = await nginxFront(cleanups, ports);
   await writeFile(join(root, 'rewind.yaml'), `app: shop
 default_env: production
 state:
@@ -62,12 +62,12 @@ environments:
       timeout: 10s
       interval: 200ms
       successes: 2
-${trafficYaml(nginx, ports)}`);
+${trafficYaml(front, ports)}`);
   return {
     mode: 'containers',
     label: `docker driver, a container per slot (${CONTAINER}-blue, ${CONTAINER}-green: busybox httpd, host network) ` +
-      'on a private dockerd, behind nginx 1.22 (1 worker)',
-    root, nginx, ports, sha, dirs: [root, nginx.dir, engine.dir],
+      `on a private dockerd, behind ${front.label}`,
+    root, front, ports, sha, dirs: [root, ...front.dirs, engine.dir],
   };
 }
 

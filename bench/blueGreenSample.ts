@@ -10,7 +10,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BlueGreenWorld } from './blueGreenWorld.js';
 import { describe, type Finished } from './cli.js';
-import { settled } from './nginx.js';
 import { pollProxy, type PollAnswer } from './proxyPoll.js';
 import { startProxyLoad, summarizeProxyLoad, type ProxyLoadSummary } from './proxyLoad.js';
 
@@ -36,13 +35,13 @@ export interface SwitchTimed {
 }
 
 export async function timedSwitch(world: BlueGreenWorld, start: () => Promise<Finished>, sha: string): Promise<SwitchTimed> {
-  // No old nginx worker of the put-back left to answer.
-  await settled(world.nginx);
-  const load = startProxyLoad(`${world.nginx.base}/`, LOAD_RATE, 90_000);
+  // No old nginx worker of the put-back left to answer (HAProxy has none).
+  await world.front.settled();
+  const load = startProxyLoad(`${world.front.base}/`, LOAD_RATE, 90_000);
   let poll: ReturnType<typeof pollProxy> | undefined;
   try {
     await sleep(500);
-    poll = pollProxy(`${world.nginx.base}/health`, sha, POLL_EVERY_MS, 60_000);
+    poll = pollProxy(`${world.front.base}/health`, sha, POLL_EVERY_MS, 60_000);
     const running = start();
     const seenAt = await poll.firstTarget.catch(async (error: unknown) => {
       await running.catch(() => undefined);

@@ -3,8 +3,9 @@
  * it: the sample app (v1, v2) deployed by the built CLI with the releases
  * driver, a link per slot, each slot's copy run by a PM2 of its own (fork
  * mode, PM2_HOME in the temp dir) on the slot's port through a small
- * launcher (slot.cjs), and a private nginx in front. The container world
- * (blueGreenContainers.ts) has the same shape.
+ * launcher (slot.cjs), and a private nginx in front (mode fork) or a
+ * private HAProxy (mode haproxy). The container world
+ * (blueGreenContainers.ts) has the same shape, behind nginx.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,9 +18,10 @@ import { setUpDemo, stopDemoPm2 } from '../src/wiring/demo/runDemo.js';
 import type { Cleanups } from './cleanups.js';
 import { describe, rewindCli } from './cli.js';
 import { benchDir } from './daemon.js';
-import { startNginx, type BenchNginx } from './nginx.js';
+import { haproxyFront, nginxFront, type Front } from './blueGreenFront.js';
 
-export type WorldMode = 'fork' | 'containers';
+export type WorldMode = 'fork' | 'containers' | 'haproxy';
+export const WORLD_MODES: readonly WorldMode[] = ['fork', 'containers', 'haproxy'];
 
 export interface BlueGreenWorld {
   mode: WorldMode;
@@ -27,7 +29,8 @@ export interface BlueGreenWorld {
   label: string;
   /** rewind's working directory: rewind.yaml and its ledger. */
   root: string;
-  nginx: BenchNginx;
+  /** The proxy in front, and the floors by hand that switch it. */
+  front: Front;
   ports: Record<Slot, number>;
   /** What each version's /health reports as its sha. */
   sha: Record<'v1' | 'v2', string>;
@@ -35,20 +38,12 @@ export interface BlueGreenWorld {
   dirs: string[];
 }
 
-/** The nginx part of rewind.yaml, with the health settings both worlds share. */
-export function trafficYaml(nginx: BenchNginx, ports: Record<Slot, number>, stop?: string): string {
-  const q = (argv: string[]) => JSON.stringify(argv);
+/** The traffic part of rewind.yaml, with the settings all worlds share. */
+export function trafficYaml(front: Front, ports: Record<Slot, number>, stop?: string): string {
   return `    traffic:
       slots: { blue: { port: ${ports.blue} }, green: { port: ${ports.green} } }
       keep_warm: 30m
-${stop === undefined ? '' : `      stop: ${stop}\n`}      proxy:
-        type: nginx
-        upstream_file: ${JSON.stringify(nginx.upstreamFile)}
-        upstream: shop
-        test: ${q(nginx.command('-t'))}
-        reload: ${q(nginx.command('-s', 'reload'))}
-        url: ${nginx.base}/health
-`;
+${stop === undefined ? '' : `      stop: ${stop}\n`}${front.yaml}`;
 }
 
 /** `rewind deploy VERSION` by the built CLI; it must pass. */
@@ -69,7 +64,7 @@ try { pm2(['delete', name]); } catch {}
 if (action === 'start') pm2(['start', path.join(releaseDir, 'server.js'), '--name', name, '--cwd', releaseDir], { PORT: port });
 `;
 
-export async function forkWorld(cleanups: Cleanups): Promise<BlueGreenWorld> {
+export async function forkWorld(cleanups: Cleanups, proxy: 'nginx' | 'haproxy'): Promise<BlueGreenWorld> {
   const exec = createLocalExec();
   let started: DemoLayout | undefined;
   const dir = await benchDir(cleanups, 'rewind-bench-bluegreen-', async () => started && stopDemoPm2(exec, started));
@@ -80,7 +75,7 @@ export async function forkWorld(cleanups: Cleanups): Promise<BlueGreenWorld> {
   const ports = { blue: await freePort(), green: await freePort() };
   const launcher = join(root, 'slot.cjs');
   await writeFile(launcher, slotScript(layout));
-  const nginx = await startNginx(cleanups, ports, 'blue');
+  const front = proxy === 'nginx' ? await nginxFront(cleanups, ports) : await haproxyFront(cleanups, ports);
   const q = JSON.stringify;
   await writeFile(configFile, `app: demo-shop
 default_env: production
@@ -108,11 +103,11 @@ environments:
       timeout: 4s
       interval: 200ms
       successes: 2
-${trafficYaml(nginx, ports, `[${q(layout.node)}, ${q(launcher)}, "stop", "{slot}"]`)}`);
+${trafficYaml(front, ports, `[${q(layout.node)}, ${q(launcher)}, "stop", "{slot}"]`)}`);
   const shaOf = async (tag: string) => (await exec.run(['git', '-C', layout.appRepo, 'rev-parse', `${tag}^{commit}`])).stdout.trim();
   return {
-    mode: 'fork',
-    label: 'releases driver, each slot a PM2 fork-mode process (PM2 7) started by slot.cjs, behind nginx 1.22 (1 worker)',
-    root, nginx, ports, sha: { v1: await shaOf('v1'), v2: await shaOf('v2') }, dirs: [dir, nginx.dir],
+    mode: proxy === 'nginx' ? 'fork' : 'haproxy',
+    label: `releases driver, each slot a PM2 fork-mode process (PM2 7) started by slot.cjs, behind ${front.label}`,
+    root, front, ports, sha: { v1: await shaOf('v1'), v2: await shaOf('v2') }, dirs: [dir, ...front.dirs],
   };
 }

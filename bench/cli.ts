@@ -15,16 +15,18 @@ export interface Finished {
 export const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'bin', 'rewind.js');
 
-/** A command as its own process (argument array, no shell), killed if it outlives timeoutMs. */
-export function runProcess(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Finished> {
+/** A command as its own process (argument array, no shell), killed if it outlives timeoutMs; `input` goes to its stdin. */
+export function runProcess(argv: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; input?: string }): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const startedWall = Date.now();
     const startedAt = performance.now();
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd: options.cwd, env: { ...process.env, ...options.env },
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += String(chunk); });
-    child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+    child.stdout?.on('data', (chunk) => { stdout += String(chunk); });
+    child.stderr?.on('data', (chunk) => { stderr += String(chunk); });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.once('error', (error) => { clearTimeout(timer); reject(error); });
     child.once('close', (code) => {

@@ -119,3 +119,9 @@ http {
 }
 `;
 }
+
+/** What nginx logged worse than a notice (its error log goes with its dir at the end). */
+export async function nginxSaid(nginx: BenchNginx): Promise<string[]> {
+  const text = await readFile(join(nginx.dir, 'error.log'), 'utf8').catch(() => '');
+  return text.split('\n').filter((line) => /\[(warn|error|crit|alert|emerg)\]|exited on signal/.test(line));
+}

@@ -46,31 +46,40 @@ export async function rollbackTrafficCase(
 ): Promise<TrafficRollbackCase | undefined> {
   const targets = slotted(deps);
   if (targets.length === 0) return undefined;
-  const routed = await lastRouted(deps);
+  // The ledger is read while the proxies and the slots answer: none of these reads waits for another.
+  const routing = lastRouted(deps);
+  // Awaited below in any case; until then a failure must not count as unhandled.
+  routing.catch(() => undefined);
   const now = deps.clock.now().toISOString();
   const cases = await onHosts(targets, deps.fleet.concurrency, async (t) => {
-    const proxy = await proxyStateOrNone(trafficOf(t));
-    const slots = Object.fromEntries(await Promise.all(SLOTS.map(async (slot) =>
-      [slot, await slotNow(deps, t, slot, target, idleSince(routed.get(t.name), slot))] as const))) as Record<Slot, SlotNow>;
+    const [proxy, looks] = await Promise.all([
+      proxyStateOrNone(trafficOf(t)),
+      Promise.all(SLOTS.map((slot) => slotNow(deps, t, slot, target))),
+    ]);
+    const routed = (await routing).get(t.name);
+    const slots = Object.fromEntries(SLOTS.map((slot, i) => [slot, { ...looks[i], idleSince: idleSince(routed, slot) }])) as
+      Record<Slot, SlotNow>;
     return trafficRollbackCase({ proxy, slots, keepWarmMs: trafficOf(t).keepWarmMs, now }, target.version);
   });
+  // The ledger's failure first, as when it was read before the hosts.
+  await routing;
   const failed = cases.find((c) => !c.ok);
   if (failed?.error) throw failed.error;
   return fleetRollbackCase(cases.map((c) => ({ host: c.host, case: c.value as TrafficRollbackCase })));
 }
 
 async function slotNow(
-  deps: EnvDeps, t: Target, slot: Slot, target: Pick<Release, 'version' | 'sha'>, since: string | null,
-): Promise<SlotNow> {
+  deps: EnvDeps, t: Target, slot: Slot, target: Pick<Release, 'version' | 'sha'>,
+): Promise<Omit<SlotNow, 'idleSince'>> {
   const version = (await trafficOf(t).slots[slot].inspect()).version;
-  if (version !== target.version) return { version, healthy: false, idleSince: since };
+  if (version !== target.version) return { version, healthy: false };
   // One look, not a wait: a warm slot answers at once, and a rollback must not stall on one that does not.
   const health = healthFor(deps.env.health, t, slot);
   const result = health
     ? await deps.verifier.checkHealth({ ...health, successes: 1, maxAttempts: 1, timeout: Math.min(health.timeout, 2000) },
       { version: target.version, sha: target.sha }, { fetch: deps.fetch })
     : { ok: false };
-  return { version, healthy: result.ok, idleSince: since };
+  return { version, healthy: result.ok };
 }
 
 /** A slot went idle when the traffic was last sent to the other one. */

@@ -32,15 +32,18 @@ export const dockerDriver: DriverModule<DockerConfig> = {
   },
   create: (config, io) => {
     const at = engineAt(config, io);
-    let answered: Promise<Dockerode> | undefined;
-    const engine = () => {
-      answered ??= (async () => {
-        const docker = await engineClient(at);
-        await checkEngine(docker, at);
-        return docker;
-      })();
-      return answered;
-    };
+    // A host's slot instances share its engine: one client and one version check per engine, not one per instance.
+    const engine = sharedOnce(io, `docker:engine:${engineKey(at)}`, () => {
+      let answered: Promise<Dockerode> | undefined;
+      return () => {
+        answered ??= (async () => {
+          const docker = await engineClient(at);
+          await checkEngine(docker, at);
+          return docker;
+        })();
+        return answered;
+      };
+    });
     return createDockerDriver({
       app: io.app, env: io.env, host: io.host, config, container: slotContainer(config.container, io.slot), slot: io.slot,
       at, engine, localFiles: io.local.files, clock: io.clock,
@@ -58,4 +61,14 @@ function engineAt(config: DockerConfig, io: DriverIo): EngineAt {
   if (!open) throw new RewindError('CONFIG_INVALID', `${io.host.name}: no SSH connection to reach its engine over`);
   // This machine's DOCKER_HOST says nothing about another host's engine.
   return { kind: 'ssh', label: io.host.name, socket: socket ?? DEFAULT_SOCKET, openUnixSocket: open };
+}
+
+/** The same engine, whichever instance asks: a socket on this machine, or a socket on one host over its connection. */
+function engineKey(at: EngineAt): string {
+  return at.kind === 'local' ? `local ${at.socket}` : `ssh ${at.label} ${at.socket}`;
+}
+
+function sharedOnce<T>(io: DriverIo, key: string, make: () => T): T {
+  if (!io.shared.has(key)) io.shared.set(key, make());
+  return io.shared.get(key) as T;
 }
