@@ -25,7 +25,8 @@ export interface BenchHaproxy {
 
 export async function startHaproxy(cleanups: Cleanups, ports: Record<Slot, number>): Promise<BenchHaproxy> {
   const haproxy = await startTestHaproxy(cleanups as unknown as TestContext, ports, { check: true });
-  return { base: haproxy.url.replace(/\/$/, ''), pid: haproxy.pid, dir: haproxy.dir, socket: haproxy.sockets.admin, logFile: haproxy.logFile };
+  const base = haproxy.url.replace(/\/$/, '');
+  return { base, pid: haproxy.pid, dir: haproxy.dir, socket: haproxy.sockets.admin, logFile: haproxy.logFile };
 }
 
 /**
