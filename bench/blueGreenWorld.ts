@@ -19,6 +19,7 @@ import type { Cleanups } from './cleanups.js';
 import { describe, rewindCli } from './cli.js';
 import { benchDir } from './daemon.js';
 import { haproxyFront, nginxFront, type Front } from './blueGreenFront.js';
+import { forkSlotsYaml, slotScript } from '../test/helpers/blueGreenWorld.js';
 
 export type WorldMode = 'fork' | 'containers' | 'haproxy';
 export const WORLD_MODES: readonly WorldMode[] = ['fork', 'containers', 'haproxy'];
@@ -52,18 +53,6 @@ export async function deployed(root: string, version: string): Promise<void> {
   if (run.code !== 0) throw new Error(`bench: deploy ${version}: ${describe(run)}`);
 }
 
-/** The launcher a user would write: starts a slot's copy under PM2 in fork mode on the slot's port, or stops it. */
-const slotScript = (layout: DemoLayout): string => `'use strict';
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
-const [action, slot, port, releaseDir] = process.argv.slice(2);
-const pm2 = (args, env) => execFileSync(${JSON.stringify(layout.node)}, [${JSON.stringify(layout.pm2Bin)}, ...args],
-  { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-const name = 'demo-shop-' + slot;
-try { pm2(['delete', name]); } catch {}
-if (action === 'start') pm2(['start', path.join(releaseDir, 'server.js'), '--name', name, '--cwd', releaseDir], { PORT: port });
-`;
-
 export async function forkWorld(cleanups: Cleanups, proxy: 'nginx' | 'haproxy'): Promise<BlueGreenWorld> {
   const exec = createLocalExec();
   let started: DemoLayout | undefined;
@@ -77,33 +66,8 @@ export async function forkWorld(cleanups: Cleanups, proxy: 'nginx' | 'haproxy'):
   await writeFile(launcher, slotScript(layout));
   const front = proxy === 'nginx' ? await nginxFront(cleanups, ports) : await haproxyFront(cleanups, ports);
   const q = JSON.stringify;
-  await writeFile(configFile, `app: demo-shop
-default_env: production
-state:
-  dir: .rewind
-safety:
-  allow_writes_only_under: [.rewind]
-environments:
-  production:
-    driver: releases
-    hosts: [local]
-    env:
-      PM2_HOME: ${q(layout.pm2Home)}
-    releases:
-      path: ${q(layout.deployPath)}
-      keep: 5
-      source: { git: ${q(layout.appRepo)}, ref: "{version}" }
-      build: [[${q(layout.node)}, "build.js"]]
-      shared: [logs]
-    reload: [${q(layout.node)}, ${q(launcher)}, "start", "{slot}", "{port}", "{release_dir}"]
-    health:
-      url: http://127.0.0.1:{port}/health
-      expect_status: 200
-      expect_version: sha
-      timeout: 4s
-      interval: 200ms
-      successes: 2
-${trafficYaml(front, ports, `[${q(layout.node)}, ${q(launcher)}, "stop", "{slot}"]`)}`);
+  await writeFile(configFile, forkSlotsYaml(layout, launcher) +
+    trafficYaml(front, ports, `[${q(layout.node)}, ${q(launcher)}, "stop", "{slot}"]`));
   const shaOf = async (tag: string) => (await exec.run(['git', '-C', layout.appRepo, 'rev-parse', `${tag}^{commit}`])).stdout.trim();
   return {
     mode: proxy === 'nginx' ? 'fork' : 'haproxy',

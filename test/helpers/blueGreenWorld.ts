@@ -44,7 +44,7 @@ export interface BlueGreenOptions {
 }
 
 /** The launcher a user would write: starts a slot's copy under PM2 in fork mode on the slot's port, or stops it. */
-const slotScript = (layout: DemoLayout): string => `'use strict';
+export const slotScript = (layout: DemoLayout): string => `'use strict';
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const [action, slot, port, releaseDir] = process.argv.slice(2);
@@ -54,6 +54,41 @@ const name = 'demo-shop-' + slot;
 try { pm2(['delete', name]); } catch {}
 if (action === 'start') pm2(['start', path.join(releaseDir, 'server.js'), '--name', name, '--cwd', releaseDir], { PORT: port });
 `;
+
+/**
+ * rewind.yaml up to its traffic: section, which the caller appends: the sample app by the releases driver, each slot
+ * started by `launcher` (slotScript) on its port, checked on its port. The e2e tests and bench:bluegreen share it.
+ */
+export function forkSlotsYaml(layout: DemoLayout, launcher: string): string {
+  const q = JSON.stringify;
+  return `app: demo-shop
+default_env: production
+state:
+  dir: .rewind
+safety:
+  allow_writes_only_under: [.rewind]
+environments:
+  production:
+    driver: releases
+    hosts: [local]
+    env:
+      PM2_HOME: ${q(layout.pm2Home)}
+    releases:
+      path: ${q(layout.deployPath)}
+      keep: 5
+      source: { git: ${q(layout.appRepo)}, ref: "{version}" }
+      build: [[${q(layout.node)}, "build.js"]]
+      shared: [logs]
+    reload: [${q(layout.node)}, ${q(launcher)}, "start", "{slot}", "{port}", "{release_dir}"]
+    health:
+      url: http://127.0.0.1:{port}/health
+      expect_status: 200
+      expect_version: sha
+      timeout: 4s
+      interval: 200ms
+      successes: 2
+`;
+}
 
 export async function makeBlueGreenWorld(t: TestContext, versions: SampleVersion[], options: BlueGreenOptions): Promise<BlueGreenWorld> {
   const exec = createLocalExec();
@@ -89,33 +124,7 @@ export async function makeBlueGreenWorld(t: TestContext, versions: SampleVersion
 `;
   }
   const q = JSON.stringify;
-  await writeFile(configFile, `app: demo-shop
-default_env: production
-state:
-  dir: .rewind
-safety:
-  allow_writes_only_under: [.rewind]
-environments:
-  production:
-    driver: releases
-    hosts: [local]
-    env:
-      PM2_HOME: ${q(layout.pm2Home)}
-    releases:
-      path: ${q(layout.deployPath)}
-      keep: 5
-      source: { git: ${q(layout.appRepo)}, ref: "{version}" }
-      build: [[${q(layout.node)}, "build.js"]]
-      shared: [logs]
-    reload: [${q(layout.node)}, ${q(launcher)}, "start", "{slot}", "{port}", "{release_dir}"]
-    health:
-      url: http://127.0.0.1:{port}/health
-      expect_status: 200
-      expect_version: sha
-      timeout: 4s
-      interval: 200ms
-      successes: 2
-    traffic:
+  await writeFile(configFile, forkSlotsYaml(layout, launcher) + `    traffic:
       slots: { blue: { port: ${ports.blue} }, green: { port: ${ports.green} } }
       keep_warm: ${options.keepWarm ?? '10m'}
       stop: [${q(layout.node)}, ${q(launcher)}, "stop", "{slot}"]
